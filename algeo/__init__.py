@@ -1,0 +1,56 @@
+"""algeo: the algebraic geometry of neural-network loss landscapes.
+
+>>> import algeo
+>>> algeo.Architecture((2, 1, 2)).n_parameters
+4
+"""
+
+from __future__ import annotations
+
+import logging
+
+__version__ = "0.1.0"
+
+from .architecture import Architecture
+from .data import Dataset, Regularization, RegularizationKind, load_instance, random_dataset
+from .exceptions import AlgeoError, BackendUnavailableError, BudgetExceededError, InputError, SolverFailedError
+from .result import CriticalPoint, PathStatus, SolveResult
+from .solve import prepare_instance, solve
+from .system import CriticalPointSystem, build_system as _build_system
+
+
+def build_system(widths, *, samples=None, seed=0, data=None, regularization="generic") -> CriticalPointSystem:
+    """The symbolic gradient system of an instance, with the same options as :func:`solve`.
+
+    >>> system = build_system("1,1,1", samples=1, seed=0)
+    >>> system.variable_names
+    ('w1_1_1', 'w2_1_1')
+    """
+    architecture, dataset, reg = prepare_instance(widths, samples=samples, seed=seed, data=data,
+                                                  regularization=regularization)
+    return _build_system(architecture, dataset, reg)
+
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__all__ = [
+    "__version__",
+    "Architecture",
+    "Dataset",
+    "Regularization",
+    "RegularizationKind",
+    "CriticalPointSystem",
+    "CriticalPoint",
+    "PathStatus",
+    "SolveResult",
+    "build_system",
+    "solve",
+    "prepare_instance",
+    "load_instance",
+    "random_dataset",
+    "AlgeoError",
+    "InputError",
+    "BackendUnavailableError",
+    "BudgetExceededError",
+    "SolverFailedError",
+]

@@ -1,0 +1,1 @@
+"""Subcommands of the ``algeo`` program; each module has ``register(subparsers)``."""

@@ -1,0 +1,65 @@
+"""``algeo solve``: enumerate critical points and write the result JSON."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..exceptions import InputError
+from ..result import write_json_atomically
+from ..solve import DEFAULT_DIGITS, DEFAULT_MAX_PATHS
+
+
+def add_instance_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options that pick an instance; shared by every command that solves."""
+    parser.add_argument("--widths", required=True, help="d0,d1,...,dH: input, hidden and output widths")
+    parser.add_argument("--samples", type=int, help="number m of random samples (columns of X and Y)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the random data and Lambda (default 0)")
+    parser.add_argument("--data", help='JSON file {"X": [[...]], "Y": [[...]], "Lambda": [[[...]], ...]}')
+    parser.add_argument("--regularization", default="generic",
+                        help="generic (random positive Lambda, seeded; default), a scalar such as 1/10, or none")
+
+
+def check_output_path(path: str | None, field: str = "json") -> Path | None:
+    """Fail early (before any work) when the output cannot be written."""
+    if path is None:
+        return None
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(field, f"{path!r} is a directory", "give a file name")
+    parent = target.parent if str(target.parent) else Path(".")
+    if parent.exists() and not os.access(parent, os.W_OK):
+        raise InputError(field, f"cannot write in {str(parent)!r}", "choose a writable location")
+    return target
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("solve", help="enumerate every critical point of a deep linear network",
+                                   description="Enumerate every isolated critical point of the regularized "
+                                   "squared loss of a deep linear network (PHCpack + exact refinement).")
+    add_instance_arguments(parser)
+    parser.add_argument("--json", help="write the result here (atomically)")
+    parser.add_argument("--digits", type=int, default=DEFAULT_DIGITS, help="refinement precision (default %(default)s)")
+    parser.add_argument("--backend", choices=("auto", "phc", "phcpy"), default="auto",
+                        help="PHCpack front end (default auto: phc, then phcpy)")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per PHCpack attempt")
+    parser.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS,
+                        help="refuse systems with more paths than this (default %(default)s)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..solve import solve
+
+    target = check_output_path(args.json)
+    result = solve(args.widths, samples=args.samples, seed=args.seed, data=args.data,
+                   regularization=args.regularization, digits=args.digits, backend=args.backend,
+                   timeout=args.timeout, max_paths=args.max_paths, progress=not args.quiet)
+    print(result.summary())
+    if target is not None:
+        write_json_atomically(result.to_json(), target)
+        print(f"wrote {target}")
+    return 0 if result.ok else 1

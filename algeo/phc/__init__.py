@@ -1,0 +1,140 @@
+"""The adapter to PHCpack: the only package that knows PHCpack's formats and programs.
+
+Both backends run in child processes with a time limit, so that a crash or a hang
+of PHCpack (PHCPACK.md) cannot take the caller down:
+
+- ``phc``: the ``phc -b`` blackbox program. Its output file lists the end point of
+  every path (finite or not), so every path is accounted for. Default.
+- ``phcpy``: phcpy's blackbox ``solver.solve``. It returns only the finite
+  solutions, so diverged paths are *inferred* (root count minus solutions) and the
+  result says so. Used when ``phc`` is missing or failed on every seed.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from ..exceptions import BackendUnavailableError
+from ..polynomial import PolynomialSystem
+from ._format import RawPath, format_polynomials, format_system, parse_blackbox_output
+from ._runner import (
+    Attempt,
+    AttemptOutcome,
+    derived_seed,
+    phc_program,
+    phcpy_solve,
+    run_phc_blackbox,
+    run_phcpy,
+)
+
+__all__ = [
+    "Backend",
+    "Attempt",
+    "AttemptOutcome",
+    "BackendRun",
+    "RawPath",
+    "blackbox_solve",
+    "mixed_volumes",
+    "format_polynomials",
+    "format_system",
+    "parse_blackbox_output",
+    "derived_seed",
+]
+
+logger = logging.getLogger(__name__)
+
+
+class Backend(str, enum.Enum):
+    AUTO = "auto"
+    PHC = "phc"
+    PHCPY = "phcpy"
+
+
+@dataclass(frozen=True)
+class BackendRun:
+    """What PHCpack returned for one system, with every attempt made."""
+
+    backend: str
+    paths: tuple[RawPath, ...]
+    declared_paths: int
+    root_counts: dict
+    seed: int | None
+    attempts: tuple[Attempt, ...]
+    version: str | None
+    paths_observed: bool  # False when diverged paths are inferred, not read (phcpy)
+
+    @property
+    def succeeded(self) -> bool:
+        return bool(self.attempts) and self.attempts[-1].outcome is AttemptOutcome.OK
+
+
+def mixed_volumes(system: PolynomialSystem, names: Sequence[str], *, timeout: float = 600.0) -> dict:
+    """``{"mixed_volume": ..., "stable_mixed_volume": ...}`` from phcpy (child process), or ``{}``."""
+    error, answer, _ = run_phcpy(
+        {"task": "mixed_volume", "polynomials": format_polynomials(system, names), "seed": 1}, timeout=timeout
+    )
+    if answer is None:
+        logger.warning("mixed volume not computed by phcpy: %s", error)
+        return {}
+    return {"mixed_volume": answer["mixed_volume"], "stable_mixed_volume": answer["stable_mixed_volume"]}
+
+
+def blackbox_solve(
+    system: PolynomialSystem,
+    names: Sequence[str],
+    *,
+    seed: int,
+    backend: Backend | str = Backend.AUTO,
+    timeout: float = 3600.0,
+    max_attempts: int = 3,
+    expected_paths: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BackendRun:
+    """Solve with PHCpack's blackbox; retry with new seeds on a crash, time-out or lost paths.
+
+    ``expected_paths`` (the stable mixed volume) is checked against the paths PHCpack
+    declared; a mismatch counts as a failed attempt. Never raises for a numerical
+    failure: a run whose every attempt failed comes back with ``succeeded`` false.
+    """
+    backend = Backend(backend)
+    attempts: list[Attempt] = []
+    order = [Backend.PHC, Backend.PHCPY] if backend is Backend.AUTO else [backend]
+    if backend is Backend.PHC and phc_program() is None:
+        raise BackendUnavailableError("the phc program is not installed: run the README's set-up command "
+                                      "(apt-get install --no-install-recommends phcpack)")
+    for choice in order:
+        for attempt_number in range(max_attempts):
+            phc_seed = derived_seed(seed, attempt_number)
+            if choice is Backend.PHC:
+                attempt, parsed = run_phc_blackbox(format_system(system, names), names, seed=phc_seed,
+                                                   timeout=timeout, progress=progress)
+                if attempt.outcome is AttemptOutcome.OK and expected_paths is not None \
+                        and parsed.declared_paths != expected_paths:
+                    attempt = Attempt("phc", phc_seed, AttemptOutcome.INCOMPLETE, attempt.seconds,
+                                      f"PHCpack tracked {parsed.declared_paths} paths, the stable mixed volume "
+                                      f"is {expected_paths}")
+                attempts.append(attempt)
+                if attempt.outcome is AttemptOutcome.UNAVAILABLE:
+                    break
+                if attempt.outcome is AttemptOutcome.OK:
+                    return BackendRun("phc", parsed.paths, parsed.declared_paths, parsed.root_counts, phc_seed,
+                                      tuple(attempts), parsed.version, True)
+            else:
+                attempt, paths, version = phcpy_solve(format_polynomials(system, names), names,
+                                                      seed=phc_seed, timeout=timeout)
+                attempts.append(attempt)
+                if attempt.outcome is AttemptOutcome.UNAVAILABLE:
+                    break
+                if attempt.outcome is AttemptOutcome.OK and paths:
+                    declared = expected_paths if expected_paths is not None else len(paths)
+                    return BackendRun("phcpy", paths, declared, {}, phc_seed, tuple(attempts),
+                                      f"phcpy {version}" if version else "phcpy", False)
+            logger.warning("PHCpack attempt with seed %d failed: %s %s", phc_seed,
+                           attempt.outcome.value, attempt.detail)
+    if all(a.outcome is AttemptOutcome.UNAVAILABLE for a in attempts):
+        raise BackendUnavailableError("neither the phc program nor phcpy is available: run the README's set-up "
+                                      "command (apt-get install --no-install-recommends phcpack python3-phcpy)")
+    return BackendRun(order[-1].value, (), 0, {}, None, tuple(attempts), None, False)

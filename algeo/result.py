@@ -1,0 +1,220 @@
+"""Results of :func:`algeo.solve`: frozen dataclasses, statuses as enums, JSON out.
+
+The JSON schema is documented in ``docs/json-schema.md``.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["PathStatus", "PathEnd", "CriticalPoint", "Counts", "Bounds", "SolveResult", "write_json_atomically"]
+
+
+class PathStatus(str, enum.Enum):
+    """Fate of one homotopy path."""
+
+    REGULAR = "regular"  # converged to a nonsingular finite solution
+    SINGULAR = "singular"  # converged to a finite solution with a singular Jacobian
+    AT_INFINITY = "at_infinity"  # diverged: PHCpack stopped it before t = 1 ("failure")
+    FAILED = "failed"  # neither a finite solution nor a divergent path
+
+
+@dataclass(frozen=True)
+class PathEnd:
+    """One tracked path as PHCpack reported it, and the critical point it gave (if any)."""
+
+    index: int
+    phase: int
+    status: PathStatus
+    phc_label: str
+    t: float
+    multiplicity: int
+    err: float
+    rco: float
+    res: float
+    point: int | None  # index into SolveResult.points, None when no finite solution
+
+    def to_json(self) -> dict:
+        return {"index": self.index, "phase": self.phase, "status": self.status.value, "phc_label": self.phc_label,
+                "t": self.t, "multiplicity": self.multiplicity, "err": self.err, "rco": self.rco, "res": self.res,
+                "point": self.point}
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    """A distinct finite solution of the gradient system, refined at high precision."""
+
+    index: int
+    coordinates: tuple[complex, ...]  # double precision copy
+    coordinates_text: tuple[tuple[str, str], ...]  # (re, im) at the refinement precision
+    is_real: bool
+    has_zero_coordinate: bool
+    residual: float  # max |F| after refinement, on the exact system
+    newton_step: float  # max-norm of the last Newton step
+    converged: bool
+    condition: float  # condition number of the Jacobian (2-norm) at the refined point
+    singular: bool
+    paths: tuple[int, ...]  # indices of the paths that ended here
+    max_imaginary: float
+    loss: float | None = None  # real points only
+    loss_text: str | None = None
+    hessian_eigenvalues: tuple[float, ...] | None = None
+    index_of_hessian: int | None = None  # number of negative eigenvalues
+    hessian_singular: bool | None = None
+    is_global: bool | None = None
+
+    @property
+    def is_local_minimum(self) -> bool:
+        return bool(self.is_real and self.index_of_hessian == 0 and not self.hessian_singular)
+
+    def to_json(self) -> dict:
+        entry: dict[str, Any] = {
+            "index": self.index,
+            "coordinates": [[z.real, z.imag] for z in self.coordinates],
+            "coordinates_text": [list(pair) for pair in self.coordinates_text],
+            "real": self.is_real,
+            "zero_coordinate": self.has_zero_coordinate,
+            "residual": self.residual,
+            "newton_step": self.newton_step,
+            "converged": self.converged,
+            "condition": self.condition,
+            "singular": self.singular,
+            "paths": list(self.paths),
+            "max_imaginary": self.max_imaginary,
+        }
+        if self.is_real:
+            entry.update(
+                loss=self.loss, loss_text=self.loss_text, hessian_index=self.index_of_hessian,
+                hessian_eigenvalues=list(self.hessian_eigenvalues or ()), hessian_singular=self.hessian_singular,
+                local_minimum=self.is_local_minimum, **{"global": self.is_global},
+            )
+        return entry
+
+
+@dataclass(frozen=True)
+class Counts:
+    complex: int
+    nonzero: int
+    real: int
+    paths: int
+    regular: int
+    singular: int
+    at_infinity: int
+    failed: int
+    local_minima: int
+    index: dict[int, int]
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        data = {k: getattr(self, k) for k in ("complex", "nonzero", "real", "paths", "regular", "singular",
+                                               "at_infinity", "failed", "local_minima")}
+        data["index"] = {str(k): v for k, v in sorted(self.index.items())}
+        data.update(self.extra)
+        return data
+
+
+@dataclass(frozen=True)
+class Bounds:
+    total_degree: int
+    mixed_volume: int | None
+    stable_mixed_volume: int | None
+
+    def to_json(self) -> dict:
+        return {"total_degree": self.total_degree, "mixed_volume": self.mixed_volume,
+                "stable_mixed_volume": self.stable_mixed_volume}
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """Everything one run found, with how it was made. ``ok`` is False when a check failed."""
+
+    widths: tuple[int, ...]
+    counts: Counts
+    bounds: Bounds
+    points: tuple[CriticalPoint, ...]
+    paths: tuple[PathEnd, ...]
+    provenance: dict
+    warnings: tuple[str, ...]
+    problems: tuple[str, ...]  # failed checks: the CLI exits non-zero
+    diagnostics: dict
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def real_points(self) -> tuple[CriticalPoint, ...]:
+        return tuple(p for p in self.points if p.is_real)
+
+    @property
+    def local_minima(self) -> tuple[CriticalPoint, ...]:
+        return tuple(p for p in self.points if p.is_local_minimum)
+
+    def to_json(self) -> dict:
+        return {
+            "algeo_result": "solve",
+            "schema_version": 1,
+            "ok": self.ok,
+            "widths": list(self.widths),
+            "counts": self.counts.to_json(),
+            "bounds": self.bounds.to_json(),
+            "points": [p.to_json() for p in self.points],
+            "paths": [p.to_json() for p in self.paths],
+            "provenance": self.provenance,
+            "warnings": list(self.warnings),
+            "problems": list(self.problems),
+            "diagnostics": self.diagnostics,
+        }
+
+    def summary(self) -> str:
+        """A short text in the spirit of HomotopyContinuation.jl's ``Result``."""
+        c, b, p = self.counts, self.bounds, self.provenance
+        index_text = ", ".join(f"{k}: {v}" for k, v in sorted(c.index.items())) or "none"
+        lines = [
+            f"SolveResult  widths {','.join(map(str, self.widths))}  samples {p['samples']}  "
+            f"regularization {p['regularization']['kind']}",
+            f"• {c.paths} paths tracked: {c.regular} regular, {c.singular} singular, "
+            f"{c.at_infinity} at infinity, {c.failed} failed",
+            f"• bounds: total degree {b.total_degree}, mixed volume {b.mixed_volume}, "
+            f"stable mixed volume {b.stable_mixed_volume}",
+            f"• N_C = {c.complex} distinct finite solutions, N_C* = {c.nonzero} without zero coordinate, "
+            f"N_R = {c.real} real",
+            f"• real points by Hessian index: {index_text}; local minima: {c.local_minima}",
+            f"• seed {p['seed']}, backend {p['backend']['name']} (PHCpack seed {p['backend']['phc_seed']}, "
+            f"{len(p['backend']['attempts'])} attempt(s)), {p['digits']} digits, {p['wall_time_seconds']:.1f} s",
+        ]
+        lines += [f"! warning: {w}" for w in self.warnings]
+        lines += [f"✗ problem: {q}" for q in self.problems]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def write_json_atomically(data: dict, path: str | Path) -> None:
+    """Write JSON to ``path`` through a temporary file and a rename: never half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w") as stream:
+            json.dump(data, stream, indent=1, allow_nan=False, default=_json_default)
+            stream.write("\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _json_default(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"cannot serialize {type(value).__name__}")
