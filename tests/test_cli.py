@@ -62,3 +62,11 @@ def test_a_run_writes_the_result(tmp_path, algeo_command):
     assert "N_C = 9" in completed.stdout and "33 paths tracked" in completed.stdout
     data = json.loads(out.read_text())
     assert data["ok"] is True and data["counts"]["complex"] == 9 and data["counts"]["paths"] == 33
+
+
+@pytest.mark.phc
+def test_a_system_over_the_path_budget_is_refused(tmp_path, algeo_command):
+    out = tmp_path / "out.json"
+    completed = run(algeo_command, "solve", "--widths", "2,2,2", "--samples", "1", "--max-paths", "100",
+                    "--json", str(out), cwd=tmp_path)
+    assert_clean_refusal(completed, "stable mixed volume is 1089 paths, over the budget of 100", out)
