@@ -88,7 +88,7 @@ def _path_status(raw: phc.RawPath) -> PathStatus:
     norm = max((abs(z) for z in raw.coordinates), default=0.0)
     if raw.outcome == "failure" and raw.t.real < 1.0 and norm >= 10.0:
         return PathStatus.AT_INFINITY
-    if "infinity" in label:
+    if "infinity" in label or "infinity" in raw.outcome:
         return PathStatus.AT_INFINITY
     return PathStatus.FAILED
 

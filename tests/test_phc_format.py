@@ -58,3 +58,15 @@ def test_a_linear_system_solved_directly_has_no_labels_and_is_still_read():
     (path,) = parsed.paths
     assert path.outcome == "success" and path.label == "regular (rco)"
     assert abs(path.coordinates[0] - complex(-0.299120092562245)) < 1e-14
+
+
+def test_deflated_and_two_word_outcomes_are_read():
+    """Excerpt of ``phc -b -0264891`` on widths 2,2,2, m = 2, seed 7: blocks headed ``#deflations``."""
+    names = algeo.build_system("2,2,2", samples=2, seed=7).variable_names
+    parsed = parse_blackbox_output((GOLDEN / "phc_deflation_excerpt.txt").read_text(), names)
+    assert parsed.declared_paths == len(parsed.paths) == 3
+    assert [(p.outcome, p.label) for p in parsed.paths] == [
+        ("success", "complex regular"), ("success", "complex regular"), ("failure", "no solution")]
+    text = (GOLDEN / "phc_deflation_excerpt.txt").read_text().replace("#iterations : 0   failure",
+                                                                       "#iterations : 0   at infinity")
+    assert parse_blackbox_output(text, names).paths[2].outcome == "at infinity"
