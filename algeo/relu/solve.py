@@ -225,7 +225,9 @@ def solve_relu(architecture: ReluArchitecture, *, samples: int | None = None, se
     if neuron.undecided:
         problems.append(f"{len(neuron.undecided)} sign vectors undecided: some regions may be missing")
     patterns = [tuple(c.pattern for c in combo) for combo in itertools.product(neuron.chambers, repeat=architecture.d1)]
-    chosen = range(len(patterns)) if region_indices is None else region_indices
+    chosen = range(len(patterns)) if region_indices is None else list(region_indices)
+    if any(not isinstance(k, int) or not 0 <= k < len(patterns) for k in chosen):
+        raise InputError("region_indices", f"must be integers in [0, {len(patterns)})")
     if len(chosen) > max_regions:
         raise BudgetExceededError(f"{len(chosen)} regions to solve exceed --max-regions {max_regions}")
     margin_tolerance = mpmath.mpf(10) ** (-(digits // 2))
@@ -251,9 +253,9 @@ def solve_relu(architecture: ReluArchitecture, *, samples: int | None = None, se
     for report in reports:
         new_points = []
         for p in report.points:
-            if p.is_critical:
-                is_global = bool(p.point.loss - least <= tolerance * max(1.0, abs(least)))
-                p = RegionPoint(_replace_global(p.point, is_global), p.placement, p.margin, p.region)
+            # "global" compares critical points of the ReLU loss only; points off their region get None
+            is_global = bool(p.point.loss - least <= tolerance * max(1.0, abs(least))) if p.is_critical else None
+            p = RegionPoint(_replace_global(p.point, is_global), p.placement, p.margin, p.region)
             new_points.append(p)
         marked.append(RegionReport(report.index, report.pattern, report.outcome, report.paths, report.path_statuses,
                                    tuple(new_points), report.seconds, report.attempts))
