@@ -9,6 +9,11 @@ a box around it lies strictly inside its region, the Hessian is positive definit
 box, the gradient is small enough that the box holds a minimizer, and the global
 critical point found has an exactly smaller ReLU loss.
 
+Second, Yun, Sra & Jadbabaie's construction for the *unregularized* loss with two neurons
+(:mod:`algeo.relu.yun`): the least-squares affine fit, realized strictly inside the region
+where both neurons are active on every sample, is a (non-strict) local minimum of loss
+9/32, while ``v = (1, 1)``, ``w~_1 = (-1, 0)``, ``w~_2 = (1/2, 0)`` fits the data exactly (loss 0).
+
 Run: ``python examples/relu_spurious_minimum.py`` (about 5 s; needs PHCpack's ``phc``).
 """
 
@@ -20,6 +25,7 @@ from pathlib import Path
 from algeo.relu.certify import certify_local_minimum
 from algeo.relu.instance import ReluArchitecture
 from algeo.relu.solve import solve_relu
+from algeo.relu.yun import linear_fit_local_minimum
 
 DATA = Path(__file__).with_name("relu_spurious_data.json")
 
@@ -39,8 +45,10 @@ def run(*, seed: int = 0, d1: int = 1) -> dict:
         certificates.append({"region": candidate.region, "pattern": [list(r) for r in region.pattern],
                              "loss": candidate.point.loss, "coordinates": [float(v) for v in point],
                              "certificate": certificate, **certificate.to_json()})
+    two = ReluArchitecture(1, 2, 1, bias=True)
+    yun = linear_fit_local_minimum(two, result.data, lower_point=[-1, 0, Fraction(1, 2), 0, 1, 1])
     return {"result": result, "global_loss": best.point.loss, "global_coordinates": [float(v) for v in best_point],
-            "certificates": certificates}
+            "certificates": certificates, "yun": yun}
 
 
 if __name__ == "__main__":
@@ -53,3 +61,7 @@ if __name__ == "__main__":
               f"{entry['proven_local_minimum']}, proven not global {entry['proven_not_global']} "
               f"(box radius {entry['radius']}, sign margin >= {entry['sign_margin_lower_bound']}, "
               f"H >= {entry['delta']} - {entry['hessian_deviation_bound']})")
+    yun = outcome["yun"]
+    print(f"Yun et al., widths 1,2,1, no regularization: affine fit {[str(v) for v in yun.fit]}, loss {yun.loss}, "
+          f"inside its region {yun.inside_region}, local minimum {yun.is_local_minimum}; a point of loss "
+          f"{yun.lower_point_loss} proves it is not global: {yun.is_not_global}")

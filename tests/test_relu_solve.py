@@ -92,6 +92,24 @@ def test_solver_finds_a_proven_spurious_local_minimum():
         assert certificate.lower_point_loss < certificate.loss_lower
     right_branch = [e for e in outcome["certificates"] if e["pattern"] == [[0, 0, 1, 1]]]
     assert right_branch and right_branch[0]["loss"] > 2  # fits x = 1, 2 only
+    yun = outcome["yun"]
+    assert yun.is_local_minimum and yun.is_not_global and yun.loss == Fraction(9, 32)
+
+
+def test_yun_construction_exactly_on_random_data():
+    from algeo.relu.yun import linear_fit_local_minimum
+
+    for d0, d1, seed in [(1, 2, 0), (2, 3, 1), (3, 2, 2)]:
+        architecture = ReluArchitecture(d0, d1, 1, bias=True)
+        data = random_relu_data(architecture, 6, seed=seed, targets=True)
+        found = linear_fit_local_minimum(architecture, data, lower_point=[Fraction(0)] * architecture.n_parameters)
+        assert found.is_local_minimum
+        # the zero network has loss sum y^2 / 2, above the least-squares loss
+        assert found.loss < relu_loss(architecture, data, [Fraction(0)] * architecture.n_parameters,
+                                      [Fraction(0)] * architecture.n_parameters)
+        assert not found.is_not_global  # the zero network does not beat the fit: no false "not global"
+    with pytest.raises(Exception, match="widths"):
+        linear_fit_local_minimum(ReluArchitecture(1, 1, 1, bias=True), data)
 
 
 @needs_phc
