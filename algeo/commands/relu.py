@@ -44,7 +44,8 @@ def register(subparsers) -> None:
     solve = commands.add_parser("solve", help="every differentiable critical point, region by region")
     _add_data_arguments(solve, example="d0,d1,dy: input, hidden and output widths")
     solve.add_argument("--regularization", default="generic",
-                       help="generic (random positive Lambda, seeded; default) or a JSON-free scalar such as 1/100")
+                       help="generic (random positive lambda per parameter, seeded; default) or a positive scalar such as 1/100 "
+                       "(weights; biases get 1/1000 of it)")
     solve.add_argument("--scale", default="1/100",
                        help="generic Lambda entries are drawn in (0, scale] (default 1/100)")
     solve.add_argument("--digits", type=int, default=40, help="refinement precision (default 40)")

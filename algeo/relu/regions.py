@@ -107,7 +107,9 @@ class RegionsResult:
 
     def summary(self) -> str:
         c = self.counts
-        lines = [f"ReLU regions  widths {self.architecture}  samples {self.data.n_samples}  mode {self.mode}",
+        a = self.architecture
+        lines = [f"ReLU regions  widths {a.d0},{a.d1} {'with' if a.bias else 'without'} bias  samples "
+                 f"{self.data.n_samples}  mode {self.mode}",
                  f"• per-neuron patterns {c.get('per_neuron_patterns')}, regions {c.get('regions')}, "
                  f"full-rank regions {c.get('full_rank')}"]
         for key, estimate in self.estimates.items():
