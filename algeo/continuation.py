@@ -39,7 +39,7 @@ class ContinuationStatus(str, enum.Enum):
     """Fate of one path of the continuation ``Lambda = tau Lambda_0``, ``tau -> 0``."""
 
     CONVERGED = "converged"  # bounded, settling end point (s_end, or endgame_start if steps underflowed), refined
-    DIVERGED = "diverged"  # the norm blew up as tau -> 0
+    DIVERGED = "diverged"  # the norm blew up as tau -> 0 (also: steps underflowed while the norm was growing)
     FAILED = "failed"  # step size underflow, corrector failure, or refinement at tau = 0 did not converge
 
 
@@ -195,6 +195,11 @@ def track_to_zero(system: PolynomialSystem, weights: Sequence[float], start: Seq
             if h < options.min_step:
                 if s <= options.endgame_start:  # near tau = 0: hand over to the refinement at tau = 0
                     break
+                growth = _growth(history + [(s, _norm(x))])
+                if growth is not None and growth > 2.0:
+                    return TrackedPath(ContinuationStatus.DIVERGED, tuple(x), s, steps, rejected, _norm(x),
+                                       f"step size underflow at s = {s:.3g} while ||theta|| grew by a factor "
+                                       f"{growth:.3g} since two decade marks earlier")
                 return TrackedPath(ContinuationStatus.FAILED, tuple(x), s, steps, rejected, _norm(x),
                                    f"step size underflow at s = {s:.3g}")
     growth = _growth(history)

@@ -31,7 +31,7 @@ CASES = [
     ((2, 1, 2), 2, 3),
     ((3, 1, 3), 3, 1),  # non-filling, q = 3, r = 1: 4 products, 3 pure
     ((3, 1, 2), 3, 1),  # non-filling, d0 != dH
-    ((2, 2, 2), 2, 1),  # filling, q = r = 2: 4 products, 1 pure (1089 PHCpack paths)
+    pytest.param((2, 2, 2), 2, 1, marks=pytest.mark.slow),  # filling, q = r = 2: 4 products, 1 pure (1089 paths)
     ((1, 1, 1), 1, 2),  # filling, q = r = 1
     ((2, 1, 1, 1), 2, 2),  # depth 3, filling (q = r = 1)
     ((2, 1, 1, 2), 2, 1),  # depth 3, non-filling: 3 products, 2 pure
@@ -74,7 +74,7 @@ def test_products_are_exactly_the_U_I(widths, samples, seed):
     for product in result.products:
         matrix = numpy.array([[float(Fraction(x)) if "/" in x else float(x) for x in row]
                               for row in product.matrix_text])
-        distances = {I: numpy.abs(matrix - T).max() for I, T in targets.items()}
+        distances = {I: numpy.abs(matrix - T).max() / max(1.0, numpy.abs(T).max()) for I, T in targets.items()}
         nearest = min(distances, key=distances.get)
         assert distances[nearest] < 1e-10, (product.index, distances)
         assert nearest == product.index_set  # the solver's own SVD match agrees with numpy's
@@ -100,7 +100,7 @@ def test_products_are_exactly_the_U_I(widths, samples, seed):
 
 
 @pytest.mark.phc
-@pytest.mark.parametrize("widths,samples,seed", CASES[:4] + CASES[6:], ids=lambda v: str(v))
+@pytest.mark.parametrize("widths,samples,seed", CASES, ids=lambda v: str(v))
 def test_every_path_has_a_fate_and_every_point_passes_the_stratum_check(widths, samples, seed):
     result = _solve(widths, samples, seed)
     extra = result.counts.extra
