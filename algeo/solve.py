@@ -209,9 +209,10 @@ def solve(
     samples, seed : random data with ``samples`` columns drawn with ``seed`` (and
         ``Lambda`` too when ``regularization="generic"``).
     data : a :class:`Dataset` or the path of a JSON file ``{"X", "Y", "Lambda"?}``.
-    regularization : ``"generic"``, a positive scalar such as ``"1/10"``, or a
-        :class:`Regularization`. ``"none"`` is refused: the critical set is then not
-        isolated.
+    regularization : ``"generic"``, a positive scalar such as ``"1/10"``, a
+        :class:`Regularization`, or ``"none"``: then the critical set is not isolated and
+        the result is an :class:`~algeo.unregularized.UnregularizedSolveResult` grouping
+        critical points by end-to-end matrix (docs/unregularized.md).
     digits : precision of the Newton refinement on the exact system.
     backend : ``"auto"`` (``phc``, then phcpy), ``"phc"`` or ``"phcpy"``.
     timeout, max_attempts : per PHCpack attempt; a crash or time-out is retried
@@ -232,11 +233,14 @@ def solve(
     started = time.monotonic()
     architecture, dataset, reg = prepare_instance(widths, samples=samples, seed=seed, data=data,
                                                   regularization=regularization)
-    if reg.kind is RegularizationKind.NONE:
-        raise InputError("regularization", "none is not supported by solve yet: without regularization the "
-                         "critical set is positive-dimensional (not isolated)", "use generic or a positive scalar")
     if not isinstance(digits, int) or digits < 20:
         raise InputError("digits", f"is {digits!r}; use an integer of at least 20")
+    if reg.kind is RegularizationKind.NONE:  # positive-dimensional critical set: docs/unregularized.md
+        from .unregularized import solve_unregularized
+
+        return solve_unregularized(architecture, dataset, seed=seed, digits=digits, description=reg.description,
+                                   solve_options=dict(backend=backend, timeout=timeout, max_attempts=max_attempts,
+                                                      max_paths=max_paths, tolerances=tolerances, progress=progress))
     system = build_system(architecture, dataset, reg)
     names = system.variable_names
     volumes = phc.mixed_volumes(system.polynomial_system, names)
