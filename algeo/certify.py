@@ -31,7 +31,7 @@ it never means "false". See docs/certification.md.
 >>> system = build_system("1,1,1", samples=1, seed=0)
 >>> result = certify_points(system, [[0, 0]], digits=30)
 >>> result.certificates[0].unique, result.certificates[0].realness.value, result.certificates[0].hessian_index
-(True, 'real', 0)
+(True, 'real', 1)
 """
 
 from __future__ import annotations
