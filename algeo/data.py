@@ -69,12 +69,15 @@ def parse_entry(value: Any, field: str) -> Fraction:
             else:
                 decimal = Decimal(text)
                 if not decimal.is_finite():
-                    raise InputError(field, f"entry {value!r} is not finite", "give a finite number")
-                result = Fraction(decimal)
+                    result = None
+                else:
+                    result = Fraction(decimal)
         except (ValueError, ZeroDivisionError, InvalidOperation):
             raise InputError(
                 field, f"entry {value!r} is not a number", "use integers, '-3/7' or decimals"
             ) from None
+        if result is None:
+            raise InputError(field, f"entry {value!r} is not finite", "give a finite number")
         return result
     raise InputError(field, f"entry {value!r} is not a number", "use integers, '-3/7' or decimals")
 

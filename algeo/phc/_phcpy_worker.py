@@ -8,16 +8,22 @@ the marker line, because phcpy writes its own messages to standard output.
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 MARKER = "@@ALGEO-PHCPY-RESULT@@"
+UNLABELLED_RCO_THRESHOLD = 1e-12  # the same as algeo.phc._format.UNLABELLED_RCO_THRESHOLD
 
 
 def _solution(text: str) -> dict:
     from phcpy.solutions import strsol2dict
 
     values = strsol2dict(text)
-    label = text.strip().splitlines()[-1].split("=")[-2].strip() if "==" in text else ""
+    match = re.search(r"=\s*([a-z][a-z ]*?)\s*==\s*$", text.strip())
+    if match:
+        label = match.group(1)
+    else:  # phcpy's strings carry no label: PHCpack's end-game threshold on rco decides
+        label = "regular (rco)" if float(values["rco"]) > UNLABELLED_RCO_THRESHOLD else "singular (rco)"
     return {
         "t": [values["t"].real, values["t"].imag],
         "m": int(values["m"]),

@@ -1,0 +1,31 @@
+"""Shared fixtures and markers: tests needing PHCpack or Singular are skipped, loudly, without them."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _has_phc() -> bool:
+    return shutil.which("phc") is not None
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_phc = pytest.mark.skip(reason="PHCpack's phc program is not installed (run ./setup.sh)")
+    skip_singular = pytest.mark.skip(reason="Singular is not installed (run ./setup.sh)")
+    for item in items:
+        if "phc" in item.keywords and not _has_phc():
+            item.add_marker(skip_phc)
+        if "singular" in item.keywords and shutil.which("Singular") is None:
+            item.add_marker(skip_singular)
+
+
+@pytest.fixture
+def algeo_command():
+    """The CLI as a subprocess command prefix (this checkout's copy)."""
+    return [sys.executable, "-m", "algeo.cli"]
