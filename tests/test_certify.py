@@ -222,6 +222,7 @@ def solved_222():
 
 
 @pytest.mark.phc
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("phc") is None, reason="PHCpack's phc is not installed")
 def test_widths_222_every_critical_point_certified(solved_222):
     result = solved_222
