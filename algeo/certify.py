@@ -209,7 +209,16 @@ def _exact_center(point: Sequence) -> tuple[tuple[Fraction, Fraction], ...]:
 
 
 def _power_of_two_at_least(value) -> Fraction:
-    return Fraction(2) ** math.ceil(math.log2(value)) if value > 0 else Fraction(0)
+    """The least power of two ``>= value`` (exact; ``value`` a positive Fraction, mpf, int or float)."""
+    value = _fraction(value)
+    if value <= 0:
+        raise ValueError("a box radius must be positive")
+    exponent = value.numerator.bit_length() - value.denominator.bit_length()
+    while Fraction(2) ** exponent < value:
+        exponent += 1
+    while Fraction(2) ** (exponent - 1) >= value:
+        exponent -= 1
+    return Fraction(2) ** exponent
 
 
 def _approximate_inverse(system: PolynomialSystem, center, digits: int):
@@ -287,9 +296,10 @@ def _certify_one(arithmetic, system: PolynomialSystem, center, digits: int, max_
     inverse, newton_step = _approximate_inverse(system, center, digits)
     if inverse is None:
         return None, NotProvenReason.JACOBIAN_SINGULAR
-    scale = max(1.0, max(float(max(abs(re), abs(im))) for re, im in center))
-    largest = _power_of_two_at_least(scale * max_relative_radius)
-    radius = _power_of_two_at_least(max(float(newton_step) * 2 ** 8, scale * 10.0 ** (-digits / 2)))
+    scale = max(Fraction(1), max(max(abs(re), abs(im)) for re, im in center))
+    largest = _power_of_two_at_least(scale * _fraction(max_relative_radius))
+    smallest = scale / 2 ** math.ceil(digits * math.log2(10) / 2)  # about 10^(-digits/2), relative
+    radius = _power_of_two_at_least(max(_fraction(newton_step) * 2 ** 8, smallest))
     if radius > largest:
         return None, NotProvenReason.NEWTON_STEP_TOO_LARGE
     while radius <= largest:
@@ -303,7 +313,7 @@ def _certify_one(arithmetic, system: PolynomialSystem, center, digits: int, max_
 def _hull(first: Box, second: Box) -> Box:
     center = tuple(((a + c) / 2, (b + d) / 2) for (a, b), (c, d) in zip(first.center, second.center))
     reach = max(max(abs(a - c), abs(b - d)) for (a, b), (c, d) in zip(first.center, second.center)) / 2
-    return Box(center, _power_of_two_at_least(float(reach + max(first.radius, second.radius)) * (1 + 2 ** -20)))
+    return Box(center, _power_of_two_at_least(reach + max(first.radius, second.radius)))
 
 
 def _hessian_index(arithmetic, system: PolynomialSystem, box: Box, digits: int) -> int | None:
@@ -422,7 +432,7 @@ def _realness(arithmetic, system: PolynomialSystem, box: Box, digits: int) -> tu
     # a nearly real centre: try the conjugation-symmetric box around its real part
     largest_imaginary = max(abs(im) for _, im in box.center)
     symmetric = Box(tuple((re, Fraction(0)) for re, _ in box.center),
-                    _power_of_two_at_least(float(box.radius + largest_imaginary)))
+                    _power_of_two_at_least(box.radius + largest_imaginary))
     inverse, _ = _approximate_inverse(system, symmetric.center, digits)
     if inverse is not None and _krawczyk_contains(arithmetic, system, symmetric, inverse):
         return Realness.REAL, symmetric
