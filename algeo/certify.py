@@ -396,29 +396,31 @@ def certify_points(
     centers = [tuple((re, Fraction(0)) for re, _ in c) if is_real else c for c, is_real in zip(centers, real)]
     arithmetic = _arithmetic(backend, _bits(digits))
     boxes: list[Box | None] = []
+    realness: list[Realness] = []
     reasons: list[list[NotProvenReason]] = []
     with arithmetic.precision():
         for center in centers:
             box, reason = _certify_one(arithmetic, polynomials, center, digits, max_relative_radius)
+            proven = Realness.NOT_PROVEN
+            if box is not None:  # may replace the box by a conjugation-symmetric one holding the same zero
+                proven, box = _realness(arithmetic, polynomials, box, digits)
             boxes.append(box)
+            realness.append(proven)
             reasons.append([reason] if reason else [])
+            if box is not None and proven is Realness.NOT_PROVEN:
+                reasons[-1].append(NotProvenReason.BOX_MEETS_REAL_AXIS)
         same_root, overlapping = _compare_boxes(arithmetic, polynomials, boxes, digits)
         certificates = []
         for i, box in enumerate(boxes):
-            realness, index = Realness.NOT_PROVEN, None
-            if box is not None:
-                realness, box = _realness(arithmetic, polynomials, box, digits)
-                boxes[i] = box
-                if realness is Realness.NOT_PROVEN:
-                    reasons[i].append(NotProvenReason.BOX_MEETS_REAL_AXIS)
-                if realness is Realness.REAL:
-                    index = _hessian_index(arithmetic, polynomials, box, digits)
-                    if index is None:
-                        reasons[i].append(NotProvenReason.HESSIAN_NOT_PROVEN_NONSINGULAR)
-                if i in overlapping:
-                    reasons[i].append(NotProvenReason.OVERLAPPING_BOXES)
+            index = None
+            if realness[i] is Realness.REAL:
+                index = _hessian_index(arithmetic, polynomials, box, digits)
+                if index is None:
+                    reasons[i].append(NotProvenReason.HESSIAN_NOT_PROVEN_NONSINGULAR)
+            if i in overlapping:
+                reasons[i].append(NotProvenReason.OVERLAPPING_BOXES)
             certificates.append(PointCertificate(
-                index=i, unique=box is not None, box=box, realness=realness,
+                index=i, unique=box is not None, box=box, realness=realness[i],
                 distinct=box is not None and i not in overlapping, same_root_as=same_root.get(i),
                 hessian_index=index, reasons=tuple(reasons[i])))
     return Certification(tuple(certificates), arithmetic.name, digits, arithmetic.bits, time.monotonic() - started)
