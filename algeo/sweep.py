@@ -35,9 +35,9 @@ __all__ = ["SweepSettings", "InstanceStatus", "instance_seed", "run_sweep", "sum
 
 logger = logging.getLogger(__name__)
 
-#: ``auto``: parameter homotopy from a stored start set (built on first use), blackbox fallback;
-#: ``homotopy``: the same, but refuses when no start set can be made; ``blackbox``: PHCpack's blackbox.
-SWEEP_METHODS = ("auto", "homotopy", "blackbox")
+#: ``auto``: parameter homotopy from a stored start set (built on first use), blackbox fallback
+#: per instance; ``blackbox``: PHCpack's blackbox for every instance.
+SWEEP_METHODS = ("auto", "blackbox")
 
 
 class InstanceStatus(str, enum.Enum):
@@ -144,8 +144,13 @@ def solve_instance(settings_json: dict, index: int, start_set_path: str | None =
                                 if k != "algeo_sweep"})
     seed = settings.seeds()[index]
     try:
+        if settings.method == "blackbox" or start_set_path is None:
+            start_set = "none"
+        else:
+            start_set = start_set_path
         result = solve(settings.widths, samples=settings.samples, seed=seed,
-                       regularization=settings.regularization, digits=settings.digits)
+                       regularization=settings.regularization, digits=settings.digits, start_set=start_set,
+                       build_start_set=False)
     except (InputError, BackendUnavailableError):
         raise
     except Exception as error:  # recorded as data: the sweep goes on, a re-run retries
@@ -158,7 +163,8 @@ def _entry(index: int, seed: int, content: dict) -> dict:
     counts = content["counts"]
     return {"index": index, "seed": seed, "counts": counts,
             "status": (InstanceStatus.OK if content["ok"] else InstanceStatus.FLAGGED).value,
-            "method": content.get("provenance", {}).get("method", "blackbox"),
+            "method": content.get("provenance", {}).get("method", {}).get("name", "blackbox"),
+            "fallback": content.get("provenance", {}).get("method", {}).get("fallback_reason"),
             "seconds": content.get("provenance", {}).get("wall_time_seconds")}
 
 

@@ -20,8 +20,9 @@ def register(subparsers) -> None:
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument("--regularization", default="generic", help="generic (default) or a positive scalar")
     parser.add_argument("--digits", type=int, default=40, help="refinement precision (default %(default)s)")
-    parser.add_argument("--method", choices=("auto", "homotopy", "blackbox"), default="auto",
-                        help="auto: parameter homotopy from a start set, blackbox fallback (default)")
+    parser.add_argument("--method", choices=("auto", "blackbox"), default="auto",
+                        help="auto: parameter homotopy from the start-set library (made on first use), with a "
+                        "blackbox fallback per instance (default); blackbox: PHCpack's blackbox only")
     parser.add_argument("--workers", type=int, default=2, help="local worker processes (default %(default)s)")
     parser.add_argument("--scheduler", help="address of a Dask distributed scheduler, e.g. tcp://host:8786")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -78,5 +79,39 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _prepare_start_set(settings, *, quiet: bool) -> str | None:
-    """The start set file for the parameter homotopy (None: blackbox)."""
-    return None
+    """The start set file for the parameter homotopy, made here once (None: blackbox)."""
+    from ..architecture import Architecture
+    from ..data import parse_regularization
+    from ..family import ParameterFamily, family_mode
+    from ..startset import ensure_start_set, start_set_path
+
+    if settings.method == "blackbox":
+        return None
+    architecture = Architecture(settings.widths)
+    regularization = parse_regularization(settings.regularization, architecture, settings.seed)
+    try:
+        mode = family_mode(regularization)
+    except InputError:
+        return None  # scalar Lambda: no parameter homotopy, every instance uses the blackbox
+    family = ParameterFamily(architecture, settings.samples, mode)
+    path = start_set_path(family)
+    bar = None
+    if not quiet and not path.exists():
+        from tqdm import tqdm
+
+        bar = tqdm(desc="building the start set (first use)", unit="path")
+
+    def report(done: int) -> None:
+        if bar is not None:
+            bar.n = done
+            bar.refresh()
+
+    try:
+        start_set = ensure_start_set(family, progress=report)
+    finally:
+        if bar is not None:
+            bar.close()
+    if not quiet:
+        print(f"start set {path} ({start_set.size} solutions, confirmed by "
+              f"{', '.join(start_set.check.get('confirmed_by', [])) or 'nothing'})")
+    return str(path)

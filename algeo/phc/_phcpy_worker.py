@@ -18,6 +18,8 @@ def _solution(text: str) -> dict:
 
     values = strsol2dict(text)
     label = text.strip().splitlines()[-1].split("=")[-2].strip() if "==" in text else ""
+    if ":" in label:  # the trackers print no label, only err, rco and res
+        label = ""
     return {
         "t": [values["t"].real, values["t"].imag],
         "m": int(values["m"]),
@@ -27,6 +29,19 @@ def _solution(text: str) -> dict:
         "label": label,
         "coordinates": {k: [v.real, v.imag] for k, v in values.items() if k not in ("t", "m", "err", "rco", "res")},
     }
+
+
+def _track(request: dict) -> list[dict]:
+    """Track ``start_points`` of the start system to the target system (``phcpy.trackers.track``)."""
+    from phcpy import trackers
+    from phcpy.solutions import make_solution
+
+    names = request["names"]
+    start_solutions = [make_solution(names, [complex(*z) for z in point]) for point in request["start_points"]]
+    gamma = complex(*request["gamma"])
+    ends = trackers.track(request["polynomials"], request["start"], start_solutions,
+                          precision=request.get("precision", "d"), gamma=gamma)
+    return [_solution(s) for s in ends]
 
 
 def main() -> int:
@@ -49,6 +64,8 @@ def main() -> int:
             answer["error"] = "phcpy returned None (it printed why)"
         else:
             answer["solutions"] = [_solution(s) for s in solutions]
+    elif request["task"] == "track":
+        answer["solutions"] = _track(request)
     else:
         answer["error"] = f"unknown task {request['task']!r}"
     sys.stdout.write("\n" + MARKER + "\n" + json.dumps(answer) + "\n")
