@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import phc
+from .exceptions import InputError
 from .family import ParameterFamily, family_mode
 from .startset import StartSet, ensure_start_set, load_start_set
 from .system import CriticalPointSystem
@@ -67,7 +68,13 @@ def parameter_homotopy(
         chosen = ensure_start_set(family, build=build, progress=progress)
     else:
         path = Path(start_set)
+        if not path.is_file():
+            raise InputError("start_set", f"{str(path)!r} is not a file", "give a start set file, auto or none")
         chosen = load_start_set(family, path)
+        if chosen is None:
+            raise InputError("start_set", f"{str(path)!r} is not a start set of widths {system.architecture}, "
+                             f"m = {system.dataset.n_samples} (its key differs or it is unreadable)",
+                             "use auto, none, or the matching file")
     if chosen is None:
         return HomotopyRun(None, None, str(path), None, f"no usable start set at {path}")
     parameters = family.parameters_of(system.dataset, system.regularization)

@@ -47,6 +47,9 @@ def register(subparsers) -> None:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per PHCpack attempt")
     parser.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS,
                         help="refuse systems with more paths than this (default %(default)s)")
+    parser.add_argument("--start-set", default="auto",
+                        help="auto: parameter homotopy from the start-set library, made on first use "
+                        "(docs/sweep.md); none: PHCpack's blackbox only; or a start set file")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -57,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     target = check_output_path(args.json)
     result = solve(args.widths, samples=args.samples, seed=args.seed, data=args.data,
                    regularization=args.regularization, digits=args.digits, backend=args.backend,
-                   timeout=args.timeout, max_paths=args.max_paths, progress=not args.quiet)
+                   timeout=args.timeout, max_paths=args.max_paths, progress=not args.quiet,
+                   start_set=args.start_set)
     print(result.summary())
     if target is not None:
         write_json_atomically(result.to_json(), target)
