@@ -5,8 +5,8 @@ the start system is the same family at the start set's complex data; PHCpack's
 trackers follow ``gamma (1 - t)^2 G + t^2 F`` (phcpy, child process) from every start
 solution. The end points, cut back to the weight coordinates, go through the same
 refinement and classification as the blackbox (:func:`algeo.solve.solve`). Paths =
-start-set size; a path that does not end at a solution is retried in double double
-precision, and if it still fails the caller falls back to the blackbox.
+start-set size; a path that does not end at a solution is retried with
+another ``gamma``, and if it still fails the caller falls back to the blackbox.
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ class HomotopyRun:
     reason: str | None  # why the homotopy could not be used (then the caller uses the blackbox)
 
 
-def homotopy_gamma(seed: int) -> complex:
-    """The ``gamma`` of the homotopy for an instance seed: a seeded point on the unit circle."""
-    angle = random.Random(f"algeo-gamma-{seed}").uniform(0.1, 2 * cmath.pi - 0.1)
+def homotopy_gamma(seed: int, attempt: int = 0) -> complex:
+    """The ``gamma`` of attempt ``attempt`` for an instance seed: a seeded point on the unit circle."""
+    angle = random.Random(f"algeo-gamma-{seed}-{attempt}").uniform(0.1, 2 * cmath.pi - 0.1)
     return cmath.exp(1j * angle)
 
 
@@ -53,6 +53,7 @@ def parameter_homotopy(
     build: bool = True,
     seed: int = 0,
     timeout: float = 3600.0,
+    max_attempts: int = 3,
     progress: Callable[[int], None] | None = None,
 ) -> HomotopyRun:
     """Track the start set of ``system``'s family to ``system``.
@@ -80,8 +81,9 @@ def parameter_homotopy(
     parameters = family.parameters_of(system.dataset, system.regularization)
     target = family.coefficients(parameters)
     start = family.coefficients(chosen.parameters)
-    gamma = homotopy_gamma(seed)
-    run = phc.track(target, start, chosen.points, family.variable_names, gamma=gamma, timeout=timeout)
+    gammas = [homotopy_gamma(seed, attempt) for attempt in range(max_attempts)]
+    run = phc.track(target, start, chosen.points, family.variable_names, gammas=gammas, timeout=timeout)
+    gamma = gammas[len(run.attempts) - 1]
     n = len(family.weight_names)
     cut = tuple(phc.RawPath(p.phase, p.coordinates[:n], p.t, p.multiplicity, p.err, p.rco, p.res, p.outcome,
                             p.label) for p in run.paths)

@@ -149,27 +149,28 @@ def track(
     start_points: Sequence[Sequence[complex]],
     names: Sequence[str],
     *,
-    gamma: complex,
-    precisions: Sequence[str] = ("d", "dd"),
+    gammas: Sequence[complex],
     timeout: float = 600.0,
 ) -> BackendRun:
     """Track every start point from ``start`` to ``target`` with ``phcpy.trackers.track`` (child process).
 
-    The homotopy is PHCpack's ``gamma (1 - t)^2 G + t^2 F``. When a path does not end
-    at a solution at ``t = 1`` the whole run is repeated in the next precision of
-    ``precisions`` (double, then double double). Every attempt is recorded; the path
-    ends are in the order of ``start_points``, so every path is accounted for.
+    The homotopy is PHCpack's ``gamma (1 - t)^2 G + t^2 F`` in double precision. When
+    a path does not end at a solution at ``t = 1``, the whole run is repeated with the
+    next ``gamma`` (another path through parameter space). Every attempt is recorded
+    (``Attempt.seed`` is the attempt's number); the path ends are in the order of
+    ``start_points``, so every path is accounted for. (phcpy 2.4.86's double double
+    tracker returned the start points unmoved here, so it is not used.)
     """
     target_strings, start_strings = format_polynomials(target, names), format_polynomials(start, names)
     attempts: list[Attempt] = []
     last = None
-    for precision in precisions:
+    for number, gamma in enumerate(gammas):
         attempt, paths, version = phcpy_track(target_strings, start_strings, start_points, names, gamma=gamma,
-                                              precision=precision, timeout=timeout)
+                                              precision="d", timeout=timeout, attempt_number=number)
         if attempt.outcome is AttemptOutcome.OK:
             failed = sum(p.outcome != "success" for p in paths)
             if failed:
-                attempt = Attempt(attempt.backend, 0, AttemptOutcome.INCOMPLETE, attempt.seconds,
+                attempt = Attempt(attempt.backend, number, AttemptOutcome.INCOMPLETE, attempt.seconds,
                                   f"{failed} of {len(paths)} paths did not end at a solution")
             last = BackendRun(attempt.backend, paths, len(start_points), {}, None, (), version, True)
         attempts.append(attempt)

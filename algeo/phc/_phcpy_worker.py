@@ -39,9 +39,19 @@ def _track(request: dict) -> list[dict]:
     names = request["names"]
     start_solutions = [make_solution(names, [complex(*z) for z in point]) for point in request["start_points"]]
     gamma = complex(*request["gamma"])
+    if request.get("difficulty"):  # smaller steps along the paths (PHCpack's tuning levels)
+        from phcpy.tuning import tune_track_parameters
+
+        tune_track_parameters(difficulty=int(request["difficulty"]), digits=16)
     ends = trackers.track(request["polynomials"], request["start"], start_solutions,
                           precision=request.get("precision", "d"), gamma=gamma)
-    return [_solution(s) for s in ends]
+    answers = []
+    for text in ends:
+        try:
+            answers.append(_solution(text))
+        except Exception as error:  # NaN or ****** coordinates of a path that blew up
+            answers.append({"unparsed": f"{type(error).__name__}: {str(error)[:100]}"})
+    return answers
 
 
 def main() -> int:
