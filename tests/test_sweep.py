@@ -98,7 +98,7 @@ def test_a_killed_sweep_resumes_without_loss_or_repetition(tmp_path):
     assert 3 <= len(finished) < 8, "the kill should come midway"
     for content in finished.values():
         json.loads(content[2])  # every file that exists is complete
-    completed = subprocess.run(_sweep_command(out, 8, "--workers", "2"), cwd=ROOT, env=env, capture_output=True,
+    completed = subprocess.run(_sweep_command(out, 8, "--workers", "1"), cwd=ROOT, env=env, capture_output=True,
                                text=True, timeout=600)
     assert completed.returncode == 0, completed.stderr + completed.stdout
     after = {p.name: p for p in instances.glob("[0-9]*.json")}
@@ -127,7 +127,7 @@ def test_sweep_counts_equal_solve_with_data(tmp_path, monkeypatch):
 
     homotopy_settings = SweepSettings(widths=(2, 1, 2), samples=1, instances=3, seed=4, method="auto")
     path = _prepare_start_set(homotopy_settings, quiet=True)
-    homotopy = run_sweep(homotopy_settings, tmp_path / "homotopy", workers=2, start_set_path=path)
+    homotopy = run_sweep(homotopy_settings, tmp_path / "homotopy", workers=1, start_set_path=path)
     assert homotopy["aggregates"]["methods"] == {"parameter_homotopy": 3}
     for index in range(3):
         swept = json.loads((tmp_path / "homotopy" / "instances" / f"{index:04d}.json").read_text())
