@@ -7,8 +7,9 @@ instance is solved twice, one after the other (never two PHCpack runs at once): 
 blackbox (``start_set="none"``) and by the parameter homotopy from the start-set library
 (made first, its time reported apart as a one-time cost). Both go through the same
 refinement and classification; the script checks that N_C, N_C*, N_R and the index
-histogram agree per instance and prints the mean wall time per instance of each, their
-ratio, and the same for the PHCpack part alone (blackbox run against tracking run).
+histogram agree per instance and prints the mean wall time and the mean CPU time (this
+process and its PHCpack children; robust when other jobs share the machine) per
+instance of each, their ratios, and the wall-time ratio of the PHCpack part alone.
 Target (issue 8): the homotopy at least 10x faster per instance.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import sys
 import time
@@ -34,6 +36,18 @@ def _backend_seconds(result) -> float:
     return sum(a["seconds"] for a in result.provenance["backend"]["attempts"])
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (PHCpack runs in children)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _timed(**options):
+    before = _cpu_seconds()
+    result = solve(**options)
+    return result, _cpu_seconds() - before
+
+
 def run(widths: str = "2,2,2", samples: int = 2, instances: int = 10, seed: int = 1, out: str | None = None) -> dict:
     architecture = Architecture.parse(widths)
     family = ParameterFamily(architecture, samples)
@@ -44,13 +58,15 @@ def run(widths: str = "2,2,2", samples: int = 2, instances: int = 10, seed: int 
     rows = []
     for k in range(instances):
         s = instance_seed(seed, k)
-        blackbox = solve(architecture, samples=samples, seed=s, start_set="none")
-        homotopy = solve(architecture, samples=samples, seed=s, start_set=str(start_set_path(family)))
+        blackbox, blackbox_cpu = _timed(widths=architecture, samples=samples, seed=s, start_set="none")
+        homotopy, homotopy_cpu = _timed(widths=architecture, samples=samples, seed=s,
+                                        start_set=str(start_set_path(family)))
         keys = ("complex", "nonzero", "real", "index")
         rows.append({
             "index": k, "seed": s,
             "blackbox_seconds": blackbox.provenance["wall_time_seconds"],
             "homotopy_seconds": homotopy.provenance["wall_time_seconds"],
+            "blackbox_cpu_seconds": round(blackbox_cpu, 2), "homotopy_cpu_seconds": round(homotopy_cpu, 2),
             "blackbox_phc_seconds": _backend_seconds(blackbox), "homotopy_phc_seconds": _backend_seconds(homotopy),
             "homotopy_method": homotopy.provenance["method"]["name"],
             "counts_agree": all(getattr(blackbox.counts, key) == getattr(homotopy.counts, key) for key in keys),
@@ -65,6 +81,9 @@ def run(widths: str = "2,2,2", samples: int = 2, instances: int = 10, seed: int 
         "mean_blackbox_seconds": round(mean("blackbox_seconds"), 2),
         "mean_homotopy_seconds": round(mean("homotopy_seconds"), 2),
         "ratio_total": round(mean("blackbox_seconds") / mean("homotopy_seconds"), 2),
+        "mean_blackbox_cpu_seconds": round(mean("blackbox_cpu_seconds"), 2),
+        "mean_homotopy_cpu_seconds": round(mean("homotopy_cpu_seconds"), 2),
+        "ratio_cpu": round(mean("blackbox_cpu_seconds") / mean("homotopy_cpu_seconds"), 2),
         "mean_blackbox_phc_seconds": round(mean("blackbox_phc_seconds"), 2),
         "mean_homotopy_phc_seconds": round(mean("homotopy_phc_seconds"), 2),
         "ratio_phcpack_part": round(mean("blackbox_phc_seconds") / mean("homotopy_phc_seconds"), 2),
