@@ -134,26 +134,41 @@ def make_start_set(
     *,
     seed: int = 0,
     check: bool = True,
+    method: str = "blackbox",
     timeout: float = 3600.0,
     progress: Callable[[int], None] | None = None,
 ) -> StartSet:
-    """Solve the lifted system at random complex data with the blackbox, then check the count.
+    """Solve the lifted system at random complex data, then check the count.
 
-    Raises :class:`SolverFailedError` when the blackbox fails, a start point is not a
-    solution, two coincide, or the count differs from the independent check.
+    ``method="blackbox"``: PHCpack's blackbox on the lifted system. ``"monodromy"``:
+    loops in parameter space (:mod:`algeo.monodromy`), which needs no blackbox but
+    proves nothing by itself: the same checks decide. Raises :class:`SolverFailedError`
+    when the solver fails, a start point is not a solution, two coincide, or the count
+    differs from the independent check.
     """
     from .known_counts import published_counts
 
     started = time.monotonic()
-    parameters = family.random_parameters(seed)
     names = family.variable_names
-    system = family.coefficients(parameters)
-    volumes = phc.mixed_volumes(system, names)
-    run = phc.blackbox_solve(system, names, seed=seed + 1, backend="phc" if phc.phc_program() else "auto",
-                             timeout=timeout, expected_paths=volumes.get("stable_mixed_volume"), progress=progress)
-    if not run.succeeded:
-        raise SolverFailedError(f"the blackbox failed on the start system of {family.architecture}, "
-                                f"m = {family.samples}: {[a.to_json() for a in run.attempts]}")
+    if method == "monodromy":
+        from .monodromy import populate_by_monodromy
+
+        populated = populate_by_monodromy(family, seed=seed, progress=progress)
+        parameters = numpy.array(populated.parameters)
+        paths = tuple(phc.RawPath(1, point, 1 + 0j, 1, 0.0, 1.0, 0.0, "success", "regular")
+                      for point in populated.points)
+        run = phc.BackendRun("monodromy", paths, len(paths), {}, seed, (), None, True)
+        volumes = {"monodromy_loops": populated.loops, "monodromy_lost_paths": populated.failed_paths}
+    else:
+        parameters = family.random_parameters(seed)
+        system = family.coefficients(parameters)
+        volumes = phc.mixed_volumes(system, names)
+        run = phc.blackbox_solve(system, names, seed=seed + 1, backend="phc" if phc.phc_program() else "auto",
+                                 timeout=timeout, expected_paths=volumes.get("stable_mixed_volume"),
+                                 progress=progress)
+        if not run.succeeded:
+            raise SolverFailedError(f"the blackbox failed on the start system of {family.architecture}, "
+                                    f"m = {family.samples}: {[a.to_json() for a in run.attempts]}")
     points, evidence = _distinct_regular_points(family, parameters, run)
     problems = []
     if evidence["singular"]:
@@ -184,7 +199,7 @@ def make_start_set(
     if problems:
         raise SolverFailedError(f"start set for {family.architecture}, m = {family.samples} rejected: "
                                 + "; ".join(problems))
-    provenance = {"seed": seed, "backend": run.backend, "phc_seed": run.seed, "phcpack": run.version,
+    provenance = {"seed": seed, "method": method, "backend": run.backend, "phc_seed": run.seed, "phcpack": run.version,
                   "seconds": round(time.monotonic() - started, 3),
                   "made": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     return StartSet(family.key, family.architecture.widths, family.samples, family.mode,

@@ -38,3 +38,14 @@ def test_start_set_is_made_checked_stored_and_reused(tmp_path, monkeypatch):
     other = ParameterFamily(Architecture((1, 1, 1)), 2)
     assert load_start_set(other, path) is None
     assert main(["solve", "--widths", "1,1,1", "--samples", "2", "--start-set", str(path)]) == 2
+
+
+@pytest.mark.phc
+@pytest.mark.slow
+def test_monodromy_finds_every_critical_point_of_a_small_network():
+    from algeo.startset import make_start_set
+
+    family = ParameterFamily(Architecture((1, 1, 1)), 1)
+    made = make_start_set(family, method="monodromy", check=False)  # no blackbox used
+    assert made.size == 5 == made.check["published_N_C"]
+    assert made.check["largest_residual"] < 1e-8 and made.check["closest_pair_distance"] > 1e-6
