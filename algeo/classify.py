@@ -45,8 +45,12 @@ def cluster_points(points: Sequence[Sequence], tolerance: float) -> tuple[list[i
 
     >>> cluster_points([(1, 2), (1 + 1e-12, 2), (3, 4)], 1e-8)[0]
     [0, 0, 1]
+    >>> cluster_points([], 1e-8)[0]
+    []
     """
     n = len(points)
+    if n == 0:
+        return [], {"largest_relative_distance_within_a_point": 0.0, "smallest_relative_distance_between_points": None}
     array = numpy.array([[complex(x) for x in point] for point in points], dtype=complex).reshape(n, -1)
     scales = numpy.maximum(1.0, numpy.abs(array).max(axis=1, initial=0.0))
     representatives: list[int] = []

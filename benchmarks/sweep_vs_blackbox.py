@@ -56,7 +56,10 @@ def run(widths: str = "2,2,2", samples: int = 2, instances: int = 10, seed: int 
     start_set = ensure_start_set(family)
     setup = time.monotonic() - started
     rows = []
-    for k in range(instances):
+    partial = Path(f"{out}.partial") if out else None
+    if partial is not None and partial.exists():  # resume: rows measured by an earlier, interrupted run
+        rows = [json.loads(line) for line in partial.read_text().splitlines() if line.strip()]
+    for k in range(len(rows), instances):
         s = instance_seed(seed, k)
         blackbox, blackbox_cpu = _timed(widths=architecture, samples=samples, seed=s, start_set="none")
         homotopy, homotopy_cpu = _timed(widths=architecture, samples=samples, seed=s,
@@ -74,6 +77,9 @@ def run(widths: str = "2,2,2", samples: int = 2, instances: int = 10, seed: int 
             "blackbox_paths": blackbox.counts.paths, "homotopy_paths": homotopy.counts.paths,
         })
         print(json.dumps(rows[-1]), flush=True)
+        if partial is not None:
+            with partial.open("a") as stream:
+                stream.write(json.dumps(rows[-1]) + "\n")
     mean = lambda key: statistics.mean(r[key] for r in rows)
     report = {
         "widths": widths, "samples": samples, "instances": instances, "seed": seed,
