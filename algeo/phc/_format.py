@@ -85,7 +85,7 @@ class ParsedOutput:
 
 _FLOAT = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[EeDd][-+]?\d+)?"
 _BLOCK = re.compile(
-    r"solution \d+ :\s+start residual :\s*(?P<start>\S+)\s+#iterations :\s*\d+\s+(?P<outcome>\w+(?: \w+)*)[ \t]*\n"
+    r"solution \d+ :\s+start residual :\s*(?P<start>\S+)\s+#(?:iterations|deflations) :\s*\d+\s+(?P<outcome>\w+(?: \w+)*)[ \t]*\n"
     r"t :\s*(?P<t_re>" + _FLOAT + r")\s+(?P<t_im>" + _FLOAT + r")\s*\n"
     r"m :\s*(?P<m>\d+)\s*\n"
     r"the solution for t :\s*\n(?P<coords>.*?)"
