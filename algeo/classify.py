@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import mpmath
+import numpy
 
 __all__ = ["Tolerances", "cluster_points", "max_imaginary", "has_zero_coordinate", "hessian_inertia"]
 
@@ -39,29 +40,39 @@ def cluster_points(points: Sequence[Sequence], tolerance: float) -> tuple[list[i
     """Group points closer than ``tolerance * max(1, ||x||)``; returns the cluster of each point.
 
     Also returns the evidence: the largest distance inside a cluster and the smallest
-    distance between two clusters.
+    distance between two clusters. Distances are computed in double precision (numpy),
+    which resolves relative distances far below any useful ``tolerance``.
+
+    >>> cluster_points([(1, 2), (1 + 1e-12, 2), (3, 4)], 1e-8)[0]
+    [0, 0, 1]
+    >>> cluster_points([], 1e-8)[0]
+    []
     """
+    n = len(points)
+    if n == 0:
+        return [], {"largest_relative_distance_within_a_point": 0.0, "smallest_relative_distance_between_points": None}
+    array = numpy.array([[complex(x) for x in point] for point in points], dtype=complex).reshape(n, -1)
+    scales = numpy.maximum(1.0, numpy.abs(array).max(axis=1, initial=0.0))
     representatives: list[int] = []
     labels: list[int] = []
     largest_inside = 0.0
-    for i, point in enumerate(points):
-        scale = max(1.0, float(_norm(point)))
-        for label, j in enumerate(representatives):
-            distance = float(max(abs(a - b) for a, b in zip(point, points[j])))
-            if distance <= tolerance * scale:
+    for i in range(n):
+        if representatives:
+            distances = numpy.abs(array[representatives] - array[i]).max(axis=1, initial=0.0)
+            hits = numpy.nonzero(distances <= tolerance * scales[i])[0]
+            if hits.size:
+                label = int(hits[0])
                 labels.append(label)
-                largest_inside = max(largest_inside, distance / scale)
-                break
-        else:
-            labels.append(len(representatives))
-            representatives.append(i)
+                largest_inside = max(largest_inside, float(distances[label] / scales[i]))
+                continue
+        labels.append(len(representatives))
+        representatives.append(i)
     smallest_between = None
-    for a in range(len(representatives)):
-        for b in range(a + 1, len(representatives)):
-            p, q = points[representatives[a]], points[representatives[b]]
-            scale = max(1.0, float(_norm(p)))
-            distance = float(max(abs(x - y) for x, y in zip(p, q))) / scale
-            smallest_between = distance if smallest_between is None else min(smallest_between, distance)
+    for a in range(len(representatives) - 1):
+        others = array[representatives[a + 1:]]
+        distance = float(numpy.abs(others - array[representatives[a]]).max(axis=1, initial=0.0).min())
+        distance /= float(scales[representatives[a]])
+        smallest_between = distance if smallest_between is None else min(smallest_between, distance)
     return labels, {"largest_relative_distance_within_a_point": largest_inside,
                     "smallest_relative_distance_between_points": smallest_between}
 

@@ -202,6 +202,8 @@ def solve(
     tolerances: Tolerances = Tolerances(),
     progress: bool = False,
     certify: bool = False,
+    start_set: str | Path = "auto",
+    build_start_set: bool = False,
 ) -> SolveResult:
     """Enumerate every isolated critical point of the regularized squared loss.
 
@@ -224,6 +226,13 @@ def solve(
     certify : prove each point with Krawczyk's test on the exact system
         (:func:`algeo.certify.certify_points`): per-point ``certificate`` and counts
         ``certified``, ``certified_real``, ``certified_distinct``, ``certified_minima``.
+    start_set : ``"auto"``: a parameter homotopy from the start-set library
+        (docs/sweep.md) for an entrywise ``Lambda``; ``"none"``: the blackbox only;
+        or the path of a start set file. When the homotopy loses a path, the
+        blackbox is run instead and ``provenance.method`` says why.
+    build_start_set : with ``start_set="auto"``, make a missing start set (once;
+        ``algeo sweep`` does). Off by default: a plain solve uses a stored set when
+        one exists and the blackbox otherwise.
 
     Returns
     -------
@@ -248,6 +257,15 @@ def solve(
                                    solve_options=dict(backend=backend, timeout=timeout, max_attempts=max_attempts,
                                                       max_paths=max_paths, tolerances=tolerances, progress=progress))
     system = build_system(architecture, dataset, reg)
+    options = dict(seed=seed, backend=backend, digits=digits, tolerances=tolerances, started=started,
+                   certify=certify)
+    fallback = None
+    if str(start_set) != "none" and reg.kind in (RegularizationKind.GENERIC, RegularizationKind.GIVEN):
+        result, fallback = _solve_by_homotopy(system, start_set=start_set, build=build_start_set,
+                                              timeout=timeout, progress=progress, options=options)
+        if result is not None:
+            return result
+        logger.warning("parameter homotopy not used: %s; running the blackbox", fallback)
     names = system.variable_names
     volumes = phc.mixed_volumes(system.polynomial_system, names)
     stable = volumes.get("stable_mixed_volume")
@@ -273,6 +291,59 @@ def solve(
     finally:
         if bar is not None:
             bar.close()
+    method = {"name": "blackbox"}
+    if fallback is not None:
+        method["fallback_from"] = "parameter_homotopy"
+        method["fallback_reason"] = fallback
+    return _assemble(system, run, volumes, method=method, **options)
+
+
+def _solve_by_homotopy(system: CriticalPointSystem, *, start_set, build: bool, timeout: float, progress: bool,
+                       options: dict) -> tuple[SolveResult | None, str | None]:
+    """The parameter homotopy's result, or (None, why it cannot be used)."""
+    from .homotopy import parameter_homotopy
+
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(desc="building the start set (first use)", unit="path", delay=2.0, leave=False)
+
+    def report(done: int) -> None:
+        if bar is not None:
+            bar.n = done
+            bar.refresh()
+
+    try:
+        homotopy = parameter_homotopy(system, start_set=start_set, build=build, seed=options["seed"],
+                                      timeout=timeout, progress=report)
+    finally:
+        if bar is not None:
+            bar.close()
+    if homotopy.reason is not None:
+        return None, homotopy.reason
+    chosen = homotopy.start_set
+    bounds = chosen.check.get("weight_system_bounds") or {}
+    method = {"name": "parameter_homotopy", "start_set": {
+        "key": chosen.key, "path": homotopy.start_set_path, "size": chosen.size, "seed": chosen.provenance["seed"],
+        "confirmed_by": chosen.check.get("confirmed_by")},
+        "gamma": [homotopy.gamma.real, homotopy.gamma.imag]}
+    result = _assemble(system, homotopy.run, bounds, method=method, **options)
+    statuses = [p.status for p in result.paths]
+    if result.counts.complex != chosen.size or any(s is not PathStatus.REGULAR for s in statuses):
+        return None, (f"{result.counts.complex} distinct points from {chosen.size} paths "
+                      f"({result.counts.regular} regular, {result.counts.singular} singular, "
+                      f"{result.counts.at_infinity} at infinity, {result.counts.failed} failed)")
+    if not result.ok:
+        return None, "; ".join(result.problems)
+    return result, None
+
+
+def _assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *, method: dict, seed: int,
+              backend: str, digits: int, tolerances: Tolerances, started: float, certify: bool) -> SolveResult:
+    """Path statuses, refinement, classification, counts and checks: shared by both methods."""
+    architecture, dataset, reg = system.architecture, system.dataset, system.regularization
+    stable = volumes.get("stable_mixed_volume")
     statuses = [_path_status(raw) for raw in run.paths]
     finite = [(i, raw) for i, (raw, status) in enumerate(zip(run.paths, statuses))
               if status in (PathStatus.REGULAR, PathStatus.SINGULAR)]
@@ -323,6 +394,7 @@ def solve(
         "backend": {"name": run.backend, "requested": str(backend), "phc_seed": run.seed,
                     "paths_observed": run.paths_observed, "root_counts": run.root_counts,
                     "attempts": [a.to_json() for a in run.attempts]},
+        "method": method,
         "digits": digits,
         **({"certification": certification.to_json()} if certification is not None else {}),
         "tolerances": tolerances.to_json(),
@@ -331,6 +403,9 @@ def solve(
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
     bounds = Bounds(architecture.total_degree, volumes.get("mixed_volume"), stable)
+    if method["name"] != "blackbox":
+        bounds_note = "bounds of the weight system from the start set's check instance (same supports)"
+        evidence = dict(evidence, bounds_source=bounds_note)
     for message in problems:
         logger.error("%s", message)
     return SolveResult(architecture.widths, counts, bounds, points, paths, provenance, tuple(warnings),

@@ -29,3 +29,17 @@ def pytest_collection_modifyitems(config, items):
 def algeo_command():
     """The CLI as a subprocess command prefix (this checkout's copy)."""
     return [sys.executable, "-m", "algeo.cli"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_start_set_library(tmp_path_factory):
+    """Tests never read or write the user's start-set library (~/.cache/algeo/starts)."""
+    import os
+
+    previous = os.environ.get("ALGEO_START_SETS")
+    os.environ["ALGEO_START_SETS"] = str(tmp_path_factory.mktemp("start-sets"))
+    yield
+    if previous is None:
+        os.environ.pop("ALGEO_START_SETS", None)
+    else:
+        os.environ["ALGEO_START_SETS"] = previous

@@ -86,3 +86,13 @@ def test_blocks_of_deflated_solutions_are_read():
     parsed = parse_blackbox_output(text, names)
     assert parsed.declared_paths == len(parsed.paths) == 2
     assert [p.label for p in parsed.paths] == ["complex regular"] * 2
+
+
+def test_deflation_and_at_infinity_blocks_are_read():
+    from algeo.architecture import Architecture
+
+    golden = GOLDEN / "phc_deflation_and_infinity.txt"
+    parsed = parse_blackbox_output(golden.read_text(), Architecture((2, 2, 2)).variable_names)
+    assert parsed.declared_paths == 3 and len(parsed.paths) == 3  # every path accounted for
+    assert [p.outcome for p in parsed.paths] == ["success", "failure", "at infinity"]
+    assert parsed.paths[0].label == "complex regular" and parsed.paths[2].label == "at infinity"

@@ -49,6 +49,11 @@ def register(subparsers) -> None:
                         help="refuse systems with more paths than this (default %(default)s)")
     parser.add_argument("--certify", action="store_true",
                         help="prove every point with Krawczyk's test on the exact system (docs/certification.md)")
+    parser.add_argument("--start-set", default="auto",
+                        help="auto (default): parameter homotopy from a stored start set when one exists "
+                        "(docs/sweep.md), else the blackbox; none: PHCpack's blackbox only; or a start set file")
+    parser.add_argument("--build-start-set", action="store_true",
+                        help="with --start-set auto, build and store a missing start set first")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -60,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
     result = solve(args.widths, samples=args.samples, seed=args.seed, data=args.data,
                    regularization=args.regularization, digits=args.digits, backend=args.backend,
                    timeout=args.timeout, max_paths=args.max_paths, progress=not args.quiet,
-                   certify=args.certify)
+                   certify=args.certify, start_set=args.start_set,
+                   build_start_set=args.build_start_set)
     print(result.summary())
     if target is not None:
         write_json_atomically(result.to_json(), target)

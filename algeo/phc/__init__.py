@@ -19,13 +19,14 @@ from typing import Callable, Sequence
 
 from ..exceptions import BackendUnavailableError
 from ..polynomial import PolynomialSystem
-from ._format import RawPath, format_polynomials, format_system, parse_blackbox_output
+from ._format import RawPath, TermSystem, format_polynomials, format_system, parse_blackbox_output
 from ._runner import (
     Attempt,
     AttemptOutcome,
     derived_seed,
     phc_program,
     phcpy_solve,
+    phcpy_track,
     run_phc_blackbox,
     run_phcpy,
 )
@@ -37,6 +38,8 @@ __all__ = [
     "BackendRun",
     "RawPath",
     "blackbox_solve",
+    "track",
+    "TermSystem",
     "mixed_volumes",
     "format_polynomials",
     "format_system",
@@ -138,3 +141,44 @@ def blackbox_solve(
         raise BackendUnavailableError("neither the phc program nor phcpy is available: run the README's set-up "
                                       "command (apt-get install --no-install-recommends phcpack python3-phcpy)")
     return BackendRun(order[-1].value, (), 0, {}, None, tuple(attempts), None, False)
+
+
+def track(
+    target: PolynomialSystem | TermSystem,
+    start: TermSystem,
+    start_points: Sequence[Sequence[complex]],
+    names: Sequence[str],
+    *,
+    gammas: Sequence[complex],
+    timeout: float = 600.0,
+) -> BackendRun:
+    """Track every start point from ``start`` to ``target`` with ``phcpy.trackers.track`` (child process).
+
+    The homotopy is PHCpack's ``gamma (1 - t)^2 G + t^2 F`` in double precision. When
+    a path does not end at a solution at ``t = 1``, the whole run is repeated with the
+    next ``gamma`` (another path through parameter space). Every attempt is recorded
+    (``Attempt.seed`` is the attempt's number); the path ends are in the order of
+    ``start_points``, so every path is accounted for. (phcpy 2.4.86's double double
+    tracker returned the start points unmoved here, so it is not used.)
+    """
+    target_strings, start_strings = format_polynomials(target, names), format_polynomials(start, names)
+    attempts: list[Attempt] = []
+    last = None
+    for number, gamma in enumerate(gammas):
+        attempt, paths, version = phcpy_track(target_strings, start_strings, start_points, names, gamma=gamma,
+                                              precision="d", timeout=timeout, attempt_number=number)
+        if attempt.outcome is AttemptOutcome.OK:
+            failed = sum(p.outcome != "success" for p in paths)
+            if failed:
+                attempt = Attempt(attempt.backend, number, AttemptOutcome.INCOMPLETE, attempt.seconds,
+                                  f"{failed} of {len(paths)} paths did not end at a solution")
+            last = BackendRun(attempt.backend, paths, len(start_points), {}, None, (), version, True)
+        attempts.append(attempt)
+        if attempt.outcome is AttemptOutcome.UNAVAILABLE:
+            raise BackendUnavailableError("phcpy is not available: run the README's set-up command "
+                                          "(apt-get install --no-install-recommends python3-phcpy)")
+        if attempt.outcome is AttemptOutcome.OK:
+            break
+    if last is None:
+        return BackendRun("phcpy-track", (), len(start_points), {}, None, tuple(attempts), None, True)
+    return BackendRun(last.backend, last.paths, last.declared_paths, {}, None, tuple(attempts), last.version, True)

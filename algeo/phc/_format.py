@@ -17,19 +17,30 @@ from ..polynomial import PolynomialSystem
 __all__ = ["format_polynomials", "format_system", "parse_blackbox_output", "RawPath", "ParsedOutput"]
 
 
-def _coefficient(value: Fraction) -> str:
+def _coefficient(value: Fraction | complex) -> str:
+    if isinstance(value, complex):  # PHCpack's complex syntax: (re+im*i)
+        return f"+({value.real:+.17E}{value.imag:+.17E}*i)"
     return f"{float(value):+.17E}"
 
 
-def format_polynomials(system: PolynomialSystem, names: Sequence[str]) -> list[str]:
-    """One string per polynomial, each ending in ``;`` (the form phcpy and ``phc`` read)."""
+#: A system given as terms: per polynomial, ``(exponents, coefficient)`` pairs (complex allowed).
+TermSystem = Sequence[Sequence[tuple[tuple[int, ...], "Fraction | complex"]]]
+
+
+def format_polynomials(system: PolynomialSystem | TermSystem, names: Sequence[str]) -> list[str]:
+    """One string per polynomial, each ending in ``;`` (the form phcpy and ``phc`` read).
+
+    ``system`` is an exact :class:`PolynomialSystem` or, for the complex start systems
+    of a parameter homotopy, a list of term lists with complex coefficients.
+    """
     for name in names:
         if re.search(r"[eEiI]", name):
             raise ValueError(f"variable name {name!r} contains e, E, i or I, which PHCpack cannot use")
     strings = []
-    for polynomial in system.polynomials:
+    polynomials = system.polynomials if isinstance(system, PolynomialSystem) else system
+    for polynomial in polynomials:
         terms = []
-        for exponents, coefficient in polynomial.terms:
+        for exponents, coefficient in getattr(polynomial, "terms", polynomial):
             factors = [_coefficient(coefficient)]
             for name, power in zip(names, exponents):
                 if power == 1:
@@ -41,9 +52,9 @@ def format_polynomials(system: PolynomialSystem, names: Sequence[str]) -> list[s
     return strings
 
 
-def format_system(system: PolynomialSystem, names: Sequence[str]) -> str:
+def format_system(system: PolynomialSystem | TermSystem, names: Sequence[str]) -> str:
     """The input file of ``phc -b``: the number of equations, then the polynomials."""
-    lines = [str(len(system.polynomials))]
+    lines = [str(len(system.polynomials if isinstance(system, PolynomialSystem) else system))]
     lines.extend(format_polynomials(system, names))
     return "\n".join(lines) + "\n"
 

@@ -35,6 +35,29 @@ def _solution(text: str) -> dict:
     }
 
 
+def _track(request: dict) -> list[dict]:
+    """Track ``start_points`` of the start system to the target system (``phcpy.trackers.track``)."""
+    from phcpy import trackers
+    from phcpy.solutions import make_solution
+
+    names = request["names"]
+    start_solutions = [make_solution(names, [complex(*z) for z in point]) for point in request["start_points"]]
+    gamma = complex(*request["gamma"])
+    if request.get("difficulty"):  # smaller steps along the paths (PHCpack's tuning levels)
+        from phcpy.tuning import tune_track_parameters
+
+        tune_track_parameters(difficulty=int(request["difficulty"]), digits=16)
+    ends = trackers.track(request["polynomials"], request["start"], start_solutions,
+                          precision=request.get("precision", "d"), gamma=gamma)
+    answers = []
+    for text in ends:
+        try:
+            answers.append(_solution(text))
+        except Exception as error:  # NaN or ****** coordinates of a path that blew up
+            answers.append({"unparsed": f"{type(error).__name__}: {str(error)[:100]}"})
+    return answers
+
+
 def main() -> int:
     request = json.loads(sys.stdin.read())
     sys.path.extend(request.get("extra_paths", []))
@@ -55,6 +78,8 @@ def main() -> int:
             answer["error"] = "phcpy returned None (it printed why)"
         else:
             answer["solutions"] = [_solution(s) for s in solutions]
+    elif request["task"] == "track":
+        answer["solutions"] = _track(request)
     else:
         answer["error"] = f"unknown task {request['task']!r}"
     sys.stdout.write("\n" + MARKER + "\n" + json.dumps(answer) + "\n")

@@ -1,0 +1,186 @@
+"""The gradient systems of one architecture as a family linear in the data: the tracking form.
+
+A parameter homotopy moves the data along a path and follows the critical points. For
+the linear homotopy ``(1 - t)^k gamma G + t^k F`` (what PHCpack's trackers do) to stay
+inside the family of gradient systems, the coefficients must depend *linearly* on the
+parameters. In ``dL/dW_l = U_l^T (Wbar X X^T - Y X^T) V_l^T + Lambda_l o W_l`` they are
+quadratic in ``X`` (through ``X X^T``), and when ``m < d_0`` the matrices ``X X^T`` of
+rank ``m`` do not form a linear space. So the family is *lifted* with the residual
+``Z = Wbar X - Y`` (``d_H x m`` new unknowns ``z_i_j``)::
+
+    Z - W_H ... W_1 X + Y = 0,        U_l^T Z X^T V_l^T + Lambda_l o W_l = 0   (l = 1..H),
+
+whose coefficients are linear (affine) in ``p = (X, Y, Lambda)``. Solutions correspond
+one to one to critical points (``Z`` is determined by ``W``), and a solution is
+nonsingular exactly when the critical point is (eliminate ``Z``: its block of the
+Jacobian is the identity). Since ``F(p)`` is affine in ``p`` with the ``Z`` term fixed,
+``a G + b F = (a + b) F((a p_0 + b p_1) / (a + b))``: every system on the homotopy path
+is the gradient system of complex data ``(X, Y, Lambda)``, so for random complex start
+data ``p_0`` and a generic ``gamma`` the ``N_C`` start solutions reach every isolated
+critical point of generic target data (the parameter homotopy theorem of Morgan and
+Sommese). Derived for this project; the tests check it against the blackbox.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Sequence
+
+import numpy
+import sympy
+
+from .architecture import Architecture
+from .data import Dataset, Regularization, RegularizationKind
+from .exceptions import InputError
+from .system import weight_matrices
+
+__all__ = ["ParameterFamily", "FORMULATION", "family_mode"]
+
+#: Name and version of the lifted formulation; part of every start set's key.
+FORMULATION = "lifted-residual-v1"
+
+#: A term: exponents of the unknowns, and the coefficient as (constant, ((parameter index, factor), ...)).
+Term = tuple[tuple[int, ...], tuple[int, tuple[tuple[int, int], ...]]]
+
+
+def family_mode(regularization: Regularization) -> str:
+    """The regularization mode a start set is made for: ``entrywise`` (generic or given Lambda).
+
+    A scalar or zero ``Lambda`` leaves a continuous symmetry (non-isolated critical
+    points), so no start set is made for it.
+    """
+    if regularization.kind in (RegularizationKind.GENERIC, RegularizationKind.GIVEN):
+        return "entrywise"
+    raise InputError("regularization", f"{regularization.kind.value} Lambda has no parameter homotopy "
+                     "(critical points are not isolated)", "use generic or an entrywise Lambda")
+
+
+@dataclass(frozen=True)
+class ParameterFamily:
+    """Lifted gradient systems of ``architecture`` with ``samples`` data columns."""
+
+    architecture: Architecture
+    samples: int
+    mode: str = "entrywise"
+
+    @property
+    def weight_names(self) -> tuple[str, ...]:
+        return self.architecture.variable_names
+
+    @property
+    def residual_names(self) -> tuple[str, ...]:
+        return tuple(f"z{i + 1}_{j + 1}" for i in range(self.architecture.output_width) for j in range(self.samples))
+
+    @property
+    def variable_names(self) -> tuple[str, ...]:
+        """Weights ``w{l}_{i}_{j}`` (as in :func:`algeo.build_system`), then residuals ``z{i}_{j}``."""
+        return self.weight_names + self.residual_names
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        a, m = self.architecture, self.samples
+        return (tuple(f"X{i}_{j}" for i in range(a.input_width) for j in range(m))
+                + tuple(f"Y{i}_{j}" for i in range(a.output_width) for j in range(m))
+                + tuple(f"L{l + 1}_{i}_{j}" for l, (rows, cols) in enumerate(a.shapes)
+                        for i in range(rows) for j in range(cols)))
+
+    @cached_property
+    def terms(self) -> tuple[tuple[Term, ...], ...]:
+        """Each equation as terms whose coefficients are affine in the parameters (built with sympy)."""
+        a, m = self.architecture, self.samples
+        params = sympy.symbols(self.parameter_names)
+        position = 0
+
+        def block(rows: int, cols: int) -> sympy.Matrix:
+            nonlocal position
+            matrix = sympy.Matrix(rows, cols, list(params[position:position + rows * cols]))
+            position += rows * cols
+            return matrix
+
+        X, Y = block(a.input_width, m), block(a.output_width, m)
+        Lambdas = [block(rows, cols) for rows, cols in a.shapes]
+        Ws = weight_matrices(a)
+        Z = sympy.Matrix(a.output_width, m, sympy.symbols(self.residual_names))
+        chain = lambda ms, size: _chain(ms, size)
+        equations = list(Z - chain(Ws, a.input_width) * X + Y)
+        for l in range(a.depth):
+            U = chain(Ws[l + 1:], a.widths[l + 1])
+            V = chain(Ws[:l], a.input_width)
+            equations.extend(U.T * Z * X.T * V.T + Lambdas[l].multiply_elementwise(Ws[l]))
+        unknowns = [s for W in Ws for s in W] + list(Z)
+        n = len(unknowns)
+        result = []
+        for equation in equations:
+            poly = sympy.Poly(sympy.expand(equation), *unknowns, *params)
+            grouped: dict[tuple[int, ...], list] = {}
+            for exponents, coefficient in poly.terms():
+                key, parameter_part = tuple(int(e) for e in exponents[:n]), exponents[n:]
+                entry = grouped.setdefault(key, [0, []])
+                degree = sum(parameter_part)
+                if degree == 0:
+                    entry[0] += int(coefficient)
+                elif degree == 1:
+                    entry[1].append((parameter_part.index(1), int(coefficient)))
+                else:
+                    raise AssertionError("the lifted family must be linear in the parameters")
+            result.append(tuple(sorted((k, (c, tuple(sorted(p)))) for k, (c, p) in grouped.items())))
+        return tuple(result)
+
+    @cached_property
+    def key(self) -> str:
+        """Hash of (formulation, widths, samples, mode, monomial supports and coefficient structure)."""
+        description = {"formulation": FORMULATION, "widths": list(self.architecture.widths), "samples": self.samples,
+                       "mode": self.mode, "variables": list(self.variable_names),
+                       "parameters": list(self.parameter_names), "terms": self.terms}
+        return hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:20]
+
+    def parameters_of(self, dataset: Dataset, regularization: Regularization) -> numpy.ndarray:
+        """The parameter vector ``(X, Y, Lambda)`` of an instance (double precision)."""
+        if dataset.n_samples != self.samples:
+            raise InputError("samples", f"the data have {dataset.n_samples} columns, the family {self.samples}")
+        values = [float(e) for row in dataset.X for e in row] + [float(e) for row in dataset.Y for e in row]
+        values += [float(e) for matrix in regularization.Lambda for row in matrix for e in row]
+        return numpy.array(values, dtype=complex)
+
+    def random_parameters(self, seed: int) -> numpy.ndarray:
+        """Random complex start data: real and imaginary parts standard normal (seeded)."""
+        rng = numpy.random.default_rng(seed)
+        n = len(self.parameter_names)
+        return rng.standard_normal(n) + 1j * rng.standard_normal(n)
+
+    def coefficients(self, parameters: Sequence[complex]) -> list[list[tuple[tuple[int, ...], complex]]]:
+        """The system at ``parameters``: per equation, (exponents, complex coefficient) pairs."""
+        parameters = numpy.asarray(parameters, dtype=complex)
+        return [[(exponents, complex(constant + sum(factor * parameters[k] for k, factor in linear)))
+                 for exponents, (constant, linear) in equation] for equation in self.terms]
+
+    def evaluate(self, parameters: Sequence[complex], point: Sequence[complex]) -> numpy.ndarray:
+        """``F(point; parameters)`` in complex double precision."""
+        point = numpy.asarray(point, dtype=complex)
+        return numpy.array([sum(c * numpy.prod(point ** numpy.array(e)) for e, c in equation)
+                            for equation in self.coefficients(parameters)])
+
+    def lift(self, weights: Sequence[complex], parameters: Sequence[complex]) -> tuple[complex, ...]:
+        """Append ``Z = Wbar X - Y`` to a point in weight coordinates."""
+        a, m = self.architecture, self.samples
+        p = numpy.asarray(parameters, dtype=complex)
+        X = p[:a.input_width * m].reshape(a.input_width, m)
+        Y = p[a.input_width * m:(a.input_width + a.output_width) * m].reshape(a.output_width, m)
+        product = numpy.eye(a.input_width, dtype=complex)
+        position = 0
+        for rows, cols in a.shapes:
+            W = numpy.asarray(weights[position:position + rows * cols], dtype=complex).reshape(rows, cols)
+            position += rows * cols
+            product = W @ product
+        Z = product @ X - Y
+        return tuple(complex(v) for v in weights) + tuple(complex(v) for v in Z.reshape(-1))
+
+
+def _chain(matrices, size: int) -> sympy.Matrix:
+    product = sympy.eye(size)
+    for matrix in matrices:
+        product = matrix * product
+    return product

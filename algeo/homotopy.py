@@ -1,0 +1,94 @@
+"""Parameter homotopy: track a start set (one generic complex instance) to a given instance.
+
+The target is the lifted gradient system (:mod:`algeo.family`) at the instance's data;
+the start system is the same family at the start set's complex data; PHCpack's
+trackers follow ``gamma (1 - t)^2 G + t^2 F`` (phcpy, child process) from every start
+solution. The end points, cut back to the weight coordinates, go through the same
+refinement and classification as the blackbox (:func:`algeo.solve.solve`). Paths =
+start-set size; a path that does not end at a solution is retried with
+another ``gamma``, and if it still fails the caller falls back to the blackbox.
+"""
+
+from __future__ import annotations
+
+import cmath
+import logging
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import phc
+from .exceptions import InputError
+from .family import ParameterFamily, family_mode
+from .startset import StartSet, ensure_start_set, load_start_set
+from .system import CriticalPointSystem
+
+__all__ = ["HomotopyRun", "parameter_homotopy", "homotopy_gamma"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HomotopyRun:
+    """The tracked paths (weight coordinates) and the start set they came from; ``reason`` when unusable."""
+
+    run: phc.BackendRun | None
+    start_set: StartSet | None
+    start_set_path: str | None
+    gamma: complex | None
+    reason: str | None  # why the homotopy could not be used (then the caller uses the blackbox)
+
+
+def homotopy_gamma(seed: int, attempt: int = 0) -> complex:
+    """The ``gamma`` of attempt ``attempt`` for an instance seed: a seeded point on the unit circle."""
+    angle = random.Random(f"algeo-gamma-{seed}-{attempt}").uniform(0.1, 2 * cmath.pi - 0.1)
+    return cmath.exp(1j * angle)
+
+
+def parameter_homotopy(
+    system: CriticalPointSystem,
+    *,
+    start_set: str | Path = "auto",
+    build: bool = True,
+    seed: int = 0,
+    timeout: float = 3600.0,
+    max_attempts: int = 3,
+    progress: Callable[[int], None] | None = None,
+) -> HomotopyRun:
+    """Track the start set of ``system``'s family to ``system``.
+
+    ``start_set`` is ``"auto"`` (the library, made on first use when ``build``) or the
+    path of a start set file (refused when its key is not the family's).
+    """
+    family = ParameterFamily(system.architecture, system.dataset.n_samples, family_mode(system.regularization))
+    if str(start_set) == "auto":
+        from .startset import start_set_path
+
+        path = start_set_path(family)
+        chosen = ensure_start_set(family, build=build, progress=progress)
+    else:
+        path = Path(start_set)
+        if not path.is_file():
+            raise InputError("start_set", f"{str(path)!r} is not a file", "give a start set file, auto or none")
+        chosen = load_start_set(family, path)
+        if chosen is None:
+            raise InputError("start_set", f"{str(path)!r} is not a start set of widths {system.architecture}, "
+                             f"m = {system.dataset.n_samples} (its key differs or it is unreadable)",
+                             "use auto, none, or the matching file")
+    if chosen is None:
+        return HomotopyRun(None, None, str(path), None, f"no usable start set at {path}")
+    parameters = family.parameters_of(system.dataset, system.regularization)
+    target = family.coefficients(parameters)
+    start = family.coefficients(chosen.parameters)
+    gammas = [homotopy_gamma(seed, attempt) for attempt in range(max_attempts)]
+    run = phc.track(target, start, chosen.points, family.variable_names, gammas=gammas, timeout=timeout)
+    gamma = gammas[len(run.attempts) - 1]
+    n = len(family.weight_names)
+    cut = tuple(phc.RawPath(p.phase, p.coordinates[:n], p.t, p.multiplicity, p.err, p.rco, p.res, p.outcome,
+                            p.label) for p in run.paths)
+    run = phc.BackendRun(run.backend, cut, run.declared_paths, run.root_counts, run.seed, run.attempts,
+                         run.version, run.paths_observed)
+    reason = None if run.succeeded else "tracking failed: " + "; ".join(
+        f"{a.backend}: {a.outcome.value} {a.detail}".strip() for a in run.attempts)
+    return HomotopyRun(run, chosen, str(path), gamma, reason)

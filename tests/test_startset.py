@@ -1,0 +1,51 @@
+"""Start sets: made once, checked against the blackbox, keyed, reused; bad --start-set is an input error."""
+
+import json
+
+import pytest
+
+from algeo.architecture import Architecture
+from algeo.cli import main
+from algeo.family import ParameterFamily
+from algeo.startset import ensure_start_set, load_start_set, start_set_path
+
+
+def test_a_missing_start_set_file_is_an_input_error(tmp_path, capsys):
+    code = main(["solve", "--widths", "1,1,1", "--samples", "1", "--start-set", str(tmp_path / "nothing.json")])
+    assert code == 2
+    assert "start_set" in capsys.readouterr().err
+
+
+@pytest.mark.phc
+def test_start_set_is_made_checked_stored_and_reused(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path))
+    family = ParameterFamily(Architecture((1, 1, 1)), 1)
+    made = ensure_start_set(family)
+    assert made.size == 5  # Table 3.1, first row: N_C = 5
+    assert made.check["blackbox_N_C"] == 5 and made.check["published_N_C"] == 5
+    assert made.check["confirmed_by"] == ["blackbox instance", "published count"]
+    path = start_set_path(family)
+    assert path.parent == tmp_path and family.key in path.name
+    stamp = path.stat().st_mtime_ns
+    again = ensure_start_set(family)  # loaded, not made again
+    assert path.stat().st_mtime_ns == stamp and again.points == made.points
+    # a solve uses it, and names it in its provenance
+    target = tmp_path / "result.json"
+    assert main(["solve", "--widths", "1,1,1", "--samples", "1", "--seed", "9", "--json", str(target), "-q"]) == 0
+    method = json.loads(target.read_text())["provenance"]["method"]
+    assert method["name"] == "parameter_homotopy" and method["start_set"]["key"] == family.key
+    # the wrong family's file is refused
+    other = ParameterFamily(Architecture((1, 1, 1)), 2)
+    assert load_start_set(other, path) is None
+    assert main(["solve", "--widths", "1,1,1", "--samples", "2", "--start-set", str(path)]) == 2
+
+
+@pytest.mark.phc
+@pytest.mark.slow
+def test_monodromy_finds_every_critical_point_of_a_small_network():
+    from algeo.startset import make_start_set
+
+    family = ParameterFamily(Architecture((1, 1, 1)), 1)
+    made = make_start_set(family, method="monodromy", check=False)  # no blackbox used
+    assert made.size == 5 == made.check["published_N_C"]
+    assert made.check["largest_residual"] < 1e-8 and made.check["closest_pair_distance"] > 1e-6
