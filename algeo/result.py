@@ -72,6 +72,9 @@ class CriticalPoint:
     hessian_singular: bool | None = None
     is_global: bool | None = None
     certificate: PointCertificate | None = None  # set by solve(..., certify=True)
+    #: no PHCpack path ended here: the point is the image of a found one under a symmetry
+    #: of the system (algeo.symmetry), refined on the exact system
+    recovered_by_symmetry: bool = False
 
     @property
     def is_local_minimum(self) -> bool:
@@ -91,6 +94,7 @@ class CriticalPoint:
             "singular": self.singular,
             "paths": list(self.paths),
             "max_imaginary": self.max_imaginary,
+            "recovered_by_symmetry": self.recovered_by_symmetry,
         }
         if self.is_real:
             entry.update(

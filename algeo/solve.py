@@ -36,6 +36,7 @@ from .exceptions import BudgetExceededError, InputError
 from .known_counts import CORRECTED, published_counts
 from .refine import mp_context, mp_rational, refine_point
 from .result import Bounds, Counts, CriticalPoint, PathEnd, PathStatus, SolveResult
+from .symmetry import missing_images
 from .system import CriticalPointSystem, build_system
 
 __all__ = ["solve", "prepare_instance", "DEFAULT_DIGITS", "DEFAULT_MAX_PATHS"]
@@ -348,6 +349,8 @@ def _assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *
     finite = [(i, raw) for i, (raw, status) in enumerate(zip(run.paths, statuses))
               if status in (PathStatus.REGULAR, PathStatus.SINGULAR)]
     points, point_of_path, evidence = _refine_all(system, finite, digits, tolerances)
+    points, point_of_path, evidence, recovered = _close_under_symmetry(system, run, finite, points, point_of_path,
+                                                                       evidence, digits, tolerances)
     certification = _certify(system, points, digits) if certify else None
     if certification is not None:
         points = tuple(replace(p, certificate=c) for p, c in zip(points, certification.certificates))
@@ -377,6 +380,13 @@ def _assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *
         index=_index_histogram(points),
         extra=certification.counts if certification is not None else {},
     )
+    if recovered:
+        counts = replace(counts, extra={**counts.extra, "recovered_by_symmetry": recovered})
+        warnings.append(
+            f"PHCpack missed {recovered} solutions that are images of found ones under the symmetries of the "
+            "system (hidden-unit sign flips, complex conjugation); they were recovered, refined on the exact "
+            "system and included (recovered_by_symmetry). Whole orbits can be missed the same way: cross-check "
+            "with another --seed")
     problems += _consistency_problems(run, counts, stable, points, architecture, dataset, reg)
     if certification is not None:
         problems += _certification_problems(counts, points)
@@ -410,6 +420,26 @@ def _assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *
         logger.error("%s", message)
     return SolveResult(architecture.widths, counts, bounds, points, paths, provenance, tuple(warnings),
                        tuple(problems), evidence)
+
+
+def _close_under_symmetry(system, run, finite, points, point_of_path, evidence, digits, tolerances):
+    """Add the symmetry images of found points that PHCpack missed (algeo.symmetry).
+
+    The images are refined on the exact system together with the path end points, so
+    they go through the same decisions; their (synthetic) path indices are dropped.
+    """
+    images = missing_images(system.architecture, [p.coordinates for p in points], tolerances.same_point)
+    if not images:
+        return points, point_of_path, evidence, 0
+    first = len(run.paths)
+    synthetic = [(first + k, phc.RawPath(0, tuple(complex(z) for z in image), 1 + 0j, 1, 0.0, 1.0, 0.0,
+                                         "success", "symmetry image"))
+                 for k, image in enumerate(images)]
+    points, point_of_path, evidence = _refine_all(system, finite + synthetic, digits, tolerances)
+    points = tuple(replace(p, paths=tuple(k for k in p.paths if k < first),
+                           recovered_by_symmetry=all(k >= first for k in p.paths)) for p in points)
+    point_of_path = {k: v for k, v in point_of_path.items() if k < first}
+    return points, point_of_path, evidence, sum(p.recovered_by_symmetry for p in points)
 
 
 def _certify(system: CriticalPointSystem, points: Sequence[CriticalPoint], digits: int):
