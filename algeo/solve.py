@@ -248,12 +248,14 @@ def solve(
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=stable, desc="tracking paths", unit="path", delay=2.0, leave=False)
+        # disable=None: no bar when stderr is not a terminal (logs, CI)
+        bar = tqdm(total=stable, desc="PHCpack: start system", unit="path", delay=2.0, leave=False,
+                   disable=None, mininterval=1.0)
 
     def report(done: int) -> None:
-        if bar is not None:
-            bar.n = min(done, bar.total or done)
-            bar.refresh()
+        if bar is not None and done != bar.n:
+            bar.set_description("PHCpack: tracking paths", refresh=False)
+            bar.update(min(done, bar.total or done) - bar.n)
 
     try:
         run = phc.blackbox_solve(system.polynomial_system, names, seed=seed, backend=backend, timeout=timeout,

@@ -49,3 +49,12 @@ def test_truncated_output_is_not_taken_for_a_complete_one():
     cut = text[: text.rfind("solution 20 :")]
     parsed = parse_blackbox_output(cut, NAMES)
     assert len(parsed.paths) < parsed.declared_paths
+
+
+def test_a_linear_system_solved_directly_has_no_labels_and_is_still_read():
+    names = tuple(f"w1_{i}_{j}" for i in (1, 2, 3) for j in (1, 2))
+    parsed = parse_blackbox_output((GOLDEN / "phc_linear_2_3_output.txt").read_text(), names)
+    assert parsed.declared_paths == len(parsed.paths) == 1
+    (path,) = parsed.paths
+    assert path.outcome == "success" and path.label == "regular (rco)"
+    assert abs(path.coordinates[0] - complex(-0.299120092562245)) < 1e-14

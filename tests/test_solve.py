@@ -93,3 +93,10 @@ def test_given_data_are_used_exactly(tmp_path):
     assert result.provenance["data"]["X"] == [["1/3"]]
     assert result.provenance["regularization"]["Lambda"] == [[["1/5"]], [["2/9"]]]
     assert result.counts.complex == 5 and result.ok
+
+
+def test_one_weight_matrix_is_a_linear_system():
+    result = algeo.solve("2,3", samples=2, seed=1)
+    assert result.ok and result.counts.paths == result.counts.complex == result.counts.real == 1
+    assert result.provenance["backend"]["name"] == "phc"
+    assert result.counts.local_minima == 1 and result.points[0].is_global

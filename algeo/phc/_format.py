@@ -74,19 +74,26 @@ class ParsedOutput:
 
 _FLOAT = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[EeDd][-+]?\d+)?"
 _BLOCK = re.compile(
-    r"solution \d+ :\s+start residual :\s*(?P<start>\S+)\s+#iterations :\s*\d+\s+(?P<outcome>\w+)\s*\n"
+    r"solution \d+ :[ \t]*(?:start residual :\s*(?P<start>\S+)\s+#iterations :\s*\d+\s+(?P<outcome>\w+))?[ \t]*\n"
     r"t :\s*(?P<t_re>" + _FLOAT + r")\s+(?P<t_im>" + _FLOAT + r")\s*\n"
     r"m :\s*(?P<m>\d+)\s*\n"
     r"the solution for t :\s*\n(?P<coords>.*?)"
-    r"== err :\s*(?P<err>\S+)\s*= rco :\s*(?P<rco>\S+)\s*= res :\s*(?P<res>\S+)\s*=\s*(?P<label>[a-z ]*?)\s*==",
-    re.S,
+    r"== err :\s*(?P<err>\S+)\s*= rco :\s*(?P<rco>\S+)\s*= res :\s*(?P<res>\S+)\s*=\s*(?P<label>[a-z ]*?)\s*=*[ \t]*$",
+    re.S | re.M,
 )
+#: PHCpack's end-game threshold on the inverse condition number, used when a list carries no label
+#: (linear systems solved directly; phcpy's solution strings).
+UNLABELLED_RCO_THRESHOLD = 1e-12
 _SECTION = re.compile(r"THE SOLUTIONS :\s*\n\s*(\d+)\s+(\d+)\s*\n")
 _COORD = re.compile(r"^\s*(\S+)\s*:\s*(" + _FLOAT + r")\s+(" + _FLOAT + r")\s*$", re.M)
 
 
 def _float(text: str) -> float:
     return float(text.replace("D", "E").replace("d", "e"))
+
+
+def _label_from_rco(rco: float) -> str:
+    return "regular (rco)" if rco > UNLABELLED_RCO_THRESHOLD else "singular (rco)"
 
 
 def parse_blackbox_output(text: str, names: Sequence[str]) -> ParsedOutput:
@@ -126,8 +133,8 @@ def parse_blackbox_output(text: str, names: Sequence[str]) -> ParsedOutput:
                     err=_float(block.group("err")),
                     rco=_float(block.group("rco")),
                     res=_float(block.group("res")),
-                    outcome=block.group("outcome"),
-                    label=block.group("label").strip(),
+                    outcome=block.group("outcome") or "success",
+                    label=block.group("label").strip() or _label_from_rco(_float(block.group("rco"))),
                 )
             )
     root_counts = {}

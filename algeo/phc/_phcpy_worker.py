@@ -12,6 +12,7 @@ import re
 import sys
 
 MARKER = "@@ALGEO-PHCPY-RESULT@@"
+UNLABELLED_RCO_THRESHOLD = 1e-12  # the same as algeo.phc._format.UNLABELLED_RCO_THRESHOLD
 
 
 def _solution(text: str) -> dict:
@@ -22,7 +23,7 @@ def _solution(text: str) -> dict:
     if match:
         label = match.group(1)
     else:  # phcpy's strings carry no label: PHCpack's end-game threshold on rco decides
-        label = "regular (rco)" if float(values["rco"]) > 1e-12 else "singular (rco)"
+        label = "regular (rco)" if float(values["rco"]) > UNLABELLED_RCO_THRESHOLD else "singular (rco)"
     return {
         "t": [values["t"].real, values["t"].imag],
         "m": int(values["m"]),
