@@ -19,6 +19,7 @@ See ``docs/tables.md``.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -146,9 +147,8 @@ def _provenance_text(documents: Sequence[dict]) -> str:
 
 
 def _generic_source(text: str) -> str:
-    """Drop the trailing ``, seed N`` so that one description covers all seeds."""
-    head, separator, tail = text.rpartition(", seed ")
-    return head if separator and tail.strip().isdigit() else text
+    """Drop every ``, seed N`` so that one description covers all seeds (the caption lists the seeds)."""
+    return re.sub(r", seed \d+", "", text)
 
 
 def root_count_table(documents: Sequence[dict], *, label: str = "tab:root-counts") -> str:
@@ -267,8 +267,8 @@ def check_summary_table(documents: Sequence[dict], *, label: str = "tab:checks")
     seeds = sorted({i["seed"] for r in reports for i in r["instances"] if isinstance(i.get("seed"), int)})
     caption = ("Theorem checks: " + ", ".join(f"{v} {k}" for k, v in sorted(tally.items()))
                + (f". Seeds {_ranges(seeds)}" if seeds else "") + ". "
-               + latex_escape("; ".join(sorted({r.get("data_description", "") for r in reports} - {""}))))
-    return _table("lllp{0.5\\linewidth}", ["theorem", "instance", "verdict", "evidence"], rows, caption.strip(), label)
+               + latex_escape("; ".join(sorted({_generic_source(r.get("data_description", "")) for r in reports} - {""}))))
+    return _table("llll", ["theorem", "instance", "verdict", "evidence"], rows, caption.strip(), label)
 
 
 def standalone_document(*tables: str) -> str:

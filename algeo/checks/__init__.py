@@ -73,7 +73,8 @@ def run_check(
     results = tuple(InstanceCheck(r.label, r.verdict, r.summary, jsonable(r.evidence), r.seed, r.widths, r.samples)
                     for r in results)
     first = chosen[0]
-    description = f"{first.dataset.source}; Lambda: {first.regularization.description or first.regularization.kind.value}"
+    description = (f"{_without_seed(first.dataset.source)}; Lambda: "
+                   f"{_without_seed(first.regularization.description or first.regularization.kind.value)}")
     provenance = {"theorem": theorem, "widths": list(first.architecture.widths), "samples": first.dataset.n_samples,
                   "seeds": [i.seed for i in chosen], "data": data and str(data), "claim": claim, "digits": digits,
                   "backend": backend, "python": platform.python_version(), "finished": now(),
@@ -83,3 +84,8 @@ def run_check(
 
     provenance["algeo"] = __version__
     return CheckReport(theorem, module.STATEMENT, module.EXISTENCE, results, description, provenance)
+
+
+def _without_seed(text: str) -> str:
+    head, separator, tail = text.rpartition(", seed ")
+    return head if separator and tail.strip().isdigit() else text
