@@ -10,7 +10,7 @@ from algeo.architecture import Architecture
 from algeo.checks import run_check
 from algeo.checks.instances import make_instances
 from algeo.checks.report import Verdict, overall_verdict
-from algeo.checks.spurious_minima import exact_ldl_pivots
+from algeo.checks.proof import exact_ldl_pivots
 from algeo.checks.strata import eckart_young_points, sigma_spectrum
 from algeo.checks import unregularized
 from algeo.exceptions import InputError
@@ -149,3 +149,31 @@ def test_no_spurious_minima_decision_on_given_products():
     assert unregularized._no_spurious_minima(instance, {"products": products}, {})[0] is Verdict.FAIL
     products[1] = {"global": False}  # no index information: undecided, never PASS
     assert unregularized._no_spurious_minima(instance, {"products": products}, {})[0] is Verdict.UNDECIDED
+
+
+def _double_well():
+    import mpmath
+    import sympy
+
+    from algeo.polynomial import Polynomial, PolynomialSystem
+
+    x, y = sympy.symbols("x y")
+    loss = (x ** 2 - 1) ** 2 + sympy.Rational(1, 10) * x + y ** 2 * (1 + x ** 2) / 2  # minima near +1 (higher), -1
+    system = PolynomialSystem.from_polynomials([Polynomial.from_sympy(sympy.diff(loss, v), (x, y)) for v in (x, y)])
+    with mpmath.workdps(50):
+        roots = [mpmath.findroot(lambda t: 4 * t * (t ** 2 - 1) + mpmath.mpf(1) / 10, s) for s in (1, -1, 0)]
+        points = [[Fraction(mpmath.nstr(r, 45)), Fraction(0)] for r in roots]
+    return system, Polynomial.from_sympy(loss, (x, y)), points
+
+
+def test_interval_proof_of_a_non_global_minimum_and_its_failures():
+    from algeo.checks.proof import prove_non_global_minimum
+
+    system, loss, (high, low, middle) = _double_well()
+    assert prove_non_global_minimum(system, loss, high, low)["proven"]
+    wrong_way = prove_non_global_minimum(system, loss, low, high)  # the global minimum is not non-global
+    assert not wrong_way["proven"] and "loss" in wrong_way["step"]
+    saddle = prove_non_global_minimum(system, loss, middle, low)  # a critical point that is not a minimum
+    assert not saddle["proven"] and "Hessian" in saddle["step"]
+    moved = [high[0] + Fraction(1, 10 ** 10), high[1]]  # not within the box of a critical point
+    assert "Krawczyk" in prove_non_global_minimum(system, loss, moved, low)["step"]

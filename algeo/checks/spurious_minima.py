@@ -10,10 +10,11 @@ the evidence is computed on the exact rational system at the rational point ``x~
 from the refined coordinates (``digits`` digits): the gradient residual ``|F(x~)|``, the
 Hessian ``H(x~)`` in exact rational arithmetic and its positive definiteness decided
 exactly (all pivots of an exact LDL^T positive), its least eigenvalue at 50 digits, and
-the losses of the candidate and of the global point. This is strong numerical evidence,
-**not an interval certificate**: nothing here proves that a critical point lies within the
-Newton distance of ``x~``. The verdict stays UNDECIDED ("not certified") until a
-certificate is available; see ``docs/checks.md``.
+the losses of the candidate and of the global point. The verdict is PASS only when
+:func:`algeo.checks.proof.prove_non_global_minimum` proves, in interval arithmetic on the
+exact system, a unique critical point in a small box around ``x~`` (Krawczyk), a positive
+definite Hessian on the whole box, and a lower loss at the global candidate; otherwise
+UNDECIDED with the step that failed. See ``docs/checks.md``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import mpmath
 from ..solve import solve
 from ..system import build_system
 from .instances import Instance, rational_point
+from .proof import exact_ldl_pivots, prove_non_global_minimum
 from .report import InstanceCheck, Verdict
 
 NAME = "regularized-spurious-minima"
@@ -36,27 +38,6 @@ CLAIM_KEYS = ()
 
 def validate(instance: Instance) -> None:
     return None
-
-
-def exact_ldl_pivots(matrix: list[list[Fraction]]) -> list[Fraction]:
-    """Pivots of symmetric Gaussian elimination in exact arithmetic (all > 0 iff positive definite).
-
-    >>> exact_ldl_pivots([[Fraction(2), Fraction(1)], [Fraction(1), Fraction(2)]])
-    [Fraction(2, 1), Fraction(3, 2)]
-    """
-    a = [row[:] for row in matrix]
-    n = len(a)
-    pivots = []
-    for k in range(n):
-        pivot = a[k][k]
-        pivots.append(pivot)
-        if pivot <= 0:
-            break
-        for i in range(k + 1, n):
-            factor = a[i][k] / pivot
-            for j in range(k, n):
-                a[i][j] -= factor * a[k][j]
-    return pivots
 
 
 def minimum_evidence(system, point_text) -> dict:
@@ -101,20 +82,21 @@ def check(instance: Instance, *, claim: dict, digits: int, backend: str = "auto"
     local = minimum_evidence(system, candidate.coordinates_text)
     best = minimum_evidence(system, global_point.coordinates_text)
     gap = local.pop("_loss") - best.pop("_loss")
+    proof = prove_non_global_minimum(system.polynomial_system, system.loss_polynomial,
+                                     rational_point(candidate.coordinates_text),
+                                     rational_point(global_point.coordinates_text), digits=max(60, digits + 10))
     evidence.update(
         point=candidate.index, coordinates=[pair[0] for pair in candidate.coordinates_text],
         local_minimum=local, global_point=global_point.index, global_minimum=best,
-        loss_difference=float(gap),
-        note="not an interval certificate: the Hessian is positive definite exactly at a rational point within the "
-             "last Newton step of the critical point, and the loss gap is far above that distance; existence of the "
-             "critical point near it is not proven here",
+        loss_difference=float(gap), proof=proof, certified=proof["proven"],
     )
-    if not result.ok:
-        evidence["undecided_because"] = "the solve was flagged: " + "; ".join(result.problems)
-    else:
-        evidence["undecided_because"] = "the point is not certified (no interval certificate available)"
     summary = (f"local min {candidate.index}: loss {local['loss_at_rational_point'][:14]} > global "
-               f"{best['loss_at_rational_point'][:14]} (gap {float(gap):.3g}); H positive definite exactly at the "
-               f"rational point: {local['positive_definite_exactly_at_rational_point']}, least eigenvalue "
-               f"{local['least_hessian_eigenvalue'][:10]}; not certified")
-    return InstanceCheck(instance.label, Verdict.UNDECIDED, summary, evidence, **common)
+               f"{best['loss_at_rational_point'][:14]} (gap {float(gap):.3g}); least Hessian eigenvalue "
+               f"{local['least_hessian_eigenvalue'][:10]}; ")
+    if proof["proven"]:
+        summary += ("proven by interval arithmetic: unique critical point in a box of radius "
+                    f"{proof['box_radius']} (Krawczyk), Hessian positive definite on the box, lower loss elsewhere")
+        return InstanceCheck(instance.label, Verdict.PASS, summary, evidence, **common)
+    evidence["undecided_because"] = "not proven: " + proof["step"]
+    return InstanceCheck(instance.label, Verdict.UNDECIDED, summary + "not proven: " + proof["step"], evidence,
+                         **common)
