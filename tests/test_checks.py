@@ -40,8 +40,7 @@ def test_sigma_spectrum_is_exact_and_matches_the_svd():
     points = eckart_young_points(instance.dataset, 2, 50)  # I = {1, 2}: W = W* (least squares)
     with mpmath.workdps(50):
         (W,) = points.values()
-        X = mpmath.matrix([[float(0)] * 0 or [mpmath.mpf(v.numerator) / v.denominator for v in row]
-                           for row in instance.dataset.X])
+        X = mpmath.matrix([[mpmath.mpf(v.numerator) / v.denominator for v in row] for row in instance.dataset.X])
         Y = mpmath.matrix([[mpmath.mpf(v.numerator) / v.denominator for v in row] for row in instance.dataset.Y])
         residual = W * X - Y
         loss = sum(residual[i, j] ** 2 for i in range(residual.rows) for j in range(residual.cols)) / 2

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-from pathlib import Path
 
 from ..exceptions import InputError
 from .solve import check_output_path
