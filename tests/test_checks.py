@@ -142,9 +142,10 @@ def test_pure_spurious_decision_on_given_products():
 
 def test_no_spurious_minima_decision_on_given_products():
     instance = _products_instance()
-    products = [{"local_minimum": True, "global": True}, {"local_minimum": False}, {"local_minimum": False}]
+    products = [{"is_local_minimum_on_M_r": True, "is_global": True}, {"local_minimum": False, "stratum_index": 1},
+                {"local_minimum": False, "purity": "spurious"}]
     assert unregularized._no_spurious_minima(instance, {"products": products}, {})[0] is Verdict.PASS
-    products[1] = {"local_minimum": True, "global": False}
+    products[1] = {"is_local_minimum_on_M_r": True, "is_global": False}
     assert unregularized._no_spurious_minima(instance, {"products": products}, {})[0] is Verdict.FAIL
     products[1] = {"global": False}  # no index information: undecided, never PASS
     assert unregularized._no_spurious_minima(instance, {"products": products}, {})[0] is Verdict.UNDECIDED

@@ -61,18 +61,21 @@ def _no_spurious_minima(instance: Instance, data: dict, claim: dict) -> tuple[Ve
     products = data["products"]
     minima, saddles, unknown, bad = [], [], [], []
     for k, product in enumerate(products):
-        local = _flag(product, "local_minimum", "is_local_minimum")
-        if local is None:
-            index = _flag(product, "index", "stratum_index", "hessian_index")
-            local = None if index is None else index == 0
+        local = _flag(product, "is_local_minimum_on_M_r", "local_minimum", "is_local_minimum")
+        index = _flag(product, "stratum_index", "index", "hessian_index")
+        purity = _purity(product)
+        if local is None and index is not None and purity in ("pure", "spurious"):
+            local = purity == "pure" and index == 0 and not product.get("stratum_degenerate")
         if local is None:
             unknown.append(k)
         elif local:
             minima.append(k)
-            if not _flag(product, "global", "is_global"):
+            if not _flag(product, "is_global", "global"):
                 bad.append(k)
+        elif purity == "spurious" or (isinstance(index, int) and index > 0):
+            saddles.append(k)  # spurious: grad l has a component along M_r's tangent cone; index > 0: descent on the stratum
         else:
-            saddles.append(k)
+            unknown.append(k)  # not a local minimum by the flag, but no evidence of a descent direction either
     expected_minima = int(claim.get("local_minima", 1))
     evidence = {"products": len(products), "local_minima": minima, "non_global_local_minima": bad,
                 "saddles": len(saddles), "undecided": unknown, "claimed_local_minima": expected_minima}
