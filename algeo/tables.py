@@ -31,6 +31,7 @@ __all__ = [
     "load_documents",
     "root_count_table",
     "critical_points_table",
+    "products_table",
     "check_summary_table",
     "standalone_document",
     "latex_escape",
@@ -227,7 +228,13 @@ def _certified(point: dict) -> str:
 
 
 def critical_points_table(document: dict, *, digits: int = LOSS_DIGITS, label: str = "tab:critical-points") -> str:
-    """The real critical points of one ``solve`` result, by increasing loss."""
+    """The real critical points of one ``solve`` result, by increasing loss.
+
+    For an unregularized result (``"solve_unregularized"``, with ``products``) the rows are
+    the distinct end-to-end matrices instead: see :func:`products_table`.
+    """
+    if document.get("algeo_result") == "solve_unregularized":
+        return products_table(document, digits=digits, label=label)
     result = _of_kind([document], "solve")[0]
     points = sorted((p for p in result["points"] if p.get("real")), key=lambda p: float(p.get("loss") or 0.0))
     rows = []
@@ -249,6 +256,33 @@ def critical_points_table(document: dict, *, digits: int = LOSS_DIGITS, label: s
                + _provenance_text([result]) + f" {MISSING}: not computed by this run.")
     header = ["point", "loss", "index", "type", "pure/spurious", "certified"]
     return _table("rlrlll", header, rows, caption, label)
+
+
+def products_table(document: dict, *, digits: int = LOSS_DIGITS, label: str = "tab:products") -> str:
+    """The distinct end-to-end matrices of an unregularized result: index set, rank, loss, type, purity."""
+    rows = []
+    products = sorted(document.get("products", []), key=lambda p: float("inf") if p.get("loss") is None else p["loss"])
+    for product in products:
+        if product.get("loss") is None and product.get("loss_text") is None:
+            loss = MISSING
+        else:
+            loss = f"${_format_loss(product, digits)}$"
+        local = product.get("is_local_minimum_on_M_r")
+        kind = MISSING if local is None else ("global min." if local and product.get("is_global") else
+                                              "local min." if local else "saddle")
+        index = product.get("stratum_index")
+        subset = product.get("index_set")
+        rows.append([str(product.get("index", "")), MISSING if subset is None else "$\\{" + ",".join(map(str, subset)) + "\\}$",
+                     MISSING if product.get("rank") is None else str(product["rank"]), loss,
+                     MISSING if index is None else str(index), kind, _purity(product), _certified(product)])
+    provenance = document.get("provenance", {})
+    widths = ",".join(map(str, document.get("widths", [])))
+    caption = (f"Distinct end-to-end matrices of unregularized critical points, widths {widths}, "
+               f"$m = {provenance.get('samples', '?')}$ ({'filling' if document.get('filling') else 'non-filling'}). "
+               f"$I$: singular directions of $U$; index: Morse index of $\\ell$ on the rank stratum; loss to {digits} "
+               "significant digits. " + _provenance_text([document]) + f" {MISSING}: not computed by this run.")
+    header = ["product", "$I$", "rank", "loss", "index", "type", "pure/spurious", "certified"]
+    return _table("rlrlrlll", header, rows, caption, label)
 
 
 def check_summary_table(documents: Sequence[dict], *, label: str = "tab:checks") -> str:

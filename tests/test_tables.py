@@ -106,3 +106,20 @@ def test_table_command_writes_a_file_and_rejects_bad_input(tmp_path, algeo_comma
     bad = subprocess.run([*algeo_command, "table", "points", str(tmp_path / "missing.json")],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "does not exist" in bad.stderr
+
+
+def test_unregularized_products_table_shows_purity_and_index_sets():
+    result = json.loads(RESULT.read_text())
+    result["algeo_result"] = "solve_unregularized"
+    result["filling"] = False
+    result["products"] = [  # the fields issue 4's Product.to_json writes
+        {"index": 0, "index_set": [1], "rank": 1, "loss": 0.1, "loss_text": "0.1", "stratum_index": 0,
+         "is_local_minimum_on_M_r": True, "is_global": True, "purity": "pure"},
+        {"index": 1, "index_set": [], "rank": 0, "loss": 0.5, "loss_text": "0.5", "stratum_index": 0,
+         "is_local_minimum_on_M_r": False, "is_global": False, "purity": "spurious"},
+        {"index": 2, "index_set": [2], "rank": None, "loss": None, "loss_text": None, "stratum_index": None,
+         "is_local_minimum_on_M_r": None, "is_global": None, "purity": "undecided"},
+    ]
+    text = tables.critical_points_table(result)
+    assert r"$\{1\}$" in text and "global min." in text and "spurious" in text and "undecided" in text
+    assert "non-filling" in text and text.count("---") >= 4

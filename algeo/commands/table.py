@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if args.kind == "root-counts":
         parts = [tables.root_count_table(documents)]
     elif args.kind == "points":
-        results = [d for d in documents if d.get("algeo_result") == "solve"]
+        results = [d for d in documents if d.get("algeo_result") in ("solve", "solve_unregularized")]
         if not results:
             raise InputError("inputs", "no solve result among the inputs", "give files written by algeo solve --json")
         parts = [tables.critical_points_table(d, digits=digits, label=f"tab:critical-points-{k}")
