@@ -177,3 +177,14 @@ def test_interval_proof_of_a_non_global_minimum_and_its_failures():
     assert not saddle["proven"] and "Hessian" in saddle["step"]
     moved = [high[0] + Fraction(1, 10 ** 10), high[1]]  # not within the box of a critical point
     assert "Krawczyk" in prove_non_global_minimum(system, loss, moved, low)["step"]
+
+
+def test_user_data_file_is_one_instance(tmp_path):
+    path = tmp_path / "instance.json"
+    path.write_text('{"X": [["1/3"], ["2/5"]], "Y": [["-2/7"], ["1"]]}')
+    report = run_check("critical-values", "2,1,2", data=path)
+    (instance,) = report.instances
+    assert instance.label == "file instance.json" and instance.seed is None
+    assert instance.verdict is Verdict.UNDECIDED and "XX^T is singular" in instance.summary  # one sample, d_0 = 2
+    with pytest.raises(InputError, match="instances"):
+        run_check("critical-values", "2,1,2", data=path, instances=2)
