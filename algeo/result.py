@@ -11,7 +11,10 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .certify import PointCertificate
 
 __all__ = ["PathStatus", "PathEnd", "CriticalPoint", "Counts", "Bounds", "SolveResult", "write_json_atomically"]
 
@@ -68,6 +71,7 @@ class CriticalPoint:
     index_of_hessian: int | None = None  # number of negative eigenvalues
     hessian_singular: bool | None = None
     is_global: bool | None = None
+    certificate: PointCertificate | None = None  # set by solve(..., certify=True)
 
     @property
     def is_local_minimum(self) -> bool:
@@ -94,6 +98,8 @@ class CriticalPoint:
                 hessian_eigenvalues=list(self.hessian_eigenvalues or ()), hessian_singular=self.hessian_singular,
                 local_minimum=self.is_local_minimum, **{"global": self.is_global},
             )
+        if self.certificate is not None:
+            entry["certificate"] = self.certificate.to_json()
         return entry
 
 
@@ -186,6 +192,9 @@ class SolveResult:
             f"• N_C = {c.complex} distinct finite solutions, N_C* = {c.nonzero} without zero coordinate, "
             f"N_R = {c.real} real",
             f"• real points by Hessian index: {index_text}; local minima: {c.local_minima}",
+            *([f"• certified (Krawczyk): {c.extra['certified']} points, {c.extra['certified_distinct']} distinct, "
+               f"{c.extra['certified_real']} real, {c.extra['certified_minima']} local minima"]
+              if "certified" in c.extra else []),
             f"• seed {p['seed']}, backend {p['backend']['name']} (PHCpack seed {p['backend']['phc_seed']}, "
             f"{len(p['backend']['attempts'])} attempt(s)), {p['digits']} digits, {p['wall_time_seconds']:.1f} s",
         ]

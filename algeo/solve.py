@@ -12,6 +12,8 @@ import datetime
 import logging
 import platform
 import time
+from dataclasses import replace
+from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
@@ -88,7 +90,7 @@ def _path_status(raw: phc.RawPath) -> PathStatus:
     norm = max((abs(z) for z in raw.coordinates), default=0.0)
     if raw.outcome == "failure" and raw.t.real < 1.0 and norm >= 10.0:
         return PathStatus.AT_INFINITY
-    if "infinity" in label:
+    if "infinity" in label or "infinity" in raw.outcome:
         return PathStatus.AT_INFINITY
     return PathStatus.FAILED
 
@@ -199,6 +201,7 @@ def solve(
     max_paths: int = DEFAULT_MAX_PATHS,
     tolerances: Tolerances = Tolerances(),
     progress: bool = False,
+    certify: bool = False,
 ) -> SolveResult:
     """Enumerate every isolated critical point of the regularized squared loss.
 
@@ -209,14 +212,18 @@ def solve(
     samples, seed : random data with ``samples`` columns drawn with ``seed`` (and
         ``Lambda`` too when ``regularization="generic"``).
     data : a :class:`Dataset` or the path of a JSON file ``{"X", "Y", "Lambda"?}``.
-    regularization : ``"generic"``, a positive scalar such as ``"1/10"``, or a
-        :class:`Regularization`. ``"none"`` is refused: the critical set is then not
-        isolated.
+    regularization : ``"generic"``, a positive scalar such as ``"1/10"``, a
+        :class:`Regularization`, or ``"none"``: then the critical set is not isolated and
+        the result is an :class:`~algeo.unregularized.UnregularizedSolveResult` grouping
+        critical points by end-to-end matrix (docs/unregularized.md).
     digits : precision of the Newton refinement on the exact system.
     backend : ``"auto"`` (``phc``, then phcpy), ``"phc"`` or ``"phcpy"``.
     timeout, max_attempts : per PHCpack attempt; a crash or time-out is retried
         with another PHCpack seed and recorded in ``provenance.backend.attempts``.
     max_paths : refuse systems whose stable mixed volume exceeds this budget.
+    certify : prove each point with Krawczyk's test on the exact system
+        (:func:`algeo.certify.certify_points`): per-point ``certificate`` and counts
+        ``certified``, ``certified_real``, ``certified_distinct``, ``certified_minima``.
 
     Returns
     -------
@@ -232,11 +239,14 @@ def solve(
     started = time.monotonic()
     architecture, dataset, reg = prepare_instance(widths, samples=samples, seed=seed, data=data,
                                                   regularization=regularization)
-    if reg.kind is RegularizationKind.NONE:
-        raise InputError("regularization", "none is not supported by solve yet: without regularization the "
-                         "critical set is positive-dimensional (not isolated)", "use generic or a positive scalar")
     if not isinstance(digits, int) or digits < 20:
         raise InputError("digits", f"is {digits!r}; use an integer of at least 20")
+    if reg.kind is RegularizationKind.NONE:  # positive-dimensional critical set: docs/unregularized.md
+        from .unregularized import solve_unregularized
+
+        return solve_unregularized(architecture, dataset, seed=seed, digits=digits, description=reg.description,
+                                   solve_options=dict(backend=backend, timeout=timeout, max_attempts=max_attempts,
+                                                      max_paths=max_paths, tolerances=tolerances, progress=progress))
     system = build_system(architecture, dataset, reg)
     names = system.variable_names
     volumes = phc.mixed_volumes(system.polynomial_system, names)
@@ -267,6 +277,9 @@ def solve(
     finite = [(i, raw) for i, (raw, status) in enumerate(zip(run.paths, statuses))
               if status in (PathStatus.REGULAR, PathStatus.SINGULAR)]
     points, point_of_path, evidence = _refine_all(system, finite, digits, tolerances)
+    certification = _certify(system, points, digits) if certify else None
+    if certification is not None:
+        points = tuple(replace(p, certificate=c) for p, c in zip(points, certification.certificates))
     paths = tuple(
         PathEnd(i, raw.phase, status, raw.label, raw.t.real, raw.multiplicity, raw.err, raw.rco, raw.res,
                 point_of_path.get(i))
@@ -291,8 +304,11 @@ def solve(
         failed=tally[PathStatus.FAILED],
         local_minima=sum(p.is_local_minimum for p in points),
         index=_index_histogram(points),
+        extra=certification.counts if certification is not None else {},
     )
     problems += _consistency_problems(run, counts, stable, points, architecture, dataset, reg)
+    if certification is not None:
+        problems += _certification_problems(counts, points)
     for point in points:
         if sum(run.paths[k].outcome == "success" and statuses[k] is PathStatus.REGULAR for k in point.paths) > 1 \
                 and not point.singular:
@@ -308,6 +324,7 @@ def solve(
                     "paths_observed": run.paths_observed, "root_counts": run.root_counts,
                     "attempts": [a.to_json() for a in run.attempts]},
         "digits": digits,
+        **({"certification": certification.to_json()} if certification is not None else {}),
         "tolerances": tolerances.to_json(),
         "versions": _versions(run.version),
         "wall_time_seconds": round(time.monotonic() - started, 3),
@@ -318,6 +335,39 @@ def solve(
         logger.error("%s", message)
     return SolveResult(architecture.widths, counts, bounds, points, paths, provenance, tuple(warnings),
                        tuple(problems), evidence)
+
+
+def _certify(system: CriticalPointSystem, points: Sequence[CriticalPoint], digits: int):
+    """Certify the refined points, read back exactly from their ``digits``-digit text."""
+    from .certify import certify_points
+
+    centers = [[Fraction(re) if im == "0" else _complex_from_text(re, im, digits) for re, im in p.coordinates_text]
+               for p in points]
+    return certify_points(system, centers, digits=digits, real=[p.is_real for p in points])
+
+
+def _complex_from_text(real_part: str, imaginary_part: str, digits: int):
+    """``mpc`` from decimal text at ``digits + 10`` digits."""
+    with mp_context(digits + 10):
+        return mpmath.mpc(real_part, imaginary_part)
+
+
+def _certification_problems(counts: Counts, points: Sequence[CriticalPoint]) -> list[str]:
+    extra = counts.extra
+    problems = []
+    if extra["certified"] != counts.complex or extra["certified_distinct"] != counts.complex:
+        missing = [p.index for p in points if not (p.certificate.unique and p.certificate.distinct)]
+        problems.append(f"certification: {extra['certified']} of {counts.complex} points proven, "
+                        f"{extra['certified_distinct']} proven distinct; not proven: points {missing}")
+    if extra["certified_real"] != counts.real or extra["certified_not_real"] != counts.complex - counts.real:
+        problems.append(f"certification: {extra['certified_real']} points proven real and "
+                        f"{extra['certified_not_real']} proven non-real, but N_R = {counts.real} of "
+                        f"N_C = {counts.complex}")
+    disagree = [p.index for p in points if p.certificate.hessian_index is not None
+                and p.certificate.hessian_index != p.index_of_hessian]
+    if disagree:
+        problems.append(f"certification: the proven Hessian index differs from the numerical one at points {disagree}")
+    return problems
 
 
 def _index_histogram(points: Sequence[CriticalPoint]) -> dict[int, int]:

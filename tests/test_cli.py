@@ -42,7 +42,7 @@ def test_bad_data_files(tmp_path, algeo_command, name):
     (["--widths", "2", "--samples", "1"], "at least two widths"),
     (["--widths", "2,1,2", "--data", "missing.json"], "does not exist"),
     (["--widths", "2,1,2", "--samples", "1", "--regularization", "ridge"], "regularization"),
-    (["--widths", "2,1,2", "--samples", "1", "--regularization", "none"], "regularization"),
+    (["--widths", "2,1,2", "--samples", "1", "--regularization", "none"], "X X^T is singular"),
     (["--widths", "2,1,2", "--samples", "0"], "samples"),
     (["--widths", "2,1,2"], "samples"),
     (["--widths", "2,1,2", "--samples", "x"], "--samples"),

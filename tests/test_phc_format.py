@@ -58,3 +58,31 @@ def test_a_linear_system_solved_directly_has_no_labels_and_is_still_read():
     (path,) = parsed.paths
     assert path.outcome == "success" and path.label == "regular (rco)"
     assert abs(path.coordinates[0] - complex(-0.299120092562245)) < 1e-14
+
+
+def test_deflated_and_two_word_outcomes_are_read():
+    """Excerpt of ``phc -b -0264891`` on widths 2,2,2, m = 2, seed 7: blocks headed ``#deflations``."""
+    names = algeo.build_system("2,2,2", samples=2, seed=7).variable_names
+    parsed = parse_blackbox_output((GOLDEN / "phc_deflation_excerpt.txt").read_text(), names)
+    assert parsed.declared_paths == len(parsed.paths) == 3
+    assert [(p.outcome, p.label) for p in parsed.paths] == [
+        ("success", "complex regular"), ("success", "complex regular"), ("failure", "no solution")]
+    text = (GOLDEN / "phc_deflation_excerpt.txt").read_text().replace("#iterations : 0   failure",
+                                                                       "#iterations : 0   at infinity")
+    assert parse_blackbox_output(text, names).paths[2].outcome == "at infinity"
+
+
+def test_blocks_of_deflated_solutions_are_read():
+    """PHCpack writes ``#deflations : 1`` instead of ``#iterations : n`` for deflated end points
+    (seen with widths 2,2,2, m = 2, data seed 7, phc seed 55433: 84 such blocks of 1024)."""
+    names = ("w1_1_1", "w2_1_1")
+    block = ("solution {k} :    start residual :  4.665E-12   #{kind} : 1   success\n"
+             "t :  1.00000000000000E+00   0.00000000000000E+00\nm : 1\nthe solution for t :\n"
+             " w1_1_1 : -1.10552784838505E-87  -1.24810577174583E+01\n"
+             " w2_1_1 : -7.14273099200819E-89  -1.19809782172782E-01\n"
+             "== err :  1.960E-11 = rco :  7.091E-05 = res :  1.564E-11 = complex regular ==\n")
+    text = ("THE SOLUTIONS :\n2 2\n===========================================================================\n"
+            + block.format(k=1, kind="iterations") + block.format(k=2, kind="deflations"))
+    parsed = parse_blackbox_output(text, names)
+    assert parsed.declared_paths == len(parsed.paths) == 2
+    assert [p.label for p in parsed.paths] == ["complex regular"] * 2

@@ -47,6 +47,8 @@ def register(subparsers) -> None:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per PHCpack attempt")
     parser.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS,
                         help="refuse systems with more paths than this (default %(default)s)")
+    parser.add_argument("--certify", action="store_true",
+                        help="prove every point with Krawczyk's test on the exact system (docs/certification.md)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -57,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     target = check_output_path(args.json)
     result = solve(args.widths, samples=args.samples, seed=args.seed, data=args.data,
                    regularization=args.regularization, digits=args.digits, backend=args.backend,
-                   timeout=args.timeout, max_paths=args.max_paths, progress=not args.quiet)
+                   timeout=args.timeout, max_paths=args.max_paths, progress=not args.quiet,
+                   certify=args.certify)
     print(result.summary())
     if target is not None:
         write_json_atomically(result.to_json(), target)

@@ -74,7 +74,7 @@ class ParsedOutput:
 
 _FLOAT = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[EeDd][-+]?\d+)?"
 _BLOCK = re.compile(
-    r"solution \d+ :[ \t]*(?:start residual :\s*(?P<start>\S+)\s+#iterations :\s*\d+\s+(?P<outcome>\w+))?[ \t]*\n"
+    r"solution \d+ :[ \t]*(?:start residual :\s*(?P<start>\S+)\s+#\w+ :\s*\d+\s+(?P<outcome>\w+(?: \w+)*))?[ \t]*\n"
     r"t :\s*(?P<t_re>" + _FLOAT + r")\s+(?P<t_im>" + _FLOAT + r")\s*\n"
     r"m :\s*(?P<m>\d+)\s*\n"
     r"the solution for t :\s*\n(?P<coords>.*?)"

@@ -1,0 +1,301 @@
+"""Continuation of regularized critical points to ``Lambda = 0`` and refinement on the critical set.
+
+The homotopy is ``F(theta, tau) = G_0(theta) + tau * (Lambda_0 o theta)``, where ``G_0`` is
+the exact unregularized gradient and ``Lambda_0`` the generic weights the start
+points were solved with. ``tau`` runs from 1 to 0 along the complex arc
+``tau(s) = s^2 (1 - gamma) + s gamma``, ``s: 1 -> 0`` (``gamma`` a seeded unit complex
+number), so the path avoids the real discriminant points that a real segment
+``t Lambda_0`` meets generically. The tracker is a plain predictor-corrector (Euler
+predictor, Newton corrector) in complex double precision with adaptive steps,
+geometric near ``s = 0``; it stops at ``s_end``.
+
+The end point is then refined at ``tau = 0`` in mpmath on the exact rationals by
+Gauss-Newton with a truncated pseudo-inverse (:func:`refine_on_critical_set`):
+the Jacobian is singular along the positive-dimensional critical set, so the
+step drops the singular directions below the largest visible gap of the
+Jacobian's singular values.
+"""
+
+from __future__ import annotations
+
+import cmath
+import enum
+import math
+import random
+from dataclasses import dataclass
+from typing import Sequence
+
+import mpmath
+import numpy
+
+from .polynomial import PolynomialSystem
+from .refine import mp_rational
+
+__all__ = ["CompiledSystem", "ContinuationStatus", "TrackOptions", "TrackedPath", "CriticalSetRefinement", "track_to_zero",
+           "refine_on_critical_set", "seeded_gamma"]
+
+
+class ContinuationStatus(str, enum.Enum):
+    """Fate of one path of the continuation ``Lambda = tau Lambda_0``, ``tau -> 0``."""
+
+    CONVERGED = "converged"  # bounded, settling end point (s_end, or endgame_start if steps underflowed), refined
+    DIVERGED = "diverged"  # the norm blew up as tau -> 0 (also: steps underflowed while the norm was growing)
+    FAILED = "failed"  # step size underflow, corrector failure, or refinement at tau = 0 did not converge
+
+
+@dataclass(frozen=True)
+class TrackOptions:
+    """Tracker settings (docs/unregularized.md)."""
+
+    s_end: float = 1e-8
+    endgame_start: float = 1e-4  # below this s a step-size underflow ends tracking instead of failing it
+    initial_step: float = 0.05
+    min_step: float = 1e-13
+    max_steps: int = 5000
+    corrector_tolerance: float = 1e-9  # relative Newton step at which the corrector stops
+    corrector_accept: float = 1e-7  # relative Newton step required to accept a step
+    max_corrector_iterations: int = 4
+    divergence_bound: float = 1e6  # relative to max(1, ||start||)
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class TrackedPath:
+    status: ContinuationStatus
+    end: tuple[complex, ...]
+    s_reached: float
+    steps: int
+    rejected: int
+    end_norm: float
+    detail: str = ""
+
+
+def seeded_gamma(seed: int) -> complex:
+    """A unit complex number drawn from the seed, away from the real axis."""
+    angle = random.Random(f"algeo-gamma-{seed}").uniform(0.3, math.pi - 0.3)
+    return cmath.exp(1j * angle)
+
+
+def _tau(s: float, gamma: complex) -> tuple[complex, complex]:
+    return s * s * (1 - gamma) + s * gamma, 2 * s * (1 - gamma) + gamma
+
+
+class CompiledSystem:
+    """The exact system's terms as numpy arrays (coefficients rounded to double) for fast evaluation.
+
+    Used only for tracking and for the double-precision Jacobian of the refinement's
+    correction; residuals of end points are always evaluated on the exact rationals.
+    """
+
+    def __init__(self, system: PolynomialSystem):
+        self.n = system.n_variables
+        self.degree = max(system.max_degree, 1)
+        self._value = self._compile([(i, p) for i, p in enumerate(system.polynomials)])
+        self._jacobian = self._compile([(i * self.n + j, entry) for i, row in enumerate(system.jacobian)
+                                        for j, entry in enumerate(row)])
+
+    def _compile(self, indexed):
+        rows, exponents, coefficients = [], [], []
+        for row, polynomial in indexed:
+            for exponent, coefficient in polynomial.terms:
+                rows.append(row)
+                exponents.append(exponent)
+                coefficients.append(float(coefficient))
+        exponents = numpy.array(exponents, dtype=int).reshape(len(rows), self.n)
+        return numpy.array(rows, dtype=int), exponents, numpy.array(coefficients, dtype=complex)
+
+    def _evaluate(self, compiled, x: numpy.ndarray, size: int) -> numpy.ndarray:
+        rows, exponents, coefficients = compiled
+        powers = x[None, :] ** numpy.arange(self.degree + 1)[:, None]  # powers[k, i] = x_i^k
+        monomials = coefficients * numpy.prod(powers[exponents, numpy.arange(self.n)[None, :]], axis=1)
+        result = numpy.zeros(size, dtype=complex)
+        numpy.add.at(result, rows, monomials)
+        return result
+
+    def value(self, x: numpy.ndarray) -> numpy.ndarray:
+        return self._evaluate(self._value, x, self.n)
+
+    def jacobian(self, x: numpy.ndarray) -> numpy.ndarray:
+        return self._evaluate(self._jacobian, x, self.n * self.n).reshape(self.n, self.n)
+
+
+class _Homotopy:
+    def __init__(self, system: CompiledSystem, weights: Sequence[float]):
+        self.system = system
+        self.weights = numpy.array(weights, dtype=complex)
+
+    def value(self, x: numpy.ndarray, tau: complex) -> numpy.ndarray:
+        return self.system.value(x) + tau * self.weights * x
+
+    def jacobian(self, x: numpy.ndarray, tau: complex) -> numpy.ndarray:
+        return self.system.jacobian(x) + numpy.diag(tau * self.weights)
+
+
+def _norm(x: numpy.ndarray) -> float:
+    return float(numpy.max(numpy.abs(x))) if len(x) else 0.0
+
+
+def _correct(homotopy: _Homotopy, x: numpy.ndarray, tau: complex, options: TrackOptions):
+    scale = max(1.0, _norm(x))
+    step_norm = math.inf
+    for _ in range(options.max_corrector_iterations):
+        try:
+            step = numpy.linalg.solve(homotopy.jacobian(x, tau), homotopy.value(x, tau))
+        except numpy.linalg.LinAlgError:
+            return x, False
+        x = x - step
+        step_norm = _norm(step)
+        if not numpy.isfinite(step_norm):
+            return x, False
+        if step_norm <= options.corrector_tolerance * scale:
+            break
+    return x, step_norm <= options.corrector_accept * scale
+
+
+def track_to_zero(system: PolynomialSystem, weights: Sequence[float], start: Sequence[complex], *,
+                  gamma: complex, options: TrackOptions = TrackOptions(),
+                  compiled: CompiledSystem | None = None) -> TrackedPath:
+    """Track the solution ``start`` of ``F(., 1) = 0`` to ``s = s_end`` (``tau ~ gamma s_end``)."""
+    homotopy = _Homotopy(compiled or CompiledSystem(system), weights)
+    x = numpy.array(start, dtype=complex)
+    bound = options.divergence_bound * max(1.0, _norm(x))
+    s, h = 1.0, options.initial_step
+    steps = rejected = 0
+    history: list[tuple[float, float]] = []  # (s, ||x||) at each decade of s
+    next_decade = 0.1
+    while s > options.s_end:
+        if steps + rejected >= options.max_steps:
+            return TrackedPath(ContinuationStatus.FAILED, tuple(x), s, steps, rejected, _norm(x),
+                               f"step budget {options.max_steps} exhausted")
+        h = min(h, 0.9 * s)
+        s_new = max(s - h, options.s_end)
+        tau, dtau = _tau(s, gamma)
+        tau_new, _ = _tau(s_new, gamma)
+        try:
+            velocity = numpy.linalg.solve(homotopy.jacobian(x, tau), -homotopy.weights * x * dtau)
+        except numpy.linalg.LinAlgError:
+            velocity = numpy.zeros_like(x)
+        predicted = x + velocity * (s_new - s)  # Euler step with dx/ds = -J^{-1} dF/ds
+        corrected, ok = _correct(homotopy, predicted, tau_new, options)
+        if ok and _norm(corrected - predicted) <= 0.1 * max(1.0, _norm(x)):
+            x, s = corrected, s_new
+            steps += 1
+            h *= 2.0
+            while s <= next_decade:
+                history.append((s, _norm(x)))
+                next_decade /= 10
+            if _norm(x) > bound:
+                return TrackedPath(ContinuationStatus.DIVERGED, tuple(x), s, steps, rejected, _norm(x),
+                                   f"||theta|| = {_norm(x):.3g} exceeded {bound:.3g} at s = {s:.3g}")
+        else:
+            rejected += 1
+            h /= 2.0
+            if h < options.min_step:
+                if s <= options.endgame_start:  # near tau = 0: hand over to the refinement at tau = 0
+                    break
+                growth = _growth(history + [(s, _norm(x))])
+                if growth is not None and growth > 2.0:
+                    return TrackedPath(ContinuationStatus.DIVERGED, tuple(x), s, steps, rejected, _norm(x),
+                                       f"step size underflow at s = {s:.3g} while ||theta|| grew by a factor "
+                                       f"{growth:.3g} since two decade marks earlier")
+                return TrackedPath(ContinuationStatus.FAILED, tuple(x), s, steps, rejected, _norm(x),
+                                   f"step size underflow at s = {s:.3g}")
+    growth = _growth(history)
+    if growth is not None and growth > 2.0:
+        return TrackedPath(ContinuationStatus.DIVERGED, tuple(x), s, steps, rejected, _norm(x),
+                           f"||theta|| grew by a factor {growth:.3g} over the last two decades of s")
+    detail = "" if s <= options.s_end else f"step size underflow at s = {s:.3g}: refined at tau = 0 from there"
+    return TrackedPath(ContinuationStatus.CONVERGED, tuple(x), s, steps, rejected, _norm(x), detail)
+
+
+def _growth(history: list[tuple[float, float]]) -> float | None:
+    """Norm ratio between the last decade mark and the one two decades earlier."""
+    if len(history) < 3:
+        return None
+    return max(1.0, history[-1][1]) / max(1.0, history[-3][1])
+
+
+@dataclass(frozen=True)
+class CriticalSetRefinement:
+    """Gauss-Newton at ``tau = 0`` on the exact system, with a truncated pseudo-inverse."""
+
+    point: tuple
+    residual: object
+    last_step: object
+    iterations: int
+    converged: bool
+    jacobian_rank: int  # rank used in the last step (singular values kept)
+    jacobian_gap: object | None  # smallest kept / largest dropped singular value (None: none dropped)
+    step_converged: bool  # False: residual small but steps still shrinking (singular, linear convergence)
+
+
+def _truncation(values, *, min_ratio: float) -> tuple[int, float | None]:
+    """Keep singular values down to the largest ratio gap ``sigma_k / sigma_{k+1} >= min_ratio``."""
+    values = [float(v) for v in values]
+    if not values or values[0] == 0:
+        return 0, None
+    best_rank, best_ratio = len(values), None
+    for k in range(len(values) - 1, 0, -1):
+        upper, lower = values[k - 1], values[k]
+        ratio = math.inf if lower == 0 else upper / lower
+        if ratio >= min_ratio and (best_ratio is None or ratio > best_ratio):
+            best_rank, best_ratio = k, ratio
+    return best_rank, best_ratio
+
+
+def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *, digits: int,
+                           max_iterations: int = 60, min_gap: float = 1e3, noise_floor: float = 1e-12,
+                           compiled: CompiledSystem | None = None) -> CriticalSetRefinement:
+    """Gauss-Newton with an SVD-truncated pseudo-inverse, at ``digits`` digits (inside ``mp_context``).
+
+    The residual ``F(x)`` is evaluated at ``digits`` digits on the exact rationals; the
+    correction solves the truncated least-squares problem with the Jacobian in double
+    precision (a quasi-Newton step: each iteration gains about 15 digits near a smooth
+    point of the critical set). Each step keeps the Jacobian's singular values above
+    the largest ratio gap of at least ``min_gap`` (all of them when there is no such
+    gap). If those steps stall with the residual above tolerance (near a singular point
+    of the critical set, where every singular value is small), the remaining steps keep
+    every singular value above ``noise_floor * sigma_1``. Iterates until the step is below ``10^(5 - digits)`` times ``max(1, ||x||)``
+    (or ``max_iterations``); converged when the residual is below ``10^(10 - digits)``
+    times the same scale. At a singular point of the critical set (e.g. the origin of
+    a depth-3 network, where the gradient has no linear term) Newton converges only
+    linearly: the residual criterion is then met while ``step_converged`` stays False.
+    """
+    compiled = compiled or CompiledSystem(system)
+    n = len(start)
+    point = [mpmath.mpc(z.real, z.imag) for z in start]
+    zero, one = mpmath.mpc(0), mpmath.mpc(1)
+    step_tolerance = mpmath.mpf(10) ** (5 - digits)
+    residual_tolerance = mpmath.mpf(10) ** (10 - digits)
+    last_step, rank, gap = mpmath.inf, n, None
+    iterations, late = 0, False
+    for iterations in range(1, max_iterations + 1):
+        values = system.evaluate(point, coerce=mp_rational, zero=zero, one=one)
+        magnitude = max(abs(v) for v in values)
+        if magnitude == 0:
+            last_step = mpmath.mpf(0)
+            break
+        # scale F so that it is representable in double precision whatever its size
+        scaled = numpy.array([complex(v / magnitude) for v in values])
+        left, sigma, right_h = numpy.linalg.svd(compiled.jacobian(numpy.array([complex(z) for z in point])))
+        rank, gap = _truncation(sigma, min_ratio=min_gap)
+        if late:  # the largest gap stalled above the residual tolerance: keep all but noise-level values
+            rank = int(numpy.sum(sigma > sigma[0] * noise_floor)) if sigma[0] > 0 else 0
+            gap = float(sigma[rank - 1] / sigma[rank]) if 0 < rank < n and sigma[rank] > 0 else None
+        coefficients = (left[:, :rank].conj().T @ scaled) / sigma[:rank]
+        step = right_h[:rank, :].conj().T @ coefficients
+        point = [x - magnitude * mpmath.mpc(complex(d)) for x, d in zip(point, step)]
+        last_step = magnitude * mpmath.mpf(float(numpy.max(numpy.abs(step))))
+        scale = max(mpmath.mpf(1), max(abs(x) for x in point))
+        if last_step <= step_tolerance * scale:
+            if late or max(abs(v) for v in system.evaluate(point, coerce=mp_rational, zero=zero, one=one)) \
+                    <= residual_tolerance * scale:
+                break
+            late = True
+    residual = max(abs(v) for v in system.evaluate(point, coerce=mp_rational, zero=zero, one=one))
+    scale = max(mpmath.mpf(1), max(abs(x) for x in point))
+    converged = bool(residual <= residual_tolerance * scale)
+    return CriticalSetRefinement(tuple(point), residual, last_step, iterations, converged,
+                                 rank, gap, bool(last_step <= step_tolerance * scale))

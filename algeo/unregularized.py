@@ -1,0 +1,409 @@
+"""Critical points of the *unregularized* loss, grouped by end-to-end matrix (``regularization="none"``).
+
+Method (docs/unregularized.md): solve the generic regularized system with
+``Lambda_0`` (the ordinary :func:`algeo.solve` pipeline), continue every distinct
+finite solution along ``Lambda = tau Lambda_0``, ``tau -> 0``
+(:mod:`algeo.continuation`), refine each end point on the exact unregularized
+system, and group the refined points by ``Wbar = W_H ... W_1``. Each distinct
+product is classified on the determinantal variety (:mod:`algeo.determinantal`):
+rank, loss, global or not, Morse index on its rank stratum, pure / spurious over
+``M_r``, and the index set ``I`` of ``U``'s singular directions it equals.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+
+from . import determinantal as det
+from .architecture import Architecture
+from .continuation import (
+    CompiledSystem,
+    ContinuationStatus,
+    TrackOptions,
+    refine_on_critical_set,
+    seeded_gamma,
+    track_to_zero,
+)
+from .data import Dataset, Regularization, RegularizationKind, generic_regularization
+from .refine import mp_context
+from .result import Counts, SolveResult
+from .system import build_system
+
+__all__ = ["ContinuationPath", "Product", "UnregularizedSolveResult", "solve_unregularized"]
+
+logger = logging.getLogger(__name__)
+
+
+def _text(value, digits: int) -> str:
+    return mpmath.nstr(value, digits, strip_zeros=False) if value != 0 else "0"
+
+
+@dataclass(frozen=True)
+class ContinuationPath:
+    """One path ``Lambda = tau Lambda_0``, ``tau: 1 -> 0``, from a regularized critical point."""
+
+    index: int
+    start_point: int  # index into SolveResult.points (the Lambda_0 critical points)
+    status: ContinuationStatus
+    detail: str
+    steps: int
+    rejected_steps: int
+    s_reached: float
+    end_norm: float
+    residual: float | None = None  # max |G_0| after refinement on the exact unregularized system
+    newton_step: float | None = None
+    step_converged: bool | None = None  # False: singular end point, Newton converged only linearly
+    jacobian_rank: int | None = None
+    jacobian_gap: float | None = None
+    coordinates_text: tuple[tuple[str, str], ...] | None = None
+    product: int | None = None
+    rank: int | None = None
+    stratum_residual: float | None = None  # part of grad l tangent to the rank stratum (relative)
+    stratum_check: det.Decision | None = None  # YES: critical on its stratum, as it must be
+
+    def to_json(self) -> dict:
+        data = {k: getattr(self, k) for k in ("index", "start_point", "detail", "steps", "rejected_steps",
+                                               "s_reached", "end_norm", "residual", "newton_step", "step_converged",
+                                               "jacobian_rank", "jacobian_gap", "product", "rank",
+                                               "stratum_residual")}
+        data["status"] = self.status.value
+        data["stratum_check"] = self.stratum_check.value if self.stratum_check else None
+        data["coordinates_text"] = [list(pair) for pair in self.coordinates_text] if self.coordinates_text else None
+        return data
+
+
+@dataclass(frozen=True)
+class Product:
+    """A distinct end-to-end matrix ``Wbar`` of unregularized critical points, classified."""
+
+    index: int
+    matrix_text: tuple[tuple[str, ...], ...]  # real parts at the working precision
+    max_imaginary: float
+    rank: int | None
+    singular_values: tuple[float, ...]
+    largest_singular_value_called_zero: float | None
+    smallest_singular_value_called_nonzero: float | None
+    loss: float | None
+    loss_text: str | None
+    is_global: bool | None
+    stratum_index: int | None  # Morse index of l on the rank-e stratum
+    stratum_degenerate: bool | None  # extra zero eigenvalues beyond the GL(e) directions
+    stratum_hessian_eigenvalues: tuple[float, ...] | None
+    purity: det.Purity
+    purity_residual: float | None
+    is_local_minimum_on_M_r: bool | None
+    index_set: tuple[int, ...]  # 1-based indices of U's singular directions
+    distance_to_U_I: float  # ||Wbar - U_I (XX^T)^{-1/2}||_F
+    eckart_young_loss_difference: float | None  # loss - (1/2 sum_{i not in I} sigma_i^2 + const)
+    paths: tuple[int, ...]  # continuation paths that ended here
+    start_points: tuple[int, ...]  # regularized critical points whose paths ended here
+
+    def to_json(self) -> dict:
+        data: dict[str, Any] = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "purity"}
+        data["purity"] = self.purity.value
+        data["matrix_text"] = [list(row) for row in self.matrix_text]
+        for key in ("singular_values", "stratum_hessian_eigenvalues", "index_set", "paths", "start_points"):
+            data[key] = list(data[key]) if data[key] is not None else None
+        return data
+
+
+@dataclass(frozen=True)
+class UnregularizedSolveResult(SolveResult):
+    """A :class:`SolveResult` for ``Lambda = 0``: ``points`` and ``paths`` are the ``Lambda_0`` run;
+    ``continuation`` and ``products`` are the unregularized answer."""
+
+    continuation: tuple[ContinuationPath, ...] = ()
+    products: tuple[Product, ...] = ()
+    filling: bool = False
+
+    def to_json(self) -> dict:
+        data = super().to_json()
+        data["algeo_result"] = "solve_unregularized"
+        data["filling"] = self.filling
+        data["continuation"] = [p.to_json() for p in self.continuation]
+        data["products"] = [p.to_json() for p in self.products]
+        return data
+
+    def summary(self) -> str:
+        extra = self.counts.extra
+        base = super().summary().splitlines()
+        lines = base[:1] + [
+            f"• start: generic Lambda_0 (seed {self.provenance['seed']}): {self.counts.complex} finite critical points "
+            f"from {self.counts.paths} PHCpack paths",
+            f"• continuation Lambda = tau Lambda_0, tau -> 0: {extra['continuation_converged']} converged, "
+            f"{extra['continuation_diverged']} diverged, {extra['continuation_failed']} failed",
+            f"• {extra['products']} distinct end-to-end matrices ({'filling' if self.filling else 'non-filling'}; "
+            f"generic theory {extra['products_generic_theory']}): {extra['pure']} pure, {extra['spurious']} spurious, "
+            f"{extra['undecided']} undecided; local minima of l on M_r: {extra['local_minima_on_M_r']}",
+        ]
+        for p in self.products:
+            rank = "?" if p.rank is None else p.rank
+            index = "-" if p.stratum_index is None else p.stratum_index
+            loss = "complex" if p.loss is None else f"{p.loss:.6g}"
+            lines.append(f"    product {p.index}: I = {{{','.join(map(str, p.index_set))}}} rank {rank} loss {loss} "
+                         f"{p.purity.value} stratum index {index}{' global' if p.is_global else ''} "
+                         f"(|Wbar - U_I| = {p.distance_to_U_I:.1e}, {len(p.paths)} paths)")
+        lines += [line for line in base[1:] if line.startswith(("!", "✗", "• seed"))]
+        return "\n".join(lines)
+
+
+@dataclass
+class _Thresholds:
+    zero: float
+    nonzero: float
+    same_product: float
+    real: float
+
+
+def _thresholds(digits: int) -> _Thresholds:
+    return _Thresholds(zero=float(mpmath.mpf(10) ** (-(digits // 2))), nonzero=1e-8, same_product=1e-10,
+                       real=float(mpmath.mpf(10) ** (-(digits // 2))))
+
+
+def _product_matrix(architecture: Architecture, point) -> "mpmath.matrix":
+    """``Wbar = W_H ... W_1`` from a flat point (row-major blocks, as the system's variables)."""
+    product, position = None, 0
+    for rows, cols in architecture.shapes:
+        W = mpmath.matrix(rows, cols)
+        for i in range(rows):
+            for j in range(cols):
+                W[i, j] = point[position + i * cols + j]
+        position += rows * cols
+        product = W if product is None else W * product
+    return product
+
+
+def _max_imaginary(matrix) -> float:
+    scale = max(1.0, float(det.frobenius(matrix)))
+    return float(max(abs(mpmath.im(matrix[i, j])) for i in range(matrix.rows) for j in range(matrix.cols))) / scale
+
+
+def _real_part(matrix) -> "mpmath.matrix":
+    return mpmath.matrix([[mpmath.re(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)])
+
+
+def _continue_all(base: SolveResult, architecture: Architecture, dataset: Dataset, start_reg: Regularization,
+                  *, seed: int, digits: int, options: TrackOptions, thresholds: _Thresholds):
+    """Track and refine every Lambda_0 critical point; return path records and (index, product) pairs."""
+    zero = tuple(tuple(tuple(Fraction(0) for _ in row) for row in matrix) for matrix in start_reg.Lambda)
+    system = build_system(architecture, dataset, Regularization(RegularizationKind.NONE, zero, "zero"))
+    polynomials = system.polynomial_system
+    compiled = CompiledSystem(polynomials)
+    weights = [float(e) for matrix in start_reg.Lambda for row in matrix for e in row]
+    gamma = seeded_gamma(seed)
+    records, products = [], []
+    with mp_context(digits):
+        whitened = det.whitening(dataset)
+        for index, point in enumerate(base.points):
+            tracked = track_to_zero(polynomials, weights, point.coordinates, gamma=gamma, options=options,
+                                    compiled=compiled)
+            common = dict(index=index, start_point=point.index, steps=tracked.steps, rejected_steps=tracked.rejected,
+                          s_reached=tracked.s_reached, end_norm=tracked.end_norm)
+            if tracked.status is not ContinuationStatus.CONVERGED:
+                records.append(ContinuationPath(status=tracked.status, detail=tracked.detail, **common))
+                continue
+            refined = refine_on_critical_set(polynomials, tracked.end, digits=digits, compiled=compiled)
+            fields = dict(residual=float(refined.residual), newton_step=float(refined.last_step),
+                          step_converged=refined.step_converged,
+                          jacobian_rank=refined.jacobian_rank,
+                          jacobian_gap=None if refined.jacobian_gap is None else float(refined.jacobian_gap),
+                          coordinates_text=tuple((_text(mpmath.re(z), digits), _text(mpmath.im(z), digits))
+                                                 for z in refined.point))
+            if not refined.converged:
+                records.append(ContinuationPath(status=ContinuationStatus.FAILED, detail=(
+                    f"Gauss-Newton at tau = 0 did not converge (residual {float(refined.residual):.3g})"),
+                    **common, **fields))
+                continue
+            product = _product_matrix(architecture, refined.point)
+            if _max_imaginary(product) <= thresholds.real:
+                product = _real_part(product)
+            rank = det.numerical_rank(product, zero=thresholds.zero, nonzero=thresholds.nonzero).rank
+            residual, check = None, None
+            if rank is not None:
+                residual = det.stratum_gradient_residual(product, rank, whitened)
+                check = (det.Decision.YES if residual <= thresholds.zero else
+                         det.Decision.NO if residual >= thresholds.nonzero else det.Decision.UNDECIDED)
+            records.append(ContinuationPath(status=ContinuationStatus.CONVERGED, detail=tracked.detail, rank=rank,
+                                            stratum_residual=None if residual is None else float(residual),
+                                            stratum_check=check, **common, **fields))
+            products.append((index, product))
+        return records, products, whitened, gamma
+
+
+def _group(products, thresholds: _Thresholds) -> list[list[int]]:
+    """Cluster products (positions into ``products``) at relative max-norm distance ``same_product``."""
+    groups: list[list[int]] = []
+    for position, (_, matrix) in enumerate(products):
+        scale = max(1.0, float(det.frobenius(matrix)))
+        for group in groups:
+            other = products[group[0]][1]
+            if float(max(abs(matrix[i, j] - other[i, j]) for i in range(matrix.rows)
+                         for j in range(matrix.cols))) <= thresholds.same_product * scale:
+                group.append(position)
+                break
+        else:
+            groups.append([position])
+    return groups
+
+
+def _classify(index: int, matrix, members_paths, members_starts, architecture: Architecture,
+              whitened: det.Whitening, thresholds: _Thresholds, digits: int) -> dict:
+    rank_decision = det.numerical_rank(matrix, zero=thresholds.zero, nonzero=thresholds.nonzero)
+    rank = rank_decision.rank
+    imaginary = _max_imaginary(matrix)
+    is_real = imaginary <= thresholds.real
+    index_set, distance = det.match_index_set(_real_part(matrix), whitened)
+    loss = loss_text = eckart = None
+    if is_real:
+        value = det.loss_of_product(matrix, whitened)
+        loss, loss_text = float(mpmath.re(value)), _text(mpmath.re(value), digits)
+        outside = sum((whitened.sigma[i] ** 2 for i in range(whitened.q) if i not in index_set), mpmath.mpf(0))
+        constant = whitened.trace_YYt / 2 - sum(s ** 2 for s in whitened.sigma) / 2
+        eckart = float(mpmath.re(value) - (outside / 2 + constant))
+    stratum_index = degenerate = eigenvalues = None
+    if is_real and rank is not None:
+        stratum_index, extra_nullity, values = det.stratum_index(matrix, rank, whitened, zero=thresholds.zero)
+        degenerate, eigenvalues = extra_nullity != 0, tuple(float(v) for v in values)
+    purity, purity_residual = det.purity(matrix, rank, architecture.rank_bound, whitened,
+                                         zero=thresholds.zero, nonzero=thresholds.nonzero)
+    local_minimum = None
+    if purity is det.Purity.SPURIOUS:
+        local_minimum = False  # not even critical on M_r
+    elif purity is det.Purity.PURE and stratum_index is not None:
+        local_minimum = stratum_index == 0 and not degenerate
+    return dict(
+        index=index,
+        matrix_text=tuple(tuple(_text(mpmath.re(matrix[i, j]), digits) for j in range(matrix.cols))
+                          for i in range(matrix.rows)),
+        max_imaginary=imaginary, rank=rank,
+        singular_values=tuple(float(v) for v in rank_decision.singular_values),
+        largest_singular_value_called_zero=None if rank_decision.largest_called_zero is None
+        else float(rank_decision.largest_called_zero),
+        smallest_singular_value_called_nonzero=None if rank_decision.smallest_called_nonzero is None
+        else float(rank_decision.smallest_called_nonzero),
+        loss=loss, loss_text=loss_text, _loss=None if loss is None else det.loss_of_product(matrix, whitened),
+        is_global=None, stratum_index=stratum_index, stratum_degenerate=degenerate,
+        stratum_hessian_eigenvalues=eigenvalues, purity=purity,
+        purity_residual=None if purity_residual is None else float(purity_residual),
+        is_local_minimum_on_M_r=local_minimum, index_set=tuple(i + 1 for i in index_set),
+        distance_to_U_I=float(distance), eckart_young_loss_difference=eckart,
+        paths=tuple(members_paths), start_points=tuple(members_starts),
+    )
+
+
+def solve_unregularized(architecture: Architecture, dataset: Dataset, *, seed: int, digits: int,
+                        solve_options: dict, track_options: TrackOptions = TrackOptions(),
+                        description: str = "none") -> UnregularizedSolveResult:
+    """Critical points of ``L`` with ``Lambda = 0``, grouped and classified by end-to-end matrix.
+
+    ``solve_options`` are passed to :func:`algeo.solve` for the ``Lambda_0`` system
+    (backend, timeout, ...). Raises :class:`InputError` for non-generic data (singular
+    ``XX^T``, repeated or zero singular values of ``U``), checked exactly first.
+    """
+    from .solve import solve
+
+    started = time.monotonic()
+    det.check_generic_targets(dataset, architecture)
+    start_reg = generic_regularization(architecture, seed)
+    base = solve(architecture, data=dataset, seed=seed, regularization=start_reg, digits=digits, **solve_options)
+    thresholds = _thresholds(digits)
+    records, products, whitened, gamma = _continue_all(base, architecture, dataset, start_reg, seed=seed,
+                                                       digits=digits, options=track_options, thresholds=thresholds)
+    groups = _group(products, thresholds)
+    path_of_position = [products[k][0] for k in range(len(products))]
+    with mp_context(digits):
+        entries = []
+        for number, group in enumerate(groups):
+            best = min(group, key=lambda k: records[path_of_position[k]].residual)
+            paths = tuple(path_of_position[k] for k in group)
+            entries.append(_classify(number, products[best][1], paths,
+                                     tuple(records[k].start_point for k in paths), architecture, whitened,
+                                     thresholds, digits))
+        real_losses = [e["_loss"] for e in entries if e["_loss"] is not None]
+        if real_losses:
+            least = min(mpmath.re(v) for v in real_losses)
+            for e in entries:
+                if e["_loss"] is not None:
+                    e["is_global"] = bool(mpmath.re(e["_loss"]) - least <= thresholds.zero * max(1, abs(least)))
+    product_of_path = {p: e["index"] for e in entries for p in e["paths"]}
+    records = [ContinuationPath(**{**r.__dict__, "product": product_of_path.get(r.index)}) for r in records]
+    result_products = tuple(Product(**{k: v for k, v in e.items() if k != "_loss"}) for e in entries)
+    problems, warnings = _checks(architecture, records, result_products, thresholds)
+    statuses = [r.status for r in records]
+    extra = dict(
+        continuation_paths=len(records),
+        continuation_converged=statuses.count(ContinuationStatus.CONVERGED),
+        continuation_diverged=statuses.count(ContinuationStatus.DIVERGED),
+        continuation_failed=statuses.count(ContinuationStatus.FAILED),
+        products=len(result_products),
+        products_generic_theory=architecture.n_unregularized_products,
+        pure=sum(p.purity is det.Purity.PURE for p in result_products),
+        spurious=sum(p.purity is det.Purity.SPURIOUS for p in result_products),
+        undecided=sum(p.purity is det.Purity.UNDECIDED or p.rank is None for p in result_products),
+        local_minima_on_M_r=sum(bool(p.is_local_minimum_on_M_r) for p in result_products),
+    )
+    counts = Counts(**{**{k: getattr(base.counts, k) for k in base.counts.__dataclass_fields__ if k != "extra"},
+                       "extra": {**base.counts.extra, **extra}})
+    provenance = dict(base.provenance)
+    provenance["regularization"] = {"kind": "none", "description": description,
+                                    "convention": base.provenance["regularization"]["convention"]}
+    provenance["unregularized"] = {
+        "method": "continuation Lambda = tau Lambda_0, tau(s) = s^2 (1 - gamma) + s gamma, s: 1 -> s_end, then "
+                  "Gauss-Newton (truncated pseudo-inverse) at tau = 0 on the exact system (docs/unregularized.md)",
+        "start_regularization": start_reg.to_json(),
+        "gamma": [gamma.real, gamma.imag],
+        "track_options": track_options.to_json(),
+        "thresholds": dict(thresholds.__dict__),
+        "target_singular_values": [float(s) for s in whitened.sigma],
+    }
+    provenance["wall_time_seconds"] = round(time.monotonic() - started, 3)
+    for message in problems:
+        logger.error("%s", message)
+    return UnregularizedSolveResult(
+        base.widths, counts, base.bounds, base.points, base.paths, provenance,
+        tuple(base.warnings) + tuple(warnings), tuple(base.problems) + tuple(problems), base.diagnostics,
+        continuation=tuple(records), products=result_products, filling=architecture.is_filling)
+
+
+def _checks(architecture: Architecture, records, products, thresholds: _Thresholds) -> tuple[list[str], list[str]]:
+    problems, warnings = [], []
+    r = architecture.rank_bound
+    for record in records:
+        if record.status is ContinuationStatus.FAILED:
+            problems.append(f"continuation path {record.index} (from point {record.start_point}) failed: "
+                            f"{record.detail}; a component of the critical set may be missed")
+        if record.stratum_check is det.Decision.NO:
+            problems.append(f"path {record.index}: theta is critical with rank mu(theta) = {record.rank}, but mu(theta) "
+                            f"is not critical on the rank-{record.rank} stratum (tangent gradient "
+                            f"{record.stratum_residual:.3g})")
+        if record.stratum_check is det.Decision.UNDECIDED:
+            warnings.append(f"path {record.index}: stratum criticality undecided (tangent gradient "
+                            f"{record.stratum_residual:.3g})")
+        if record.status is ContinuationStatus.CONVERGED and record.rank is None:
+            warnings.append(f"path {record.index}: the rank of mu(theta) is undecided (no clear singular-value gap)")
+    for product in products:
+        if product.rank == r and product.purity is not det.Purity.PURE:
+            problems.append(f"product {product.index} has rank e = r = {r} but is {product.purity.value}: "
+                            "e = r must give a pure critical point")
+        if product.distance_to_U_I > thresholds.nonzero * max(1.0, max(product.singular_values, default=1.0)):
+            problems.append(f"product {product.index} is at distance {product.distance_to_U_I:.3g} from the nearest "
+                            f"U_I (I = {set(product.index_set) or '{}'}): generic data allow only the U_I")
+        if product.eckart_young_loss_difference is not None and abs(product.eckart_young_loss_difference) > 1e-12:
+            problems.append(f"product {product.index}: loss differs from the Eckart-Young value by "
+                            f"{product.eckart_young_loss_difference:.3g}")
+        if product.stratum_degenerate:
+            warnings.append(f"product {product.index}: degenerate critical point on its stratum")
+    if len(products) != architecture.n_unregularized_products:
+        problems.append(f"{len(products)} distinct end-to-end matrices found, but generic data have "
+                        f"{architecture.n_unregularized_products} (sum_(k <= r) C(q, k)): components were missed "
+                        "or split")
+    minima = sum(bool(p.is_local_minimum_on_M_r) for p in products)
+    if products and minima != 1:
+        problems.append(f"{minima} products are local minima of l on M_r; for generic data exactly one is")
+    return problems, warnings

@@ -1,0 +1,183 @@
+"""Tests of ``solve(..., regularization="none")`` (algeo.unregularized, algeo.continuation).
+
+The products found by continuation are compared with U_I built independently here from a numpy
+SVD of U = Y X^T (X X^T)^{-1/2}; the counts Sum_{k<=r} C(q, k), C(q, r) / 1 pure and one local
+minimum on M_r are computed here from the architecture, not read from the result.
+"""
+
+import functools
+import itertools
+import json
+from fractions import Fraction
+from math import comb
+
+import mpmath
+import numpy
+import pytest
+import scipy.linalg
+
+from algeo import solve
+from algeo.architecture import Architecture
+from algeo.cli import main
+from algeo.continuation import CompiledSystem, ContinuationStatus, refine_on_critical_set, _truncation
+from algeo.data import Dataset, random_dataset
+from algeo.exceptions import InputError
+from algeo.system import build_system
+from algeo.unregularized import UnregularizedSolveResult
+
+# (widths, samples, seed): shallow and deep, filling and non-filling; each solve takes 3-60 s
+CASES = [
+    ((2, 1, 2), 2, 1),  # non-filling, q = 2, r = 1: 3 products, 2 pure
+    ((2, 1, 2), 2, 3),
+    ((3, 1, 3), 3, 1),  # non-filling, q = 3, r = 1: 4 products, 3 pure
+    ((3, 1, 2), 3, 1),  # non-filling, d0 != dH
+    pytest.param((2, 2, 2), 2, 1, marks=pytest.mark.slow),  # filling, q = r = 2: 4 products, 1 pure (1089 paths)
+    ((1, 1, 1), 1, 2),  # filling, q = r = 1
+    ((2, 1, 1, 1), 2, 2),  # depth 3, filling (q = r = 1)
+    ((2, 1, 1, 2), 2, 1),  # depth 3, non-filling: 3 products, 2 pure
+]
+
+
+@functools.lru_cache(maxsize=None)
+def _solve(widths, samples, seed):
+    return solve(widths, samples=samples, seed=seed, regularization="none")
+
+
+def _independent_targets(architecture, samples, seed):
+    data = random_dataset(architecture, samples, seed)
+    X = numpy.array(data.X, dtype=float)
+    Y = numpy.array(data.Y, dtype=float)
+    S = scipy.linalg.sqrtm(X @ X.T).real
+    U = Y @ X.T @ numpy.linalg.inv(S)
+    u, sigma, vt = numpy.linalg.svd(U)
+    q, r = architecture.outer_rank, architecture.rank_bound
+    targets = {}
+    for k in range(r + 1):
+        for I in itertools.combinations(range(q), k):
+            U_I = sum((sigma[i] * numpy.outer(u[:, i], vt[i]) for i in I), numpy.zeros_like(U))
+            targets[tuple(i + 1 for i in I)] = U_I @ numpy.linalg.inv(S)
+    return targets
+
+
+@pytest.mark.phc
+@pytest.mark.parametrize("widths,samples,seed", CASES, ids=lambda v: str(v))
+def test_products_are_exactly_the_U_I(widths, samples, seed):
+    architecture = Architecture(widths)
+    result = _solve(widths, samples, seed)
+    assert isinstance(result, UnregularizedSolveResult)
+    assert result.ok, result.problems
+    q, r = architecture.outer_rank, architecture.rank_bound
+    expected_count = sum(comb(q, k) for k in range(r + 1))
+    targets = _independent_targets(architecture, samples, seed)
+    assert len(targets) == expected_count == len(result.products) == result.counts.extra["products"]
+    matched = set()
+    for product in result.products:
+        matrix = numpy.array([[float(Fraction(x)) if "/" in x else float(x) for x in row]
+                              for row in product.matrix_text])
+        distances = {I: numpy.abs(matrix - T).max() / max(1.0, numpy.abs(T).max()) for I, T in targets.items()}
+        nearest = min(distances, key=distances.get)
+        assert distances[nearest] < 1e-10, (product.index, distances)
+        assert nearest == product.index_set  # the solver's own SVD match agrees with numpy's
+        assert product.rank == len(nearest)
+        assert product.distance_to_U_I < 1e-25
+        matched.add(nearest)
+    assert matched == set(targets)  # every U_I with |I| <= r is reached, none twice
+    pure = [p.index_set for p in result.products if p.purity.value == "pure"]
+    if architecture.is_filling:
+        assert pure == [tuple(range(1, q + 1))]  # U itself
+    else:
+        assert sorted(pure) == sorted(I for I in targets if len(I) == r) and len(pure) == comb(q, r)
+    assert result.counts.extra["pure"] == len(pure)
+    assert result.counts.extra["spurious"] == expected_count - len(pure)
+    assert result.counts.extra["undecided"] == 0
+    minima = [p.index_set for p in result.products if p.is_local_minimum_on_M_r]
+    assert minima == [tuple(range(1, r + 1))]
+    globals_ = [p.index_set for p in result.products if p.is_global]
+    assert globals_ == [tuple(range(1, r + 1))]
+    for product in result.products:  # closed-form index on the stratum (Eckart-Young)
+        I = [i - 1 for i in product.index_set]
+        assert product.stratum_index == sum(1 for i in I for j in range(q) if j not in I and j < i)
+
+
+@pytest.mark.phc
+@pytest.mark.parametrize("widths,samples,seed", CASES, ids=lambda v: str(v))
+def test_every_path_has_a_fate_and_every_point_passes_the_stratum_check(widths, samples, seed):
+    result = _solve(widths, samples, seed)
+    extra = result.counts.extra
+    assert len(result.continuation) == len(result.points) == extra["continuation_paths"]
+    assert extra["continuation_converged"] + extra["continuation_diverged"] + extra["continuation_failed"] \
+        == len(result.continuation)
+    assert {p.start_point for p in result.continuation} == {p.index for p in result.points}
+    r = Architecture(widths).rank_bound
+    for path in result.continuation:
+        assert isinstance(path.status, ContinuationStatus)
+        if path.status is ContinuationStatus.CONVERGED:
+            assert path.product is not None and path.residual < 1e-30
+            assert path.stratum_check.value == "yes" and path.stratum_residual < 1e-20
+            product = result.products[path.product]
+            assert path.rank == product.rank
+            if path.rank == r:
+                assert product.purity.value == "pure"
+        else:
+            assert path.product is None
+    assert sorted(i for p in result.products for i in p.paths) == \
+        [p.index for p in result.continuation if p.status is ContinuationStatus.CONVERGED]
+
+
+@pytest.mark.phc
+def test_cli_writes_products_and_counts(tmp_path):
+    target = tmp_path / "out.json"
+    code = main(["solve", "--widths", "2,1,2", "--samples", "2", "--seed", "1", "--regularization", "none",
+                 "--json", str(target), "-q"])
+    assert code == 0
+    data = json.loads(target.read_text())
+    assert data["algeo_result"] == "solve_unregularized" and data["ok"]
+    assert data["counts"]["products"] == len(data["products"]) == 3
+    assert (data["counts"]["pure"], data["counts"]["spurious"], data["counts"]["undecided"]) == (2, 1, 0)
+    assert data["provenance"]["regularization"]["kind"] == "none"
+    assert all(p["status"] in ("converged", "diverged", "failed") for p in data["continuation"])
+    assert {tuple(p["index_set"]) for p in data["products"]} == {(), (1,), (2,)}
+
+
+def test_cli_refuses_singular_XXt_and_writes_nothing(tmp_path, capsys):
+    target = tmp_path / "out.json"
+    code = main(["solve", "--widths", "3,2,3", "--samples", "2", "--seed", "1", "--regularization", "none",
+                 "--json", str(target), "-q"])
+    assert code == 2 and not target.exists()
+    assert "X X^T is singular" in capsys.readouterr().err
+
+
+def test_repeated_singular_values_refused_before_solving():
+    to = lambda M: tuple(tuple(Fraction(e) for e in row) for row in M)
+    data = Dataset(to([[1, 0], [0, 1]]), to([[3, 4], [-4, 3]]))
+    with pytest.raises(InputError, match="repeated singular values"):
+        solve("2,1,2", data=data, regularization="none")
+
+
+def test_truncation_picks_the_largest_gap():
+    assert _truncation([3.0, 2.0, 1e-9, 1e-10], min_ratio=1e3) == (2, 2.0 / 1e-9)
+    assert _truncation([3.0, 2.0, 1.0], min_ratio=1e3) == (3, None)
+    assert _truncation([0.0, 0.0], min_ratio=1e3) == (0, None)
+
+
+def test_refinement_lands_on_the_critical_set_from_a_nearby_point():
+    # widths 2,1,2: theta = (a w1, w2 / a) with w2 w1 = U_1 S^-1 is critical for every a != 0 (a 1-dim fibre)
+    architecture = Architecture((2, 1, 2))
+    data = random_dataset(architecture, 2, 5)
+    X = numpy.array(data.X, dtype=float)
+    Y = numpy.array(data.Y, dtype=float)
+    S = scipy.linalg.sqrtm(X @ X.T).real
+    u, sigma, vt = numpy.linalg.svd(Y @ X.T @ numpy.linalg.inv(S))
+    w2 = u[:, 0] * numpy.sqrt(sigma[0])
+    w1 = numpy.sqrt(sigma[0]) * vt[0] @ numpy.linalg.inv(S)
+    start = numpy.concatenate([w1 * 1.3, w2 / 1.3]) + 1e-6  # off the set by 1e-6
+    zero = tuple(tuple(tuple(Fraction(0) for _ in range(c)) for _ in range(rr)) for rr, c in architecture.shapes)
+    from algeo.data import Regularization, RegularizationKind
+    system = build_system(architecture, data, Regularization(RegularizationKind.NONE, zero)).polynomial_system
+    with mpmath.workdps(40):
+        refined = refine_on_critical_set(system, [complex(x) for x in start], digits=40,
+                                         compiled=CompiledSystem(system))
+    assert refined.converged and refined.residual < 1e-35
+    assert refined.jacobian_rank == 3  # 4 unknowns, 1-dimensional fibre
+    point = numpy.array([complex(z).real for z in refined.point])
+    assert numpy.abs(numpy.outer(point[2:], point[:2]) - numpy.outer(w2, w1)).max() < 1e-12
