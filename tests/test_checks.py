@@ -118,10 +118,20 @@ def test_check_command_exits_one_on_fail_and_writes_json(tmp_path, algeo_command
     assert report["instances"][0]["evidence"]["N_C"] == 5 and report["provenance"]["claim"] == {"complex_bound": 4}
 
 
-def test_unregularized_theorems_are_undecided_without_products():
-    report = run_check("pure-spurious", "2,1,2", samples=2, seed=1)
-    assert report.verdict is Verdict.UNDECIDED  # until the unregularized solver gives products
-    assert "products" in report.instances[0].summary or "not available" in report.instances[0].summary
+@pytest.mark.phc
+def test_unregularized_theorems_run_on_the_unregularized_solver():
+    report = run_check("pure-spurious", "2,1,2", samples=2, seed=1)  # regularization none is the default here
+    assert report.verdict is Verdict.PASS, report.summary()
+    evidence = report.instances[0].evidence
+    assert evidence["products"] == 3 and evidence["pure"] == 2 and evidence["critical_on_stratum_per_point"]["no"] == 0
+    assert run_check("no-spurious-minima", "2,1,2", samples=2, seed=1).verdict is Verdict.PASS
+    wrong = run_check("pure-spurious", "2,1,2", samples=2, seed=1, claim={"products": 4})
+    assert wrong.verdict is Verdict.FAIL
+
+
+def test_unregularized_theorems_refuse_regularized_instances():
+    with pytest.raises(InputError, match="regularization"):
+        run_check("pure-spurious", "2,1,2", samples=2, seed=1, regularization="generic")
 
 
 def _products_instance():

@@ -98,11 +98,20 @@ def _pure_spurious(instance: Instance, data: dict, claim: dict) -> tuple[Verdict
     violations = [k for k, (e, s) in enumerate(zip(ranks, purity)) if e == r and s != "pure"]
     undecided = [k for k, (e, s) in enumerate(zip(ranks, purity)) if not isinstance(e, int) or s not in ("pure", "spurious")]
     pure = purity.count("pure")
-    evidence = {"products": len(products), "expected_products": expected_products, "pure": pure,
+    checks = [path.get("stratum_check") for path in data.get("continuation", []) if path.get("product") is not None]
+    stratum_no = [k for k, c in enumerate(checks) if c == "no"]
+    stratum_undecided = [k for k, c in enumerate(checks) if c not in ("yes", "no")]
+    evidence = {"critical_on_stratum_per_point": {"yes": checks.count("yes"), "no": len(stratum_no),
+                                                  "undecided": len(stratum_undecided)},"products": len(products), "expected_products": expected_products, "pure": pure,
                 "expected_pure": expected_pure, "ranks": ranks, "purity": purity,
                 "rank_r_not_pure": violations, "undecided": undecided, "filling": a.is_filling, "r": r, "q": q}
     text = (f"{len(products)} products vs {expected_products}; pure {pure} vs {expected_pure}; "
-            f"rank-r not pure: {len(violations)}; undecided {len(undecided)}")
+            f"rank-r not pure: {len(violations)}; undecided {len(undecided)}; points critical on their stratum "
+            f"{checks.count('yes')}/{len(checks)}")
+    if stratum_no:
+        return Verdict.FAIL, text + " (a critical point is not critical on its rank stratum)", evidence
+    if stratum_undecided:
+        return Verdict.UNDECIDED, text, evidence
     if violations or (not undecided and (len(products) != expected_products or pure != expected_pure)):
         return Verdict.FAIL, text, evidence
     if undecided:
