@@ -198,3 +198,14 @@ def test_user_data_file_is_one_instance(tmp_path):
     assert instance.verdict is Verdict.UNDECIDED and "XX^T is singular" in instance.summary  # one sample, d_0 = 2
     with pytest.raises(InputError, match="instances"):
         run_check("critical-values", "2,1,2", data=path, instances=2)
+
+
+@pytest.mark.phc
+def test_regularized_spurious_minimum_is_found_and_proven():
+    # widths 2,1,1,2 (H = 3), m = 2, seed 1: 5 local minima; the non-global one is the origin, where the
+    # Hessian is diag(Lambda) (the fit term is cubic in the weights) -- proven by intervals, not assumed
+    report = run_check("regularized-spurious-minima", "2,1,1,2", samples=2, seed=1)
+    assert report.verdict is Verdict.PASS, report.summary()
+    evidence = report.instances[0].evidence
+    assert evidence["proof"]["proven"] and evidence["certified"]
+    assert evidence["loss_difference"] > 0.1
