@@ -215,9 +215,15 @@ def _purity(point: dict) -> str:
 
 
 def _certified(point: dict) -> str:
-    value = point.get("certified", point.get("certificate"))
+    value = point.get("certified")
+    if value is None:
+        value = point.get("certificate")
     if value is None:
         return MISSING
+    if isinstance(value, dict) and "proven_unique" in value:  # algeo.certify's PointCertificate.to_json
+        if not (value["proven_unique"] and value.get("proven_real")):
+            return "not proven"
+        return "proven, min." if value.get("proven_local_minimum") else "proven"
     if isinstance(value, dict):
         value = value.get("status", value.get("proven"))
     if value is True or value == "proven":

@@ -57,6 +57,11 @@ def test_present_fields_are_shown_and_absent_ones_are_dashes():
     text = tables.critical_points_table(result)
     assert "pure" in text and "spurious" in text and "proven" in text and "not proven" in text
     assert "---" in text  # the third point still has neither field
+    real[2]["certificate"] = {"proven_unique": True, "proven_real": True, "proven_local_minimum": False}  # certify.py
+    real[1]["certified"] = None
+    real[1]["certificate"] = {"proven_unique": True, "proven_real": False, "proven_local_minimum": False}
+    text = tables.critical_points_table(result)
+    assert text.count("not proven") == 1 and text.count("proven") == 3
 
 
 def test_disagreeing_instances_give_a_range_and_flags_a_dagger():
