@@ -266,7 +266,8 @@ def solve(
                                               timeout=timeout, progress=progress, options=options)
         if result is not None:
             return result
-        logger.warning("parameter homotopy not used: %s; running the blackbox", fallback)
+        level = logging.INFO if fallback.startswith("no usable start set") else logging.WARNING
+        logger.log(level, "parameter homotopy not used: %s; running the blackbox", fallback)
     names = system.variable_names
     volumes = phc.mixed_volumes(system.polynomial_system, names)
     stable = volumes.get("stable_mixed_volume")
