@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from .exceptions import BackendUnavailableError
+from .exceptions import BackendUnavailableError, BudgetExceededError
 from .polynomial import PolynomialSystem
 
 __all__ = ["ExactCounts", "singular_counts", "singular_available"]
@@ -77,7 +77,12 @@ def singular_counts(system: PolynomialSystem, names, *, timeout: float = 600.0) 
         script = Path(directory, "counts.sing")
         script.write_text(singular_script(system, names))
         start = time.monotonic()
-        completed = subprocess.run([program, "-q", str(script)], capture_output=True, text=True, timeout=timeout)
+        try:
+            completed = subprocess.run([program, "-q", str(script)], capture_output=True, text=True,
+                                       timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise BudgetExceededError(f"Singular did not finish the exact count within {timeout:g} s "
+                                      "(large rational data make Groebner bases slow; raise timeout)") from None
         seconds = time.monotonic() - start
     values = {}
     for line in completed.stdout.splitlines():

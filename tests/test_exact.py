@@ -27,3 +27,11 @@ def test_sympy_groebner_on_a_tiny_case():
     basis = sympy.groebner(system.equations, *system.variables, order="lex")
     univariate = basis.exprs[-1]
     assert sympy.Poly(univariate, system.variables[-1]).degree() == 5
+
+
+def test_a_slow_exact_count_is_a_clear_error():
+    from algeo.exceptions import BudgetExceededError
+
+    system = algeo.build_system("2,2,2", samples=2, seed=7)
+    with pytest.raises(BudgetExceededError, match="did not finish"):
+        singular_counts(system.polynomial_system, system.variable_names, timeout=0.5)
