@@ -39,7 +39,8 @@ from .result import Bounds, Counts, CriticalPoint, PathEnd, PathStatus, SolveRes
 from .symmetry import missing_images
 from .system import CriticalPointSystem, build_system
 
-__all__ = ["solve", "prepare_instance", "DEFAULT_DIGITS", "DEFAULT_MAX_PATHS"]
+__all__ = ["solve", "prepare_instance", "path_status", "refine_and_classify", "software_versions", "complex_from_text",
+           "DEFAULT_DIGITS", "DEFAULT_MAX_PATHS"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def prepare_instance(
     return architecture, dataset, chosen
 
 
-def _path_status(raw: phc.RawPath) -> PathStatus:
+def path_status(raw: phc.RawPath) -> PathStatus:
     label = raw.label.lower()
     if raw.outcome == "success" and "regular" in label:
         return PathStatus.REGULAR
@@ -96,7 +97,7 @@ def _path_status(raw: phc.RawPath) -> PathStatus:
     return PathStatus.FAILED
 
 
-def _versions(backend_version: str | None) -> dict:
+def software_versions(backend_version: str | None) -> dict:
     import sympy
 
     from . import __version__
@@ -116,7 +117,7 @@ def _text(value, digits: int) -> str:
     return mpmath.nstr(value, digits, strip_zeros=False) if value != 0 else "0"
 
 
-def _refine_all(system: CriticalPointSystem, finite: list[tuple[int, phc.RawPath]], digits: int, tol: Tolerances):
+def refine_and_classify(system: CriticalPointSystem, finite: list[tuple[int, phc.RawPath]], digits: int, tol: Tolerances):
     """Refine finite path ends, group them into distinct points, classify each point."""
     polynomials = system.polynomial_system
     with mp_context(digits):
@@ -346,10 +347,10 @@ def _assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *
     """Path statuses, refinement, classification, counts and checks: shared by both methods."""
     architecture, dataset, reg = system.architecture, system.dataset, system.regularization
     stable = volumes.get("stable_mixed_volume")
-    statuses = [_path_status(raw) for raw in run.paths]
+    statuses = [path_status(raw) for raw in run.paths]
     finite = [(i, raw) for i, (raw, status) in enumerate(zip(run.paths, statuses))
               if status in (PathStatus.REGULAR, PathStatus.SINGULAR)]
-    points, point_of_path, evidence = _refine_all(system, finite, digits, tolerances)
+    points, point_of_path, evidence = refine_and_classify(system, finite, digits, tolerances)
     points, point_of_path, evidence, recovered = _close_under_symmetry(system, run, finite, points, point_of_path,
                                                                        evidence, digits, tolerances)
     certification = _certify(system, points, digits) if certify else None
@@ -409,7 +410,7 @@ def _assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *
         "digits": digits,
         **({"certification": certification.to_json()} if certification is not None else {}),
         "tolerances": tolerances.to_json(),
-        "versions": _versions(run.version),
+        "versions": software_versions(run.version),
         "wall_time_seconds": round(time.monotonic() - started, 3),
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
@@ -436,7 +437,7 @@ def _close_under_symmetry(system, run, finite, points, point_of_path, evidence, 
     synthetic = [(first + k, phc.RawPath(0, tuple(complex(z) for z in image), 1 + 0j, 1, 0.0, 1.0, 0.0,
                                          "success", "symmetry image"))
                  for k, image in enumerate(images)]
-    points, point_of_path, evidence = _refine_all(system, finite + synthetic, digits, tolerances)
+    points, point_of_path, evidence = refine_and_classify(system, finite + synthetic, digits, tolerances)
     points = tuple(replace(p, paths=tuple(k for k in p.paths if k < first),
                            recovered_by_symmetry=all(k >= first for k in p.paths)) for p in points)
     point_of_path = {k: v for k, v in point_of_path.items() if k < first}
@@ -447,12 +448,12 @@ def _certify(system: CriticalPointSystem, points: Sequence[CriticalPoint], digit
     """Certify the refined points, read back exactly from their ``digits``-digit text."""
     from .certify import certify_points
 
-    centers = [[Fraction(re) if im == "0" else _complex_from_text(re, im, digits) for re, im in p.coordinates_text]
+    centers = [[Fraction(re) if im == "0" else complex_from_text(re, im, digits) for re, im in p.coordinates_text]
                for p in points]
     return certify_points(system, centers, digits=digits, real=[p.is_real for p in points])
 
 
-def _complex_from_text(real_part: str, imaginary_part: str, digits: int):
+def complex_from_text(real_part: str, imaginary_part: str, digits: int):
     """``mpc`` from decimal text at ``digits + 10`` digits."""
     with mp_context(digits + 10):
         return mpmath.mpc(real_part, imaginary_part)

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from algeo.certify import BACKENDS, certify_points  # noqa: E402
-from algeo.solve import _complex_from_text, solve  # noqa: E402
+from algeo.solve import complex_from_text, solve  # noqa: E402
 from algeo import build_system  # noqa: E402
 
 
@@ -39,7 +39,7 @@ def run(widths: str = "2,2,2", samples: int = 2, seed: int = 7, digits: int = 60
     result = solve(widths, samples=samples, seed=seed, digits=digits)
     solve_seconds, solve_cpu = time.monotonic() - started, _cpu_seconds() - cpu_started
     system = build_system(widths, samples=samples, seed=seed)
-    centers = [[_complex_from_text(re, im, digits) for re, im in p.coordinates_text] for p in result.points]
+    centers = [[complex_from_text(re, im, digits) for re, im in p.coordinates_text] for p in result.points]
     real = [p.is_real for p in result.points]
     report = {"widths": widths, "samples": samples, "seed": seed, "digits": digits,
               "N_C": result.counts.complex, "N_R": result.counts.real, "solve_ok": result.ok,

@@ -34,7 +34,7 @@ from ..data import Dataset
 from ..polynomial import Polynomial, PolynomialSystem
 from ..refine import mp_rational, refine_point
 from ..result import PathStatus
-from ..solve import _path_status
+from ..solve import path_status
 
 __all__ = ["exact_moments", "sigma_spectrum", "SigmaSpectrum", "eckart_young_points", "StratumPoint",
            "StratumSolution", "solve_stratum", "formula_value"]
@@ -180,7 +180,7 @@ def solve_stratum(dataset: Dataset, e: int, *, seed: int, digits: int, backend: 
     volumes = phc.mixed_volumes(system, names)
     run = phc.blackbox_solve(system, names, seed=seed, backend=backend, timeout=timeout,
                              expected_paths=volumes.get("stable_mixed_volume"))
-    statuses = [_path_status(raw) for raw in run.paths]
+    statuses = [path_status(raw) for raw in run.paths]
     tally = {s.value: statuses.count(s) for s in PathStatus}
     finite = [raw for raw, s in zip(run.paths, statuses) if s in (PathStatus.REGULAR, PathStatus.SINGULAR)]
     loss_polynomial = Polynomial.from_sympy(loss, variables)

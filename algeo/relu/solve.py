@@ -33,7 +33,7 @@ from ..data import parse_entry
 from ..exceptions import BudgetExceededError, InputError
 from ..refine import mp_context
 from ..result import CriticalPoint, PathStatus
-from ..solve import _path_status, _refine_all, _versions
+from ..solve import path_status, refine_and_classify, software_versions
 from .arrangement import chambers
 from .instance import ReluArchitecture, ReluData, resolve_relu_data
 from .system import build_region_system, generic_lambda, scalar_lambda
@@ -182,14 +182,14 @@ def _solve_region(index, architecture, data, pattern, Lambda, digits, tolerances
     system = build_region_system(architecture, data, pattern, Lambda)
     names = system.variable_names
     run = phc.blackbox_solve(system.polynomial_system, names, seed=seed + index, timeout=timeout)
-    statuses = [_path_status(raw) for raw in run.paths]
+    statuses = [path_status(raw) for raw in run.paths]
     tally = {s.value: statuses.count(s) for s in PathStatus}
     if not run.succeeded:
         return RegionReport(index, pattern, RegionOutcome.FAILED, run.declared_paths, tally, (),
                             time.monotonic() - started, run.attempts)
     finite = [(i, raw) for i, (raw, s) in enumerate(zip(run.paths, statuses))
               if s in (PathStatus.REGULAR, PathStatus.SINGULAR)]
-    points, _, _ = _refine_all(system, finite, digits, tolerances)
+    points, _, _ = refine_and_classify(system, finite, digits, tolerances)
     placed = []
     with mp_context(digits):
         for point in points:
@@ -293,7 +293,7 @@ def solve_relu(architecture: ReluArchitecture, *, samples: int | None = None, se
                                      "convention": "L = 1/2 sum_j ||V relu(W x_j + b) - y_j||^2 + "
                                      "1/2 sum_k lambda_k theta_k^2"},
                   "digits": digits, "sign_margin_tolerance": mpmath.nstr(margin_tolerance, 3),
-                  "tolerances": tolerances.to_json(), "versions": _versions(None),
+                  "tolerances": tolerances.to_json(), "versions": software_versions(None),
                   "regions_requested": None if region_indices is None else list(region_indices),
                   "wall_time_seconds": round(time.monotonic() - started, 3),
                   "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
