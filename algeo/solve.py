@@ -8,6 +8,7 @@ system -> distinct points, real / zero-coordinate decisions, loss and Hessian in
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import logging
 import platform
@@ -275,25 +276,9 @@ def solve(
     if stable is not None and stable > max_paths:
         raise BudgetExceededError(f"widths {architecture}: the stable mixed volume is {stable} paths, over the "
                                   f"budget of {max_paths} (raise --max-paths if you mean it)")
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        # disable=None: no bar when stderr is not a terminal (logs, CI)
-        bar = tqdm(total=stable, desc="PHCpack: start system", unit="path", delay=2.0, leave=False,
-                   disable=None, mininterval=1.0)
-
-    def report(done: int) -> None:
-        if bar is not None and done != bar.n:
-            bar.set_description("PHCpack: tracking paths", refresh=False)
-            bar.update(min(done, bar.total or done) - bar.n)
-
-    try:
+    with _path_progress(progress, "PHCpack: start system", total=stable, running="PHCpack: tracking paths") as report:
         run = phc.blackbox_solve(system.polynomial_system, names, seed=seed, backend=backend, timeout=timeout,
                                  max_attempts=max_attempts, expected_paths=stable, progress=report)
-    finally:
-        if bar is not None:
-            bar.close()
     method = {"name": "blackbox"}
     if fallback is not None:
         method["fallback_from"] = "parameter_homotopy"
@@ -301,28 +286,40 @@ def solve(
     return _assemble(system, run, volumes, method=method, **options)
 
 
+@contextlib.contextmanager
+def _path_progress(enabled: bool, description: str, *, total: int | None = None, running: str | None = None):
+    """A progress bar over the path count a PHCpack child process reports; yields the callback.
+
+    No bar (callback ``None``) when ``enabled`` is false; ``disable=None`` also hides it when
+    stderr is not a terminal (logs, CI). ``running`` replaces the description once paths move.
+    """
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=description, unit="path", delay=2.0, leave=False, disable=None, mininterval=1.0)
+
+    def report(done: int) -> None:
+        if done != bar.n:
+            if running is not None:
+                bar.set_description(running, refresh=False)
+            bar.update((min(done, total) if total else done) - bar.n)
+
+    try:
+        yield report
+    finally:
+        bar.close()
+
+
 def _solve_by_homotopy(system: CriticalPointSystem, *, start_set, build: bool, timeout: float, progress: bool,
                        options: dict) -> tuple[SolveResult | None, str | None]:
     """The parameter homotopy's result, or (None, why it cannot be used)."""
     from .homotopy import parameter_homotopy
 
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(desc="building the start set (first use)", unit="path", delay=2.0, leave=False)
-
-    def report(done: int) -> None:
-        if bar is not None:
-            bar.n = done
-            bar.refresh()
-
-    try:
+    with _path_progress(progress, "building the start set (first use)") as report:
         homotopy = parameter_homotopy(system, start_set=start_set, build=build, seed=options["seed"],
                                       timeout=timeout, progress=report)
-    finally:
-        if bar is not None:
-            bar.close()
     if homotopy.reason is not None:
         return None, homotopy.reason
     chosen = homotopy.start_set

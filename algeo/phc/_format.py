@@ -103,7 +103,7 @@ def _float(text: str) -> float:
     return float(text.replace("D", "E").replace("d", "e"))
 
 
-def _label_from_rco(rco: float) -> str:
+def label_from_rco(rco: float) -> str:
     return "regular (rco)" if rco > UNLABELLED_RCO_THRESHOLD else "singular (rco)"
 
 
@@ -145,7 +145,7 @@ def parse_blackbox_output(text: str, names: Sequence[str]) -> ParsedOutput:
                     rco=_float(block.group("rco")),
                     res=_float(block.group("res")),
                     outcome=block.group("outcome") or "success",
-                    label=block.group("label").strip() or _label_from_rco(_float(block.group("rco"))),
+                    label=block.group("label").strip() or label_from_rco(_float(block.group("rco"))),
                 )
             )
     root_counts = {}

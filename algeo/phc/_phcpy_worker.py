@@ -11,8 +11,9 @@ import json
 import re
 import sys
 
+from ._format import label_from_rco
+
 MARKER = "@@ALGEO-PHCPY-RESULT@@"
-UNLABELLED_RCO_THRESHOLD = 1e-12  # the same as algeo.phc._format.UNLABELLED_RCO_THRESHOLD
 
 
 def _solution(text: str) -> dict:
@@ -23,7 +24,7 @@ def _solution(text: str) -> dict:
     if match:
         label = match.group(1)
     else:  # phcpy's strings carry no label: PHCpack's end-game threshold on rco decides
-        label = "regular (rco)" if float(values["rco"]) > UNLABELLED_RCO_THRESHOLD else "singular (rco)"
+        label = label_from_rco(float(values["rco"]))
     return {
         "t": [values["t"].real, values["t"].imag],
         "m": int(values["m"]),
