@@ -51,6 +51,10 @@ class Polynomial:
                 terms.append((lowered, coefficient * power))
         return Polynomial(tuple(terms), self.n_variables)
 
+    def value_at(self, point: Sequence[object], *, coerce: Callable[[Fraction], object] = complex, zero=0, one=1):
+        """Evaluate at ``point``, building the power table itself."""
+        return self.evaluate(power_table(point, self.degree, one), coerce, zero)
+
     def evaluate(self, powers: Sequence[Sequence[object]], coerce: Callable[[Fraction], object], zero):
         """Evaluate with precomputed ``powers[i][k] = x_i^k`` (see :func:`power_table`)."""
         total = zero

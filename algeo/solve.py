@@ -163,9 +163,8 @@ def refine_and_classify(system: CriticalPointSystem, finite: list[tuple[int, phc
                 max_imaginary=imaginary,
             )
             if is_real:
-                loss = system.loss_polynomial.evaluate(
-                    [[mpmath.mpf(1), *[x ** k for k in range(1, system.loss_polynomial.degree + 1)]]
-                     for x in refinement.point], mp_rational, mpmath.mpf(0))
+                loss = system.loss_polynomial.value_at(refinement.point, coerce=mp_rational, zero=mpmath.mpf(0),
+                                                       one=mpmath.mpf(1))
                 hessian = mpmath.matrix(polynomials.evaluate_jacobian(
                     refinement.point, coerce=mp_rational, zero=mpmath.mpf(0), one=mpmath.mpf(1)))
                 eigenvalues, negative, hessian_singular = hessian_inertia(hessian, tol.hessian_zero)
