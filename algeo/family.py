@@ -37,7 +37,7 @@ from .data import Dataset, Regularization, RegularizationKind
 from .exceptions import InputError
 from .system import weight_matrices
 
-__all__ = ["ParameterFamily", "FORMULATION", "family_mode"]
+__all__ = ["ParameterFamily", "TraceFamily", "FORMULATION", "family_mode"]
 
 #: Name and version of the lifted formulation; part of every start set's key.
 FORMULATION = "lifted-residual-v1"
@@ -58,8 +58,38 @@ def family_mode(regularization: Regularization) -> str:
                      "(critical points are not isolated)", "use generic or an entrywise Lambda")
 
 
+class _AffineSystems:
+    """Systems whose coefficients are affine in a parameter vector, given as ``terms``."""
+
+    terms: tuple
+    parameter_names: tuple[str, ...]
+
+    #: parameter positions held at a value (not moved by monodromy loops), position -> value
+    fixed_parameters: dict = {}
+
+    def sample_parameters(self, rng: numpy.random.Generator) -> numpy.ndarray:
+        """Random complex parameters (real and imaginary parts standard normal), fixed ones kept."""
+        n = len(self.parameter_names)
+        values = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+        for position, value in self.fixed_parameters.items():
+            values[position] = value
+        return values
+
+    def coefficients(self, parameters: Sequence[complex]) -> list[list[tuple[tuple[int, ...], complex]]]:
+        """The system at ``parameters``: per equation, (exponents, complex coefficient) pairs."""
+        parameters = numpy.asarray(parameters, dtype=complex)
+        return [[(exponents, complex(constant + sum(factor * parameters[k] for k, factor in linear)))
+                 for exponents, (constant, linear) in equation] for equation in self.terms]
+
+    def evaluate(self, parameters: Sequence[complex], point: Sequence[complex]) -> numpy.ndarray:
+        """``F(point; parameters)`` in complex double precision."""
+        point = numpy.asarray(point, dtype=complex)
+        return numpy.array([sum(c * numpy.prod(point ** numpy.array(e)) for e, c in equation)
+                            for equation in self.coefficients(parameters)])
+
+
 @dataclass(frozen=True)
-class ParameterFamily:
+class ParameterFamily(_AffineSystems):
     """Lifted gradient systems of ``architecture`` with ``samples`` data columns."""
 
     architecture: Architecture
@@ -151,17 +181,12 @@ class ParameterFamily:
         n = len(self.parameter_names)
         return rng.standard_normal(n) + 1j * rng.standard_normal(n)
 
-    def coefficients(self, parameters: Sequence[complex]) -> list[list[tuple[tuple[int, ...], complex]]]:
-        """The system at ``parameters``: per equation, (exponents, complex coefficient) pairs."""
-        parameters = numpy.asarray(parameters, dtype=complex)
-        return [[(exponents, complex(constant + sum(factor * parameters[k] for k, factor in linear)))
-                 for exponents, (constant, linear) in equation] for equation in self.terms]
+    def sign_flips(self) -> numpy.ndarray:
+        """The hidden-unit sign flips acting on this family's coordinates (residuals are invariant)."""
+        from .symmetry import sign_flip_matrices
 
-    def evaluate(self, parameters: Sequence[complex], point: Sequence[complex]) -> numpy.ndarray:
-        """``F(point; parameters)`` in complex double precision."""
-        point = numpy.asarray(point, dtype=complex)
-        return numpy.array([sum(c * numpy.prod(point ** numpy.array(e)) for e, c in equation)
-                            for equation in self.coefficients(parameters)])
+        group = sign_flip_matrices(self.architecture)
+        return numpy.hstack([group, numpy.ones((len(group), len(self.residual_names)))])
 
     def lift(self, weights: Sequence[complex], parameters: Sequence[complex]) -> tuple[complex, ...]:
         """Append ``Z = Wbar X - Y`` to a point in weight coordinates."""
@@ -177,6 +202,74 @@ class ParameterFamily:
             product = W @ product
         Z = product @ X - Y
         return tuple(complex(v) for v in weights) + tuple(complex(v) for v in Z.reshape(-1))
+
+
+@dataclass(frozen=True)
+class TraceFamily(_AffineSystems):
+    """The augmented systems of the trace test for ``base`` (Leykin, Rodriguez and Sottile).
+
+    Unknowns ``(x, lam)``, parameters ``(p, v, a, t)``::
+
+        F(x; p + lam v) = 0,        (a . x - 1) lam + t = 0.
+
+    Affine in all parameters jointly (``F`` is affine in ``p``, so ``F(x; p + lam v) =
+    F(x; p) + lam (A(x) v)``). At ``t = 0`` the solutions are ``{lam = 0, F(x; p) = 0}``
+    (the solutions under test) and the *witnesses* ``{a . x = 1, F(x; p + lam v) = 0}``.
+    Moving ``t`` moves every solution, and the sum of all of them is an affine function
+    of ``t`` exactly when the set at ``t = 0`` is complete (the construction of
+    HomotopyContinuation.jl's ``verify_solution_completeness``). ``t`` is held at 0 by
+    monodromy loops (``fixed_parameters``).
+    """
+
+    base: ParameterFamily
+
+    @property
+    def architecture(self) -> Architecture:
+        return self.base.architecture
+
+    @property
+    def residual_names(self) -> tuple[str, ...]:
+        return self.base.residual_names
+
+    @property
+    def variable_names(self) -> tuple[str, ...]:
+        return self.base.variable_names + ("lmb_t",)
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        names = self.base.parameter_names
+        return (names + tuple(f"v_{name}" for name in names)
+                + tuple(f"a_{name}" for name in self.base.variable_names) + ("t_trace",))
+
+    @property
+    def t_position(self) -> int:
+        return len(self.parameter_names) - 1
+
+    @property
+    def fixed_parameters(self) -> dict:
+        return {self.t_position: 0j}
+
+    @cached_property
+    def terms(self) -> tuple[tuple[Term, ...], ...]:
+        n_p, n_x = len(self.base.parameter_names), len(self.base.variable_names)
+        equations = []
+        for equation in self.base.terms:
+            terms = []
+            for exponents, (constant, linear) in equation:
+                terms.append((exponents + (0,), (constant, linear)))
+                if linear:  # lam * (A(x) v): the parameter part moved to v
+                    terms.append((exponents + (1,), (0, tuple((k + n_p, factor) for k, factor in linear))))
+            equations.append(tuple(sorted(terms)))
+        last = [((0,) * n_x + (1,), (-1, ())), ((0,) * (n_x + 1), (0, ((self.t_position, 1),)))]
+        for i in range(n_x):
+            exponents = tuple(1 if j == i else 0 for j in range(n_x)) + (1,)
+            last.append((exponents, (0, ((2 * n_p + i, 1),))))
+        equations.append(tuple(sorted(last)))
+        return tuple(equations)
+
+    def sign_flips(self) -> None:
+        """None: the hyperplane ``a . x = 1`` breaks the sign-flip symmetry."""
+        return None
 
 
 def _chain(matrices, size: int) -> sympy.Matrix:

@@ -5,27 +5,31 @@ solution comes for free: pick a random complex point ``x`` and solve the *linear
 equations ``F(x; p) = 0`` for data ``p`` (a random solution of an underdetermined
 linear system). Then loops ``p0 -> p1 -> p2 -> p0`` through random complex data (each
 leg a :func:`algeo.phc.track` run with its own ``gamma``) permute the solutions of
-``F(.; p0)``; every end point not yet known is added. The population stops when
+``F(.; p0)``; every end point not yet known is added, together with its images under
+the hidden-unit sign flips (solutions at the same data). The population stops when
 ``stable_loops`` loops in a row found nothing new.
 
-Completeness is **not** proven by the loops: the count is checked afterwards as for
-any start set (:func:`algeo.startset.make_start_set`'s checks: the blackbox on a real
-instance, or the published count). A trace test is not implemented.
+The loops prove nothing by themselves: completeness is decided afterwards, by the
+trace test (:mod:`algeo.trace`) or an independent count, and the result says which.
+The same code populates the witness sets of the trace test (any family with
+``terms``, ``sample_parameters`` and ``fixed_parameters``: :class:`algeo.family.TraceFamily`).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy
 
 from . import phc
-from .family import ParameterFamily
 from .homotopy import homotopy_gamma
 
-__all__ = ["MonodromyResult", "first_solution", "populate_by_monodromy"]
+__all__ = ["MonodromyResult", "first_solution", "populate_by_monodromy", "dead_unit_masks", "track_points"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +41,12 @@ class MonodromyResult:
     loops: int
     counts_after_each_loop: tuple[int, ...]
     failed_paths: int  # path ends that were not solutions (dropped, counted)
+    tracked_paths: int = 0
+    seconds: float = 0.0
+    added_by_symmetry: int = 0
 
 
-def _linear_parts(family: ParameterFamily, point: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+def _linear_parts(family, point: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
     """``F(point; p) = A p + b``: the matrix ``A`` and the vector ``b`` at ``point``."""
     n_parameters = len(family.parameter_names)
     A = numpy.zeros((len(family.terms), n_parameters), dtype=complex)
@@ -53,7 +60,7 @@ def _linear_parts(family: ParameterFamily, point: numpy.ndarray) -> tuple[numpy.
     return A, b
 
 
-def dead_unit_masks(family: ParameterFamily) -> list[numpy.ndarray]:
+def dead_unit_masks(family) -> list[numpy.ndarray]:
     """Which coordinates may be nonzero, for each choice of dead hidden units.
 
     A dead hidden unit ``i`` of layer ``k`` has row ``i`` of ``W_k`` and column ``i``
@@ -61,13 +68,12 @@ def dead_unit_masks(family: ParameterFamily) -> list[numpy.ndarray]:
     identically, so each choice is an invariant coordinate subspace holding its own
     solutions (the critical points of the smaller network), and loops never leave it.
     Choices that kill a whole hidden layer all give the origin ``W = 0`` and appear once,
-    as the all-dead mask.
+    as the all-dead mask. Coordinates after the weights (residuals, the trace test's
+    ``lam``) are always free.
     """
-    import itertools
-
     architecture = family.architecture
     hidden = architecture.widths[1:-1]
-    n_residuals = len(family.residual_names)
+    n_other = len(family.variable_names) - architecture.n_parameters
     masks = []
     for alive in itertools.product(*[list(itertools.product((False, True), repeat=width)) for width in hidden]):
         if any(not any(layer) for layer in alive):
@@ -79,102 +85,182 @@ def dead_unit_masks(family: ParameterFamily) -> list[numpy.ndarray]:
                     row_alive = l == architecture.depth - 1 or alive[l][i]
                     column_alive = l == 0 or alive[l - 1][j]
                     free.append(row_alive and column_alive)
-        masks.append(numpy.array(free + [True] * n_residuals))
-    origin = numpy.array([False] * architecture.n_parameters + [True] * n_residuals)
+        masks.append(numpy.array(free + [True] * n_other))
+    origin = numpy.array([False] * architecture.n_parameters + [True] * n_other)
     return masks + [origin]
 
 
-def first_solution(family: ParameterFamily, seed: int, mask: numpy.ndarray | None = None
-                   ) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """A random point ``x`` (zero outside ``mask``) and random data ``p`` with ``F(x; p) = 0``."""
+def first_solution(family, seed: int, mask: numpy.ndarray | None = None) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """A random point ``x`` (zero outside ``mask``) and random parameters ``p`` with ``F(x; p) = 0``.
+
+    Parameters in ``family.fixed_parameters`` keep their values; the others solve the
+    linear equations (a random solution of the underdetermined system).
+    """
     rng = numpy.random.default_rng(seed)
     n = len(family.variable_names)
     point = rng.standard_normal(n) + 1j * rng.standard_normal(n)
     if mask is not None:
         point = numpy.where(mask, point, 0)
     A, b = _linear_parts(family, point)
+    fixed = dict(family.fixed_parameters)
+    free = [k for k in range(A.shape[1]) if k not in fixed]
+    for k, value in fixed.items():
+        b = b + A[:, k] * value
+    A = A[:, free]
     particular = numpy.linalg.lstsq(A, -b, rcond=None)[0]
     _, singular_values, vh = numpy.linalg.svd(A)
     rank = int((singular_values > 1e-10 * singular_values[0]).sum())
     null = vh[rank:].conj().T
     coefficients = rng.standard_normal(null.shape[1]) + 1j * rng.standard_normal(null.shape[1])
-    parameters = particular + null @ coefficients
+    parameters = numpy.zeros(len(family.parameter_names), dtype=complex)
+    parameters[free] = particular + null @ coefficients
+    for k, value in fixed.items():
+        parameters[k] = value
     residual = float(numpy.abs(family.evaluate(parameters, point)).max())
     if residual > 1e-9:
         raise ArithmeticError(f"the first monodromy solution has residual {residual:.1e}")
     return parameters, point
 
 
-def _track(family, source, target, points, gamma) -> tuple[list[numpy.ndarray], int]:
-    run = phc.track(family.coefficients(target), family.coefficients(source), points, family.variable_names,
-                    gammas=[gamma])
-    ends = [numpy.array(p.coordinates) for p in run.paths if p.outcome == "success" and "regular" in p.label]
-    return ends, len(points) - len(ends)
+def track_points(family, source, target, points, gamma: complex, *, workers: int = 1
+                 ) -> tuple[list[numpy.ndarray | None], int]:
+    """Track ``points`` from ``F(.; source)`` to ``F(.; target)``: ends (None when lost) and the number lost.
+
+    The points are split over ``workers`` phcpy child processes run at once.
+    """
+    points = [tuple(complex(z) for z in x) for x in points]
+    if not points:
+        return [], 0
+    target_system, start_system = family.coefficients(target), family.coefficients(source)
+    chunks = [points[k::workers] for k in range(workers)] if workers > 1 and len(points) >= 2 * workers else [points]
+
+    def run(chunk):
+        return phc.track(target_system, start_system, chunk, family.variable_names, gammas=[gamma])
+
+    if len(chunks) == 1:
+        runs = [run(chunks[0])]
+    else:
+        with ThreadPoolExecutor(len(chunks)) as pool:
+            runs = list(pool.map(run, chunks))
+    ends: list[numpy.ndarray | None] = [None] * len(points)
+    for k, (chunk, tracked) in enumerate(zip(chunks, runs)):
+        positions = range(k, len(points), len(chunks)) if len(chunks) > 1 else range(len(points))
+        if len(tracked.paths) != len(chunk):  # the worker crashed or timed out: every path of the chunk lost
+            continue
+        for position, path in zip(positions, tracked.paths):
+            if path.outcome == "success" and "regular" in path.label:
+                ends[position] = numpy.array(path.coordinates)
+    return ends, sum(e is None for e in ends)
 
 
-def _add_new(known: list[numpy.ndarray], candidates: list[numpy.ndarray], tolerance: float = 1e-6) -> int:
-    added = 0
-    for candidate in candidates:
-        scale = max(1.0, float(numpy.abs(candidate).max()))
-        if all(float(numpy.abs(candidate - other).max()) > tolerance * scale for other in known):
-            known.append(candidate)
-            added += 1
-    return added
+class _PointSet:
+    """Distinct points: two match when ``max |a - b| <= tolerance * max(1, max |a|)``."""
+
+    def __init__(self, tolerance: float = 1e-6):
+        self.tolerance = tolerance
+        self.points: list[numpy.ndarray] = []
+        self._stack: numpy.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def contains(self, candidate: numpy.ndarray) -> bool:
+        if not self.points:
+            return False
+        if self._stack is None or len(self._stack) != len(self.points):
+            self._stack = numpy.array(self.points)
+        scale = self.tolerance * max(1.0, float(numpy.abs(candidate).max()))
+        return bool(numpy.abs(self._stack - candidate).max(axis=1).min() <= scale)
+
+    def add(self, candidate: numpy.ndarray) -> bool:
+        if not numpy.all(numpy.isfinite(candidate)) or self.contains(candidate):
+            return False
+        self.points.append(candidate)
+        return True
 
 
-def _orbit(family, parameters, point, *, seed, stable_loops, max_loops, progress, offset):
+def _orbit(family, parameters, point, *, seed, stable_loops, max_loops, workers, progress, offset):
     """Loops at ``parameters`` from ``point`` until ``stable_loops`` loops add nothing."""
-    known = [point]
-    counts, failed, quiet, loop = [], 0, 0, 0
+    flips = family.sign_flips()
+    known = _PointSet()
+    by_symmetry = 0
+
+    def add(candidate) -> int:
+        nonlocal by_symmetry
+        added = int(known.add(candidate))
+        if added and flips is not None:
+            for signs in flips[1:]:
+                if known.add(signs * candidate):
+                    added += 1
+                    by_symmetry += 1
+        return added
+
+    add(point)
+    counts, failed, tracked, quiet, loop = [], 0, 0, 0, 0
     rng = numpy.random.default_rng(seed + 1)
-    n_parameters = len(family.parameter_names)
     while quiet < stable_loops and loop < max_loops:
         loop += 1
-        p1, p2 = (rng.standard_normal(n_parameters) + 1j * rng.standard_normal(n_parameters) for _ in range(2))
-        current = [tuple(x) for x in known]
+        p1, p2 = family.sample_parameters(rng), family.sample_parameters(rng)
+        current = list(known.points)
         for leg, (source, target) in enumerate(((parameters, p1), (p1, p2), (p2, parameters))):
-            ends, lost = _track(family, source, target, current, homotopy_gamma(seed, 3 * loop + leg))
+            tracked += len(current)
+            ends, lost = track_points(family, source, target, current, homotopy_gamma(seed, 3 * loop + leg),
+                                      workers=workers)
             failed += lost
-            current = [tuple(x) for x in ends]
-        added = _add_new(known, [numpy.array(x) for x in current])
+            current = [x for x in ends if x is not None]
+        added = sum(add(x) for x in current)
         counts.append(len(known))
         quiet = 0 if added else quiet + 1
+        logger.info("monodromy loop %d: %d points (+%d)", loop, len(known), added)
         if progress is not None:
             progress(offset + len(known))
-    return known, loop, counts, failed
+    return known.points, loop, counts, failed, tracked, by_symmetry
 
 
 def populate_by_monodromy(
-    family: ParameterFamily,
+    family,
     *,
     seed: int = 0,
-    stable_loops: int = 3,
+    base: numpy.ndarray | None = None,
+    stable_loops: int = 5,
     max_loops: int = 200,
+    workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> MonodromyResult:
-    """Every solution of ``F(.; p0)`` reachable by loops, one orbit per dead-unit pattern.
+    """Every solution of ``F(.; base)`` reachable by loops, one orbit per dead-unit pattern.
 
     For each pattern (:func:`dead_unit_masks`) a first solution is made at its own data,
     grown by loops until ``stable_loops`` loops add nothing, and tracked to the common
-    random data ``p0 = family.random_parameters(seed)``.
+    data ``base`` (default: ``family.random_parameters(seed)``, random complex). Paths
+    that do not end at a regular solution are counted in ``failed_paths``: patterns whose
+    solutions do not persist for generic data lose their paths there.
     """
-    base = family.random_parameters(seed)
-    found: list[numpy.ndarray] = []
+    started = time.monotonic()
+    if base is None:
+        base = family.sample_parameters(numpy.random.default_rng(seed))
+    base = numpy.asarray(base, dtype=complex)
+    found = _PointSet()
     all_counts: list[int] = []
-    loops = failed = 0
+    loops = failed = tracked = by_symmetry = 0
     for number, mask in enumerate(dead_unit_masks(family)):
         parameters, point = first_solution(family, seed + 1000 * (number + 1), mask)
         if mask[: family.architecture.n_parameters].any():
-            orbit, used, counts, lost = _orbit(family, parameters, point, seed=seed + number, stable_loops=stable_loops,
-                                               max_loops=max_loops, progress=progress, offset=len(found))
+            orbit, used, counts, lost, paths, symmetric = _orbit(
+                family, parameters, point, seed=seed + number, stable_loops=stable_loops, max_loops=max_loops,
+                workers=workers, progress=progress, offset=len(found))
         else:  # the origin: one solution for every p
-            orbit, used, counts, lost = [point], 0, [1], 0
-        ends, lost_to_base = _track(family, parameters, base, [tuple(x) for x in orbit],
-                                    homotopy_gamma(seed, 10_000 + number))
-        _add_new(found, ends)
+            orbit, used, counts, lost, paths, symmetric = [point], 0, [1], 0, 0, 0
+        ends, lost_to_base = track_points(family, parameters, base, orbit, homotopy_gamma(seed, 10_000 + number),
+                                          workers=workers)
+        for end in ends:
+            if end is not None:
+                found.add(end)
         loops += used
         failed += lost + lost_to_base
+        tracked += paths + len(orbit)
+        by_symmetry += symmetric
         all_counts.extend(counts)
-        logger.info("dead-unit pattern %d: %d solutions in %d loops", number, len(orbit), used)
-    return MonodromyResult(tuple(complex(z) for z in base), tuple(tuple(complex(z) for z in x) for x in found),
-                           loops, tuple(all_counts), failed)
+        logger.info("dead-unit pattern %d: %d solutions in %d loops (%d lost to the base data)", number, len(orbit),
+                    used, lost_to_base)
+    return MonodromyResult(tuple(complex(z) for z in base), tuple(tuple(complex(z) for z in x) for x in found.points),
+                           loops, tuple(all_counts), failed, tracked, round(time.monotonic() - started, 3), by_symmetry)

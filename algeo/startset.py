@@ -26,7 +26,7 @@ from typing import Callable
 import numpy
 
 from . import phc
-from .exceptions import SolverFailedError
+from .exceptions import InputError, SolverFailedError
 from .family import FORMULATION, ParameterFamily
 from .result import write_json_atomically
 
@@ -136,29 +136,36 @@ def make_start_set(
     check: bool = True,
     method: str = "blackbox",
     timeout: float = 3600.0,
+    workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> StartSet:
     """Solve the lifted system at random complex data, then check the count.
 
     ``method="blackbox"``: PHCpack's blackbox on the lifted system. ``"monodromy"``:
     loops in parameter space (:mod:`algeo.monodromy`), which needs no blackbox but
-    proves nothing by itself: the same checks decide. Raises :class:`SolverFailedError`
+    proves nothing by itself: its completeness is decided by the trace test
+    (:mod:`algeo.trace`), and the other checks run as well. Raises :class:`SolverFailedError`
     when the solver fails, a start point is not a solution, two coincide, or the count
     differs from the independent check.
     """
     from .known_counts import published_counts
 
+    if method not in ("blackbox", "monodromy"):
+        raise InputError("method", f"unknown start-set method {method!r}", "use blackbox or monodromy")
     started = time.monotonic()
     names = family.variable_names
     if method == "monodromy":
         from .monodromy import populate_by_monodromy
 
-        populated = populate_by_monodromy(family, seed=seed, progress=progress)
+        populated = populate_by_monodromy(family, seed=seed, progress=progress, workers=workers)
         parameters = numpy.array(populated.parameters)
         paths = tuple(phc.RawPath(1, point, 1 + 0j, 1, 0.0, 1.0, 0.0, "success", "regular")
                       for point in populated.points)
         run = phc.BackendRun("monodromy", paths, len(paths), {}, seed, (), None, True)
-        volumes = {"monodromy_loops": populated.loops, "monodromy_lost_paths": populated.failed_paths}
+        volumes = {"monodromy_loops": populated.loops, "monodromy_lost_paths": populated.failed_paths,
+                   "monodromy_tracked_paths": populated.tracked_paths,
+                   "monodromy_added_by_symmetry": populated.added_by_symmetry,
+                   "monodromy_seconds": populated.seconds}
     else:
         parameters = family.random_parameters(seed)
         system = family.coefficients(parameters)
@@ -178,6 +185,14 @@ def make_start_set(
     if evidence["closest_pair_distance"] is not None and evidence["closest_pair_distance"] < 1e-6:
         problems.append("two start points coincide")
     check_record: dict = {"start_solutions": len(points), "lifted_root_counts": volumes, **evidence}
+    if method == "monodromy":
+        from .trace import Completeness, trace_test
+
+        traced = trace_test(family, parameters, points, seed=seed + 1, workers=workers)
+        check_record["trace_test"] = traced.to_json()
+        if traced.verdict is not Completeness.COMPLETE:
+            problems.append(f"trace test {traced.verdict.value} (residual {traced.trace_residual}, "
+                            f"{traced.lost_paths} paths lost)")
     published = published_counts(family.architecture.widths, family.samples)
     if published is not None:
         check_record["published_N_C"] = published["N_C"]
@@ -193,7 +208,8 @@ def make_start_set(
         if not result.ok or result.counts.complex != len(points):
             problems.append(f"{len(points)} start solutions, but the blackbox found N_C = {result.counts.complex} "
                             f"on the real instance with seed {check_seed} (ok = {result.ok})")
-    check_record["confirmed_by"] = [name for name, present in (("blackbox instance", check),
+    check_record["confirmed_by"] = [name for name, present in (("trace test", method == "monodromy"),
+                                                               ("blackbox instance", check),
                                                                ("published count", published is not None))
                                     if present]
     if problems:
@@ -213,14 +229,20 @@ def ensure_start_set(
     directory: str | Path | None = None,
     build: bool = True,
     seed: int = 0,
+    method: str = "blackbox",
+    check: bool = True,
+    workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> StartSet | None:
-    """Load the family's start set from the library, or make and store it when ``build``."""
+    """Load the family's start set from the library, or make and store it when ``build``.
+
+    ``method`` and ``check`` are :func:`make_start_set`'s (used only when the set is made).
+    """
     path = start_set_path(family, directory)
     found = load_start_set(family, path)
     if found is not None or not build:
         return found
     logger.info("making the start set for %s, m = %d (first use)", family.architecture, family.samples)
-    start_set = make_start_set(family, seed=seed, progress=progress)
+    start_set = make_start_set(family, seed=seed, method=method, check=check, workers=workers, progress=progress)
     write_json_atomically(start_set.to_json(), path)
     return start_set

@@ -4,6 +4,8 @@ import json
 
 import pytest
 
+from algeo.exceptions import InputError
+
 from algeo.architecture import Architecture
 from algeo.cli import main
 from algeo.family import ParameterFamily
@@ -49,3 +51,12 @@ def test_monodromy_finds_every_critical_point_of_a_small_network():
     made = make_start_set(family, method="monodromy", check=False)  # no blackbox used
     assert made.size == 5 == made.check["published_N_C"]
     assert made.check["largest_residual"] < 1e-8 and made.check["closest_pair_distance"] > 1e-6
+    assert made.check["trace_test"]["verdict"] == "complete"
+    assert made.check["confirmed_by"] == ["trace test", "published count"]
+
+
+def test_an_unknown_start_set_method_is_refused():
+    from algeo.startset import make_start_set
+
+    with pytest.raises(InputError, match="method"):
+        make_start_set(ParameterFamily(Architecture((1, 1, 1)), 1), method="guess")

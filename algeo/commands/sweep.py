@@ -23,6 +23,10 @@ def register(subparsers) -> None:
     parser.add_argument("--method", choices=("auto", "blackbox"), default="auto",
                         help="auto: parameter homotopy from the start-set library (made on first use), with a "
                         "blackbox fallback per instance (default); blackbox: PHCpack's blackbox only")
+    parser.add_argument("--start-set-method", choices=("blackbox", "monodromy"), default="blackbox",
+                        help="how a missing start set is made: blackbox (PHCpack's blackbox at random complex data, "
+                        "checked on a real instance; default) or monodromy (loops in parameter space, completeness "
+                        "by the trace test; for architectures whose blackbox is out of reach)")
     parser.add_argument("--workers", type=int, default=2, help="local worker processes (default %(default)s)")
     parser.add_argument("--scheduler", help="address of a Dask distributed scheduler, e.g. tcp://host:8786")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -42,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     already = len(finished_indices(out, settings)) if (out / "instances").is_dir() else 0
-    start_set_path = _prepare_start_set(settings, quiet=args.quiet)
+    start_set_path = _prepare_start_set(settings, quiet=args.quiet, method=args.start_set_method,
+                                        workers=args.workers)
     bar = None
     if not args.quiet:
         from tqdm import tqdm
@@ -78,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def _prepare_start_set(settings, *, quiet: bool) -> str | None:
+def _prepare_start_set(settings, *, quiet: bool, method: str = "blackbox", workers: int = 1) -> str | None:
     """The start set file for the parameter homotopy, made here once (None: blackbox)."""
     from ..architecture import Architecture
     from ..data import parse_regularization
@@ -99,7 +104,8 @@ def _prepare_start_set(settings, *, quiet: bool) -> str | None:
     if not quiet and not path.exists():
         from tqdm import tqdm
 
-        bar = tqdm(desc="building the start set (first use)", unit="path")
+        bar = tqdm(desc=f"building the start set by {method} (first use)", unit="point" if method == "monodromy"
+                   else "path")
 
     def report(done: int) -> None:
         if bar is not None:
@@ -107,7 +113,8 @@ def _prepare_start_set(settings, *, quiet: bool) -> str | None:
             bar.refresh()
 
     try:
-        start_set = ensure_start_set(family, progress=report)
+        start_set = ensure_start_set(family, progress=report, method=method, workers=workers,
+                                     check=method == "blackbox")
     finally:
         if bar is not None:
             bar.close()

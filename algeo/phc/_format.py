@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Sequence
 
 from ..polynomial import PolynomialSystem
+from ._labels import UNLABELLED_RCO_THRESHOLD, label_from_rco  # noqa: F401  (re-exported)
 
 __all__ = ["format_polynomials", "format_system", "parse_blackbox_output", "RawPath", "ParsedOutput"]
 
@@ -92,19 +93,12 @@ _BLOCK = re.compile(
     r"== err :\s*(?P<err>\S+)\s*= rco :\s*(?P<rco>\S+)\s*= res :\s*(?P<res>\S+)\s*=\s*(?P<label>[a-z ]*?)\s*=*[ \t]*$",
     re.S | re.M,
 )
-#: PHCpack's end-game threshold on the inverse condition number, used when a list carries no label
-#: (linear systems solved directly; phcpy's solution strings).
-UNLABELLED_RCO_THRESHOLD = 1e-12
 _SECTION = re.compile(r"THE SOLUTIONS :\s*\n\s*(\d+)\s+(\d+)\s*\n")
 _COORD = re.compile(r"^\s*(\S+)\s*:\s*(" + _FLOAT + r")\s+(" + _FLOAT + r")\s*$", re.M)
 
 
 def _float(text: str) -> float:
     return float(text.replace("D", "E").replace("d", "e"))
-
-
-def label_from_rco(rco: float) -> str:
-    return "regular (rco)" if rco > UNLABELLED_RCO_THRESHOLD else "singular (rco)"
 
 
 def parse_blackbox_output(text: str, names: Sequence[str]) -> ParsedOutput:

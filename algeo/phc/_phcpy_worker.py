@@ -1,4 +1,4 @@
-"""Child-process worker around phcpy: ``python -m algeo.phc._phcpy_worker < request.json``.
+"""Child-process worker around phcpy: ``python .../algeo/phc/_phcpy_worker.py < request.json``.
 
 phcpy prints on import and can crash the interpreter, so it only ever runs here,
 in a child process that the parent time-limits. The answer is one JSON line after
@@ -11,7 +11,10 @@ import json
 import re
 import sys
 
-from ._format import label_from_rco
+try:
+    from ._labels import label_from_rco
+except ImportError:  # run as a script (the usual way: it keeps sympy and the algeo package out of the child)
+    from _labels import label_from_rco
 
 MARKER = "@@ALGEO-PHCPY-RESULT@@"
 

@@ -131,7 +131,7 @@ def run_phcpy(request: dict, *, timeout: float) -> tuple[str, dict | None, float
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH")]))
     try:
         completed = subprocess.run(
-            [_python_for_phcpy(), "-m", "algeo.phc._phcpy_worker"],
+            [_python_for_phcpy(), str(Path(__file__).with_name("_phcpy_worker.py"))],
             input=json.dumps(request), capture_output=True, text=True, timeout=timeout, env=env,
         )
     except subprocess.TimeoutExpired:

@@ -1,0 +1,52 @@
+"""Newton refinement (algeo.refine): python-flint and mpmath give the same digits."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import pytest
+
+from algeo.polynomial import Polynomial, PolynomialSystem
+from algeo.refine import mp_context, refine_point
+
+# x^2 - 2 = 0, y^3 - x = 0 (x = sqrt 2, y = 2^(1/6)), and x^2 - 2 = 0, x*y - 1 = 0
+SYSTEM = PolynomialSystem.from_polynomials([
+    Polynomial((((2, 0), Fraction(1)), ((0, 0), Fraction(-2))), 2),
+    Polynomial((((0, 3), Fraction(1)), ((1, 0), Fraction(-1))), 2),
+])
+SINGULAR = PolynomialSystem.from_polynomials([  # x^2 = 0, y - 1 = 0: a double root at x = 0
+    Polynomial((((2, 0), Fraction(1)),), 2),
+    Polynomial((((0, 1), Fraction(1)), ((0, 0), Fraction(-1))), 2),
+])
+
+
+@pytest.mark.parametrize("arithmetic", ["flint", "mpmath"])
+@pytest.mark.parametrize("real", [False, True])
+def test_newton_reaches_the_working_precision_in_either_arithmetic(arithmetic, real):
+    with mp_context(60):
+        refined = refine_point(SYSTEM, [1.4142135 + 1e-9j, 1.122462 - 1e-9j], digits=60, real=real,
+                               arithmetic=arithmetic)
+        assert refined.converged
+        x, y = refined.point
+        assert abs(x - mpmath.sqrt(2)) < mpmath.mpf(10) ** -55
+        assert abs(y - mpmath.root(2, 6)) < mpmath.mpf(10) ** -55
+        assert refined.residual < mpmath.mpf(10) ** -55
+        assert isinstance(x, mpmath.mpf if real else mpmath.mpc)
+
+
+def test_the_two_arithmetics_agree_and_a_bad_name_is_refused():
+    with mp_context(40):
+        a = refine_point(SYSTEM, [1.4 + 0.1j, 1.1], digits=40, arithmetic="flint")
+        b = refine_point(SYSTEM, [1.4 + 0.1j, 1.1], digits=40, arithmetic="mpmath")
+        assert a.iterations == b.iterations
+        assert max(abs(u - v) for u, v in zip(a.point, b.point)) < mpmath.mpf(10) ** -38
+        with pytest.raises(ValueError, match="arithmetic"):
+            refine_point(SYSTEM, [1.4, 1.1], digits=40, arithmetic="double")
+
+
+@pytest.mark.parametrize("arithmetic", ["flint", "mpmath"])
+def test_a_double_root_is_not_reported_as_converged_at_full_precision(arithmetic):
+    with mp_context(40):
+        refined = refine_point(SINGULAR, [1e-3, 1.0], digits=40, arithmetic=arithmetic, max_iterations=20)
+        assert not refined.converged  # linear convergence: 20 halvings do not reach 1e-35
