@@ -37,10 +37,13 @@ from .data import Dataset, Regularization, RegularizationKind
 from .exceptions import InputError
 from .system import weight_matrices
 
-__all__ = ["ParameterFamily", "TraceFamily", "FORMULATION", "family_mode"]
+__all__ = ["ParameterFamily", "GramFamily", "TraceFamily", "FORMULATION", "GRAM_FORMULATION", "family_mode",
+           "tracking_family"]
 
 #: Name and version of the lifted formulation; part of every start set's key.
 FORMULATION = "lifted-residual-v1"
+#: Name and version of the Gram formulation (m >= d_0); part of its start sets' keys.
+GRAM_FORMULATION = "gram-v1"
 
 #: A term: exponents of the unknowns, and the coefficient as (constant, ((parameter index, factor), ...)).
 Term = tuple[tuple[int, ...], tuple[int, tuple[tuple[int, int], ...]]]
@@ -95,6 +98,7 @@ class ParameterFamily(_AffineSystems):
     architecture: Architecture
     samples: int
     mode: str = "entrywise"
+    formulation = FORMULATION
 
     @property
     def weight_names(self) -> tuple[str, ...]:
@@ -270,6 +274,130 @@ class TraceFamily(_AffineSystems):
     def sign_flips(self) -> None:
         """None: the hyperplane ``a . x = 1`` breaks the sign-flip symmetry."""
         return None
+
+
+@dataclass(frozen=True)
+class GramFamily(_AffineSystems):
+    """Gradient systems in the weights alone, with parameters ``(S, T, Lambda)``; for ``m >= d_0``.
+
+    ``dL/dW_l = U_l^T (Wbar S - T) V_l^T + Lambda_l o W_l`` with ``S = X X^T`` (symmetric,
+    its upper triangle as parameters) and ``T = Y X^T`` is affine in ``(S, T, Lambda)``.
+    When ``m >= d_0`` the data map ``(X, Y, Lambda) -> (S, T, Lambda)`` is dominant onto this
+    linear space (generic ``X`` has full row rank), so its generic root count is ``N_C``
+    and the parameter homotopy theorem applies as for the lifted family, without the
+    ``d_H m`` residual unknowns (8 unknowns instead of 12 for widths 2,2,2, m = 2). For
+    ``m < d_0`` a generic symmetric ``S`` has rank ``d_0 > m``: more solutions than the
+    data have, so :func:`tracking_family` uses the lifted family there.
+    """
+
+    architecture: Architecture
+    samples: int
+    mode: str = "entrywise"
+    formulation = GRAM_FORMULATION
+
+    @property
+    def weight_names(self) -> tuple[str, ...]:
+        return self.architecture.variable_names
+
+    @property
+    def residual_names(self) -> tuple[str, ...]:
+        return ()
+
+    @property
+    def variable_names(self) -> tuple[str, ...]:
+        return self.weight_names
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        a = self.architecture
+        d0, dh = a.input_width, a.output_width
+        return (tuple(f"S{i}_{j}" for i in range(d0) for j in range(i, d0))
+                + tuple(f"T{i}_{j}" for i in range(dh) for j in range(d0))
+                + tuple(f"L{l + 1}_{i}_{j}" for l, (rows, cols) in enumerate(a.shapes)
+                        for i in range(rows) for j in range(cols)))
+
+    @cached_property
+    def terms(self) -> tuple[tuple[Term, ...], ...]:
+        a = self.architecture
+        d0, dh = a.input_width, a.output_width
+        params = sympy.symbols(self.parameter_names)
+        upper = {(i, j): k for k, (i, j) in enumerate((i, j) for i in range(d0) for j in range(i, d0))}
+        S = sympy.Matrix(d0, d0, lambda i, j: params[upper[(min(i, j), max(i, j))]])
+        offset = len(upper)
+        T = sympy.Matrix(dh, d0, list(params[offset:offset + dh * d0]))
+        position = offset + dh * d0
+        Lambdas = []
+        for rows, cols in a.shapes:
+            Lambdas.append(sympy.Matrix(rows, cols, list(params[position:position + rows * cols])))
+            position += rows * cols
+        Ws = weight_matrices(a)
+        residual = _chain(Ws, d0) * S - T
+        equations = []
+        for l in range(a.depth):
+            U = _chain(Ws[l + 1:], a.widths[l + 1])
+            V = _chain(Ws[:l], d0)
+            equations.extend(U.T * residual * V.T + Lambdas[l].multiply_elementwise(Ws[l]))
+        unknowns = [s for W in Ws for s in W]
+        return _affine_terms(equations, unknowns, params)
+
+    @cached_property
+    def key(self) -> str:
+        description = {"formulation": self.formulation, "widths": list(self.architecture.widths),
+                       "samples": self.samples, "mode": self.mode, "variables": list(self.variable_names),
+                       "parameters": list(self.parameter_names), "terms": self.terms}
+        return hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:20]
+
+    def parameters_of(self, dataset: Dataset, regularization: Regularization) -> numpy.ndarray:
+        """``(S, T, Lambda)`` of an instance: the Gram matrices computed exactly, then rounded once."""
+        if dataset.n_samples != self.samples:
+            raise InputError("samples", f"the data have {dataset.n_samples} columns, the family {self.samples}")
+        X, Y = dataset.X, dataset.Y
+        d0, m = len(X), self.samples
+        S = [sum((X[i][k] * X[j][k] for k in range(m)), start=0) for i in range(d0) for j in range(i, d0)]
+        T = [sum((Y[i][k] * X[j][k] for k in range(m)), start=0) for i in range(len(Y)) for j in range(d0)]
+        values = [float(v) for v in S + T]
+        values += [float(e) for matrix in regularization.Lambda for row in matrix for e in row]
+        return numpy.array(values, dtype=complex)
+
+    def random_parameters(self, seed: int) -> numpy.ndarray:
+        """Random complex start parameters: real and imaginary parts standard normal (seeded)."""
+        return self.sample_parameters(numpy.random.default_rng(seed))
+
+    def sign_flips(self) -> numpy.ndarray:
+        from .symmetry import sign_flip_matrices
+
+        return sign_flip_matrices(self.architecture)
+
+    def lift(self, weights: Sequence[complex], parameters: Sequence[complex]) -> tuple[complex, ...]:
+        """The point itself: this family has no residual unknowns."""
+        return tuple(complex(v) for v in weights)
+
+
+def tracking_family(architecture: Architecture, samples: int, mode: str = "entrywise"):
+    """The family the parameter homotopy tracks in: Gram when ``m >= d_0``, else lifted."""
+    if samples >= architecture.input_width:
+        return GramFamily(architecture, samples, mode)
+    return ParameterFamily(architecture, samples, mode)
+
+
+def _affine_terms(equations, unknowns, params) -> tuple:
+    n = len(unknowns)
+    result = []
+    for equation in equations:
+        poly = sympy.Poly(sympy.expand(equation), *unknowns, *params)
+        grouped: dict[tuple[int, ...], list] = {}
+        for exponents, coefficient in poly.terms():
+            key, parameter_part = tuple(int(e) for e in exponents[:n]), exponents[n:]
+            entry = grouped.setdefault(key, [0, []])
+            degree = sum(parameter_part)
+            if degree == 0:
+                entry[0] += int(coefficient)
+            elif degree == 1:
+                entry[1].append((parameter_part.index(1), int(coefficient)))
+            else:
+                raise AssertionError("the family must be linear in the parameters")
+        result.append(tuple(sorted((k, (c, tuple(sorted(p)))) for k, (c, p) in grouped.items())))
+    return tuple(result)
 
 
 def _chain(matrices, size: int) -> sympy.Matrix:

@@ -20,7 +20,7 @@ from typing import Callable
 
 from . import phc
 from .exceptions import InputError
-from .family import ParameterFamily, family_mode
+from .family import family_mode, tracking_family
 from .startset import StartSet, ensure_start_set, load_start_set
 from .system import CriticalPointSystem
 
@@ -61,7 +61,7 @@ def parameter_homotopy(
     ``start_set`` is ``"auto"`` (the library, made on first use when ``build``) or the
     path of a start set file (refused when its key is not the family's).
     """
-    family = ParameterFamily(system.architecture, system.dataset.n_samples, family_mode(system.regularization))
+    family = tracking_family(system.architecture, system.dataset.n_samples, family_mode(system.regularization))
     if str(start_set) == "auto":
         from .startset import start_set_path
 

@@ -511,4 +511,24 @@ def _consistency_problems(run, counts: Counts, stable, points, architecture, dat
                                 "or solutions were lost")
         if stable is not None and stable != published["BKK"]:
             problems.append(f"stable mixed volume {stable} differs from the published BKK {published['BKK']}")
+    problems += _start_set_count_problems(counts, architecture, dataset, reg)
     return problems
+
+
+def _start_set_count_problems(counts: Counts, architecture, dataset, reg) -> list[str]:
+    """A stored start set knows the generic N_C of this family: fewer points than that means lost solutions.
+
+    (Measured: PHCpack's blackbox lost two whole symmetry orbits, 193 of 225 points, on
+    widths 2,2,2, m = 2, seed 887662790 without failing a path; docs/sweep.md.)
+    """
+    if reg.kind not in (RegularizationKind.GENERIC, RegularizationKind.GIVEN):
+        return []
+    from .family import family_mode, tracking_family
+    from .startset import load_start_set
+
+    stored = load_start_set(tracking_family(architecture, dataset.n_samples, family_mode(reg)))
+    if stored is None or counts.complex >= stored.size:
+        return []
+    return [f"N_C = {counts.complex} is below the generic count {stored.size} of the stored start set "
+            f"(confirmed by {', '.join(stored.check.get('confirmed_by', [])) or 'nothing'}): solutions were lost, "
+            "or the data are not generic; rerun with another --seed or use the parameter homotopy"]

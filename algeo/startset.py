@@ -48,6 +48,7 @@ class StartSet:
     points: tuple[tuple[complex, ...], ...]  # lifted coordinates (weights, then residuals)
     check: dict  # how the count was confirmed when the set was made
     provenance: dict
+    formulation: str = FORMULATION  # the family's (lifted-residual-v1 or gram-v1); part of the key as well
 
     @property
     def size(self) -> int:
@@ -55,7 +56,7 @@ class StartSet:
 
     def to_json(self) -> dict:
         pair = lambda z: [z.real, z.imag]
-        return {"algeo_start_set": 1, "formulation": FORMULATION, "key": self.key, "widths": list(self.widths),
+        return {"algeo_start_set": 1, "formulation": self.formulation, "key": self.key, "widths": list(self.widths),
                 "samples": self.samples, "mode": self.mode, "size": self.size,
                 "parameters": [pair(z) for z in self.parameters],
                 "points": [[pair(z) for z in point] for point in self.points],
@@ -67,7 +68,7 @@ class StartSet:
         return cls(content["key"], tuple(content["widths"]), content["samples"], content["mode"],
                    tuple(unpair(p) for p in content["parameters"]),
                    tuple(tuple(unpair(z) for z in point) for point in content["points"]),
-                   content["check"], content["provenance"])
+                   content["check"], content["provenance"], content.get("formulation", FORMULATION))
 
 
 def start_set_directory() -> Path:
@@ -220,7 +221,7 @@ def make_start_set(
                   "made": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     return StartSet(family.key, family.architecture.widths, family.samples, family.mode,
                     tuple(complex(z) for z in parameters), tuple(tuple(complex(z) for z in p) for p in points),
-                    check_record, provenance)
+                    check_record, provenance, family.formulation)
 
 
 def ensure_start_set(

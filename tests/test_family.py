@@ -8,7 +8,7 @@ import pytest
 from algeo.architecture import Architecture
 from algeo.data import generic_regularization, random_dataset, scalar_regularization
 from algeo.exceptions import InputError
-from algeo.family import ParameterFamily, family_mode
+from algeo.family import GramFamily, ParameterFamily, family_mode, tracking_family
 from algeo.startset import StartSet, load_start_set, start_set_path
 from algeo.system import build_system
 
@@ -60,3 +60,25 @@ def test_a_start_set_of_another_system_is_refused(tmp_path):
     path.write_text(json.dumps(fake.to_json()))
     assert load_start_set(family, path) is None
     assert load_start_set(other, path) is not None
+
+
+@pytest.mark.parametrize("widths, samples", [((1, 1, 1), 1), ((2, 2, 2), 2), ((2, 1, 2), 3), ((1, 2, 1, 1), 2)])
+def test_gram_system_is_the_gradient_system(widths, samples):
+    architecture = Architecture(widths)
+    dataset = random_dataset(architecture, samples, seed=6)
+    regularization = generic_regularization(architecture, seed=6)
+    family = GramFamily(architecture, samples)
+    assert tracking_family(architecture, samples) == family
+    parameters = family.parameters_of(dataset, regularization)
+    gradient = build_system(architecture, dataset, regularization).polynomial_system
+    rng = numpy.random.default_rng(1)
+    weights = rng.standard_normal(architecture.n_parameters) + 1j * rng.standard_normal(architecture.n_parameters)
+    expected = numpy.array(gradient.evaluate(list(weights)), dtype=complex)
+    assert numpy.allclose(family.evaluate(parameters, family.lift(weights, parameters)), expected, rtol=1e-11,
+                          atol=1e-11)
+
+
+def test_tracking_family_is_lifted_when_there_are_fewer_samples_than_inputs():
+    assert isinstance(tracking_family(Architecture((2, 2, 2)), 1), ParameterFamily)
+    gram, lifted = GramFamily(Architecture((2, 2, 2)), 2), ParameterFamily(Architecture((2, 2, 2)), 2)
+    assert gram.key != lifted.key and len(gram.variable_names) == 8 < len(lifted.variable_names) == 12

@@ -8,7 +8,7 @@ from algeo.exceptions import InputError
 
 from algeo.architecture import Architecture
 from algeo.cli import main
-from algeo.family import ParameterFamily
+from algeo.family import ParameterFamily, tracking_family
 from algeo.startset import ensure_start_set, load_start_set, start_set_path
 
 
@@ -21,7 +21,8 @@ def test_a_missing_start_set_file_is_an_input_error(tmp_path, capsys):
 @pytest.mark.phc
 def test_start_set_is_made_checked_stored_and_reused(tmp_path, monkeypatch):
     monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path))
-    family = ParameterFamily(Architecture((1, 1, 1)), 1)
+    family = tracking_family(Architecture((1, 1, 1)), 1)  # m >= d_0: the Gram formulation
+    assert family.formulation == "gram-v1"
     made = ensure_start_set(family)
     assert made.size == 5  # Table 3.1, first row: N_C = 5
     assert made.check["blackbox_N_C"] == 5 and made.check["published_N_C"] == 5
@@ -37,7 +38,7 @@ def test_start_set_is_made_checked_stored_and_reused(tmp_path, monkeypatch):
     method = json.loads(target.read_text())["provenance"]["method"]
     assert method["name"] == "parameter_homotopy" and method["start_set"]["key"] == family.key
     # the wrong family's file is refused
-    other = ParameterFamily(Architecture((1, 1, 1)), 2)
+    other = tracking_family(Architecture((1, 1, 1)), 2)
     assert load_start_set(other, path) is None
     assert main(["solve", "--widths", "1,1,1", "--samples", "2", "--start-set", str(path)]) == 2
 

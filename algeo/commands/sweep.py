@@ -87,7 +87,7 @@ def _prepare_start_set(settings, *, quiet: bool, method: str = "blackbox", worke
     """The start set file for the parameter homotopy, made here once (None: blackbox)."""
     from ..architecture import Architecture
     from ..data import parse_regularization
-    from ..family import ParameterFamily, family_mode
+    from ..family import family_mode, tracking_family
     from ..startset import ensure_start_set, start_set_path
 
     if settings.method == "blackbox":
@@ -98,7 +98,7 @@ def _prepare_start_set(settings, *, quiet: bool, method: str = "blackbox", worke
         mode = family_mode(regularization)
     except InputError:
         return None  # scalar Lambda: no parameter homotopy, every instance uses the blackbox
-    family = ParameterFamily(architecture, settings.samples, mode)
+    family = tracking_family(architecture, settings.samples, mode)
     path = start_set_path(family)
     bar = None
     if not quiet and not path.exists():
