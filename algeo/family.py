@@ -78,6 +78,17 @@ class _AffineSystems:
             values[position] = value
         return values
 
+    def random_parameters(self, seed: int) -> numpy.ndarray:
+        """Random complex start data: real and imaginary parts standard normal (seeded)."""
+        return self.sample_parameters(numpy.random.default_rng(seed))
+
+    def sign_flips(self) -> numpy.ndarray | None:
+        """The hidden-unit sign flips acting on the weights (residuals are invariant), one row per element."""
+        from .symmetry import sign_flip_matrices
+
+        group = sign_flip_matrices(self.architecture)
+        return numpy.hstack([group, numpy.ones((len(group), len(self.residual_names)))])
+
     def coefficients(self, parameters: Sequence[complex]) -> list[list[tuple[tuple[int, ...], complex]]]:
         """The system at ``parameters``: per equation, (exponents, complex coefficient) pairs."""
         parameters = numpy.asarray(parameters, dtype=complex)
@@ -145,31 +156,12 @@ class ParameterFamily(_AffineSystems):
             V = chain(Ws[:l], a.input_width)
             equations.extend(U.T * Z * X.T * V.T + Lambdas[l].multiply_elementwise(Ws[l]))
         unknowns = [s for W in Ws for s in W] + list(Z)
-        n = len(unknowns)
-        result = []
-        for equation in equations:
-            poly = sympy.Poly(sympy.expand(equation), *unknowns, *params)
-            grouped: dict[tuple[int, ...], list] = {}
-            for exponents, coefficient in poly.terms():
-                key, parameter_part = tuple(int(e) for e in exponents[:n]), exponents[n:]
-                entry = grouped.setdefault(key, [0, []])
-                degree = sum(parameter_part)
-                if degree == 0:
-                    entry[0] += int(coefficient)
-                elif degree == 1:
-                    entry[1].append((parameter_part.index(1), int(coefficient)))
-                else:
-                    raise AssertionError("the lifted family must be linear in the parameters")
-            result.append(tuple(sorted((k, (c, tuple(sorted(p)))) for k, (c, p) in grouped.items())))
-        return tuple(result)
+        return _affine_terms(equations, unknowns, params)
 
     @cached_property
     def key(self) -> str:
         """Hash of (formulation, widths, samples, mode, monomial supports and coefficient structure)."""
-        description = {"formulation": FORMULATION, "widths": list(self.architecture.widths), "samples": self.samples,
-                       "mode": self.mode, "variables": list(self.variable_names),
-                       "parameters": list(self.parameter_names), "terms": self.terms}
-        return hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:20]
+        return _family_key(self)
 
     def parameters_of(self, dataset: Dataset, regularization: Regularization) -> numpy.ndarray:
         """The parameter vector ``(X, Y, Lambda)`` of an instance (double precision)."""
@@ -179,18 +171,6 @@ class ParameterFamily(_AffineSystems):
         values += [float(e) for matrix in regularization.Lambda for row in matrix for e in row]
         return numpy.array(values, dtype=complex)
 
-    def random_parameters(self, seed: int) -> numpy.ndarray:
-        """Random complex start data: real and imaginary parts standard normal (seeded)."""
-        rng = numpy.random.default_rng(seed)
-        n = len(self.parameter_names)
-        return rng.standard_normal(n) + 1j * rng.standard_normal(n)
-
-    def sign_flips(self) -> numpy.ndarray:
-        """The hidden-unit sign flips acting on this family's coordinates (residuals are invariant)."""
-        from .symmetry import sign_flip_matrices
-
-        group = sign_flip_matrices(self.architecture)
-        return numpy.hstack([group, numpy.ones((len(group), len(self.residual_names)))])
 
     def lift(self, weights: Sequence[complex], parameters: Sequence[complex]) -> tuple[complex, ...]:
         """Append ``Z = Wbar X - Y`` to a point in weight coordinates."""
@@ -342,10 +322,8 @@ class GramFamily(_AffineSystems):
 
     @cached_property
     def key(self) -> str:
-        description = {"formulation": self.formulation, "widths": list(self.architecture.widths),
-                       "samples": self.samples, "mode": self.mode, "variables": list(self.variable_names),
-                       "parameters": list(self.parameter_names), "terms": self.terms}
-        return hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:20]
+        """Hash of (formulation, widths, samples, mode, monomial supports and coefficient structure)."""
+        return _family_key(self)
 
     def parameters_of(self, dataset: Dataset, regularization: Regularization) -> numpy.ndarray:
         """``(S, T, Lambda)`` of an instance: the Gram matrices computed exactly, then rounded once."""
@@ -359,15 +337,6 @@ class GramFamily(_AffineSystems):
         values += [float(e) for matrix in regularization.Lambda for row in matrix for e in row]
         return numpy.array(values, dtype=complex)
 
-    def random_parameters(self, seed: int) -> numpy.ndarray:
-        """Random complex start parameters: real and imaginary parts standard normal (seeded)."""
-        return self.sample_parameters(numpy.random.default_rng(seed))
-
-    def sign_flips(self) -> numpy.ndarray:
-        from .symmetry import sign_flip_matrices
-
-        return sign_flip_matrices(self.architecture)
-
     def lift(self, weights: Sequence[complex], parameters: Sequence[complex]) -> tuple[complex, ...]:
         """The point itself: this family has no residual unknowns."""
         return tuple(complex(v) for v in weights)
@@ -378,6 +347,13 @@ def tracking_family(architecture: Architecture, samples: int, mode: str = "entry
     if samples >= architecture.input_width:
         return GramFamily(architecture, samples, mode)
     return ParameterFamily(architecture, samples, mode)
+
+
+def _family_key(family) -> str:
+    description = {"formulation": family.formulation, "widths": list(family.architecture.widths),
+                   "samples": family.samples, "mode": family.mode, "variables": list(family.variable_names),
+                   "parameters": list(family.parameter_names), "terms": family.terms}
+    return hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:20]
 
 
 def _affine_terms(equations, unknowns, params) -> tuple:

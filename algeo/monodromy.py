@@ -144,7 +144,7 @@ def track_points(family, source, target, points, gamma: complex, *, workers: int
             runs = list(pool.map(run, chunks))
     ends: list[numpy.ndarray | None] = [None] * len(points)
     for k, (chunk, tracked) in enumerate(zip(chunks, runs)):
-        positions = range(k, len(points), len(chunks)) if len(chunks) > 1 else range(len(points))
+        positions = range(k, len(points), len(chunks))
         if len(tracked.paths) != len(chunk):  # the worker crashed or timed out: every path of the chunk lost
             continue
         for position, path in zip(positions, tracked.paths):

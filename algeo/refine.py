@@ -147,10 +147,7 @@ class _BallNewton:
         return total
 
     def _to_mpmath(self, value):
-        def mpf(ball):
-            man, exp = ball.mid().man_exp()
-            return mpmath.mpf((int(man), int(exp)))
-        return mpf(value) if self.real else mpmath.mpc(mpf(value.real), mpf(value.imag))
+        return _arb_to_mpf(value) if self.real else mpmath.mpc(_arb_to_mpf(value.real), _arb_to_mpf(value.imag))
 
     def _max_norm(self, values) -> float:
         return max((float(abs(v).mid()) for v in values), default=0.0)
@@ -174,10 +171,9 @@ class _BallNewton:
                 if not all(s.is_finite() for s in steps):
                     break
                 point = [(x - s).mid() for x, s in zip(point, steps)]
-                step_norm = self._max_norm(steps)
                 last_step = _arb_to_mpf(max((abs(s).mid() for s in steps), default=flint.arb(0)))
                 scale = max(1.0, self._max_norm(point))
-                if step_norm <= tolerance * scale:
+                if float(last_step) <= tolerance * scale:
                     converged = True
                     break
             powers = power_table(point, self.degree, self.one)
