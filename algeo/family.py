@@ -255,6 +255,16 @@ class TraceFamily(_AffineSystems):
         """None: the hyperplane ``a . x = 1`` breaks the sign-flip symmetry."""
         return None
 
+    @property
+    def origin_is_a_solution(self) -> bool:
+        """Whether ``W = 0`` has a witness: only through residual unknowns.
+
+        At ``W = 0`` the base equations vanish for every ``lam``; ``a . x = 1`` then needs a
+        nonzero residual ``Z = -Y``. The Gram family has none, so its origin has no witness
+        (it stays a tested point, moving as ``lam = t`` when ``t`` moves).
+        """
+        return bool(self.base.residual_names)
+
 
 @dataclass(frozen=True)
 class GramFamily(_AffineSystems):

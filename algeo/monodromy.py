@@ -68,8 +68,8 @@ def dead_unit_masks(family) -> list[numpy.ndarray]:
     identically, so each choice is an invariant coordinate subspace holding its own
     solutions (the critical points of the smaller network), and loops never leave it.
     Choices that kill a whole hidden layer all give the origin ``W = 0`` and appear once,
-    as the all-dead mask. Coordinates after the weights (residuals, the trace test's
-    ``lam``) are always free.
+    as the all-dead mask (left out when ``family.origin_is_a_solution`` is false). Coordinates
+    after the weights (residuals, the trace test's ``lam``) are always free.
     """
     architecture = family.architecture
     hidden = architecture.widths[1:-1]
@@ -86,6 +86,8 @@ def dead_unit_masks(family) -> list[numpy.ndarray]:
                     column_alive = l == 0 or alive[l - 1][j]
                     free.append(row_alive and column_alive)
         masks.append(numpy.array(free + [True] * n_other))
+    if not getattr(family, "origin_is_a_solution", True):
+        return masks
     origin = numpy.array([False] * architecture.n_parameters + [True] * n_other)
     return masks + [origin]
 

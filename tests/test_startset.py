@@ -61,3 +61,20 @@ def test_an_unknown_start_set_method_is_refused():
 
     with pytest.raises(InputError, match="method"):
         make_start_set(ParameterFamily(Architecture((1, 1, 1)), 1), method="guess")
+
+
+@pytest.mark.phc
+def test_a_solve_below_the_stored_generic_count_is_flagged(tmp_path, monkeypatch):
+    """A stored start set claims N_C = 6 for widths 1,1,1 (truly 5): the blackbox's 5 is reported as a loss."""
+    from algeo.solve import solve
+    from algeo.startset import StartSet
+
+    monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path))
+    family = tracking_family(Architecture((1, 1, 1)), 1)
+    points = tuple((complex(k), complex(-k)) for k in range(6))
+    claimed = StartSet(family.key, (1, 1, 1), 1, "entrywise", tuple(family.random_parameters(0)), points,
+                       {"confirmed_by": ["a test"]}, {"seed": 0}, family.formulation)
+    start_set_path(family).write_text(json.dumps(claimed.to_json()))
+    result = solve((1, 1, 1), samples=1, seed=3, start_set="none")
+    assert result.counts.complex == 5 and not result.ok
+    assert any("below the generic count 6" in problem for problem in result.problems)

@@ -154,3 +154,19 @@ def test_sweep_on_a_dask_local_cluster(tmp_path):
         summary = run_sweep(settings, tmp_path, scheduler=client)
     assert summary["aggregates"]["solved"] == 2 and summary["aggregates"]["N_C"] == 5
     assert sorted(p.name for p in (tmp_path / "instances").iterdir()) == ["0000.json", "0001.json"]
+
+
+@pytest.mark.phc
+@pytest.mark.slow
+def test_sweep_can_make_its_start_set_by_monodromy_confirmed_by_the_trace_test(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path / "starts"))
+    code = main(["sweep", "--widths", "1,1,1", "--samples", "1", "--instances", "1", "--seed", "2",
+                 "--out", str(tmp_path / "run"), "--start-set-method", "monodromy", "--workers", "1", "-q"])
+    assert code == 0
+    (stored,) = (tmp_path / "starts").glob("*.json")
+    content = json.loads(stored.read_text())
+    assert content["size"] == 5 and content["provenance"]["method"] == "monodromy"
+    assert content["check"]["trace_test"]["verdict"] == "complete"
+    assert content["check"]["confirmed_by"] == ["trace test", "published count"]
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["instances"][0]["counts"]["complex"] == 5
