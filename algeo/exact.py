@@ -5,6 +5,11 @@ multiplicity (finite when the ideal is zero-dimensional; -1 otherwise), and the 
 for the saturation ``I : (prod x_i)^inf``, which counts the solutions with no zero
 coordinate. For generic data every solution is regular, so these equal ``N_C`` and
 ``N_C*``.
+
+With ``characteristic=p`` (a prime) the same basis is computed over ``ZZ/p``, with the
+rational data reduced mod ``p``: seconds instead of hours (widths 1,3,3,1: 0.5 s for
+977). That count equals the count over QQ except for finitely many unlucky primes, so
+it is a count with high probability, not a proof; results say which field was used.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from pathlib import Path
 from .exceptions import BackendUnavailableError, BudgetExceededError
 from .polynomial import PolynomialSystem
 
-__all__ = ["ExactCounts", "singular_counts", "singular_available"]
+__all__ = ["ExactCounts", "singular_counts", "singular_available", "DEFAULT_PRIME"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,11 @@ class ExactCounts:
     complex: int
     nonzero: int
     seconds: float
+    characteristic: int = 0  # 0: over QQ (exact); a prime p: over ZZ/p, the data reduced mod p
+
+    def to_json(self) -> dict:
+        return {"method": "Singular vdim", "field": "QQ" if self.characteristic == 0 else f"ZZ/{self.characteristic}",
+                "N_C": self.complex, "N_C*": self.nonzero, "seconds": round(self.seconds, 3)}
 
 
 def singular_available() -> bool:
@@ -48,12 +58,34 @@ def _polynomial_text(terms, names) -> str:
     return " + ".join(parts) if parts else "0"
 
 
-def singular_script(system: PolynomialSystem, names) -> str:
+#: The default prime for modular counts (the largest prime below 2^31 that Singular accepts).
+DEFAULT_PRIME = 2147483629
+
+
+def _check_characteristic(system: PolynomialSystem, characteristic: int) -> None:
+    from .exceptions import InputError
+
+    if characteristic == 0:
+        return
+    from sympy import isprime
+
+    if not isprime(characteristic):
+        raise InputError("characteristic", f"{characteristic} is not a prime", "use 0 (QQ) or a prime below 2^31")
+    if characteristic >= 2**31:
+        raise InputError("characteristic", f"{characteristic} is too large for Singular", "use a prime below 2^31")
+    for polynomial in system.polynomials:
+        for _, coefficient in polynomial.terms:
+            if Fraction(coefficient).denominator % characteristic == 0:
+                raise InputError("characteristic", f"{characteristic} divides a denominator of the data",
+                                 "use another prime")
+
+
+def singular_script(system: PolynomialSystem, names, characteristic: int = 0) -> str:
     polynomials = ",\n  ".join(_polynomial_text(p.terms, names) for p in system.polynomials)
     product = "*".join(names)
     return (
         'LIB "elim.lib";\n'
-        f"ring r = 0, ({', '.join(names)}), dp;\n"
+        f"ring r = {characteristic}, ({', '.join(names)}), dp;\n"
         "option(redSB);\n"
         f"ideal I = {polynomials};\n"
         "ideal G = std(I);\n"
@@ -65,9 +97,15 @@ def singular_script(system: PolynomialSystem, names) -> str:
     )
 
 
-def singular_counts(system: PolynomialSystem, names, *, timeout: float = 600.0) -> ExactCounts:
-    """Count solutions of ``system`` exactly with Singular (a child process with a time limit)."""
+def singular_counts(system: PolynomialSystem, names, *, timeout: float = 600.0,
+                    characteristic: int = 0) -> ExactCounts:
+    """Count solutions of ``system`` with Singular (a child process with a time limit).
+
+    ``characteristic=0`` works over QQ; a prime works over ``ZZ/p`` (module docstring).
+    """
     import time
+
+    _check_characteristic(system, characteristic)
 
     program = shutil.which("Singular")
     if program is None:
@@ -75,7 +113,7 @@ def singular_counts(system: PolynomialSystem, names, *, timeout: float = 600.0) 
                                       "(apt-get install --no-install-recommends singular)")
     with tempfile.TemporaryDirectory(prefix="algeo-singular-") as directory:
         script = Path(directory, "counts.sing")
-        script.write_text(singular_script(system, names))
+        script.write_text(singular_script(system, names, characteristic))
         start = time.monotonic()
         try:
             completed = subprocess.run([program, "-q", str(script)], capture_output=True, text=True,
@@ -91,4 +129,4 @@ def singular_counts(system: PolynomialSystem, names, *, timeout: float = 600.0) 
             values[key] = int(value)
     if "ALGEO-VDIM" not in values or "ALGEO-VDIM-TORUS" not in values:
         raise RuntimeError(f"Singular gave no count (exit {completed.returncode}): {completed.stderr[-300:]}")
-    return ExactCounts(values["ALGEO-VDIM"], values["ALGEO-VDIM-TORUS"], seconds)
+    return ExactCounts(values["ALGEO-VDIM"], values["ALGEO-VDIM-TORUS"], seconds, characteristic)

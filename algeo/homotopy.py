@@ -6,7 +6,8 @@ trackers follow ``gamma (1 - t)^2 G + t^2 F`` (phcpy, child process) from every 
 solution. The end points, cut back to the weight coordinates, go through the same
 refinement and classification as the blackbox (:func:`algeo.solve.solve`). Paths =
 start-set size; a path that does not end at a solution is retried with
-another ``gamma``, and if it still fails the caller falls back to the blackbox.
+another ``gamma`` (up to ``max_attempts`` in all), and if it still fails, or two ends
+coincide, the caller falls back to the blackbox.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class HomotopyRun:
     run: phc.BackendRun | None
     start_set: StartSet | None
     start_set_path: str | None
-    gamma: complex | None
+    gamma: complex | None  # of the first attempt; retried paths used the next ones (run.attempts says how many)
     reason: str | None  # why the homotopy could not be used (then the caller uses the blackbox)
 
 
@@ -83,7 +84,7 @@ def parameter_homotopy(
     start = family.coefficients(chosen.parameters)
     gammas = [homotopy_gamma(seed, attempt) for attempt in range(max_attempts)]
     run = phc.track(target, start, chosen.points, family.variable_names, gammas=gammas, timeout=timeout)
-    gamma = gammas[len(run.attempts) - 1]
+    gamma = gammas[0]
     n = len(family.weight_names)
     cut = tuple(phc.RawPath(p.phase, p.coordinates[:n], p.t, p.multiplicity, p.err, p.rco, p.res, p.outcome,
                             p.label) for p in run.paths)

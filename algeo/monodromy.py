@@ -44,6 +44,8 @@ class MonodromyResult:
     tracked_paths: int = 0
     seconds: float = 0.0
     added_by_symmetry: int = 0
+    passes: int = 1  # passes over the dead-unit patterns (more than 1 only when a target count was not reached)
+    target: int | None = None  # the count the population aimed at (an independent count), if any
 
 
 def _linear_parts(family, point: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -228,6 +230,8 @@ def populate_by_monodromy(
     max_loops: int = 200,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    target: int | None = None,
+    passes: int = 1,
 ) -> MonodromyResult:
     """Every solution of ``F(.; base)`` reachable by loops, one orbit per dead-unit pattern.
 
@@ -236,6 +240,12 @@ def populate_by_monodromy(
     data ``base`` (default: ``family.random_parameters(seed)``, random complex). Paths
     that do not end at a regular solution are counted in ``failed_paths``: patterns whose
     solutions do not persist for generic data lose their paths there.
+
+    With ``target`` (an independent count, e.g. :func:`algeo.exact.singular_counts` mod p)
+    the population stops as soon as ``target`` points are known, and when a pass ends
+    short of it another pass (new first solutions, loops and gammas, same ``base``) runs,
+    up to ``passes`` in all; the union is returned. Reaching the target proves nothing
+    by itself either: the caller compares the two counts.
     """
     started = time.monotonic()
     if base is None:
@@ -244,25 +254,36 @@ def populate_by_monodromy(
     found = _PointSet()
     all_counts: list[int] = []
     loops = failed = tracked = by_symmetry = 0
-    for number, mask in enumerate(dead_unit_masks(family)):
-        parameters, point = first_solution(family, seed + 1000 * (number + 1), mask)
-        if mask[: family.architecture.n_parameters].any():
-            orbit, used, counts, lost, paths, symmetric = _orbit(
-                family, parameters, point, seed=seed + number, stable_loops=stable_loops, max_loops=max_loops,
-                workers=workers, progress=progress, offset=len(found))
-        else:  # the origin: one solution for every p
-            orbit, used, counts, lost, paths, symmetric = [point], 0, [1], 0, 0, 0
-        ends, lost_to_base = track_points(family, parameters, base, orbit, homotopy_gamma(seed, 10_000 + number),
-                                          workers=workers)
-        for end in ends:
-            if end is not None:
-                found.add(end)
-        loops += used
-        failed += lost + lost_to_base
-        tracked += paths + len(orbit)
-        by_symmetry += symmetric
-        all_counts.extend(counts)
-        logger.info("dead-unit pattern %d: %d solutions in %d loops (%d lost to the base data)", number, len(orbit),
-                    used, lost_to_base)
+    masks = dead_unit_masks(family)
+    for attempt in range(passes):
+        pass_seed = seed + 7919 * attempt  # a new pass: new first solutions, loops and gammas
+        for number, mask in enumerate(masks):
+            if target is not None and len(found) >= target:
+                break  # every solution is known: the other patterns can only repeat them
+            parameters, point = first_solution(family, pass_seed + 1000 * (number + 1), mask)
+            if mask[: family.architecture.n_parameters].any():
+                orbit, used, counts, lost, paths, symmetric = _orbit(
+                    family, parameters, point, seed=pass_seed + number, stable_loops=stable_loops,
+                    max_loops=max_loops, workers=workers, progress=progress, offset=len(found))
+            else:  # the origin: one solution for every p
+                orbit, used, counts, lost, paths, symmetric = [point], 0, [1], 0, 0, 0
+            ends, lost_to_base = track_points(family, parameters, base, orbit,
+                                              homotopy_gamma(pass_seed, 10_000 + number), workers=workers)
+            for end in ends:
+                if end is not None:
+                    found.add(end)
+            loops += used
+            failed += lost + lost_to_base
+            tracked += paths + len(orbit)
+            by_symmetry += symmetric
+            all_counts.extend(counts)
+            logger.info("dead-unit pattern %d: %d solutions in %d loops (%d lost to the base data)", number,
+                        len(orbit), used, lost_to_base)
+        if target is None or len(found) >= target:
+            break
+        if attempt + 1 < passes:
+            logger.warning("monodromy pass %d found %d of %d solutions; another pass with a new seed", attempt + 1,
+                           len(found), target)
     return MonodromyResult(tuple(complex(z) for z in base), tuple(tuple(complex(z) for z in x) for x in found.points),
-                           loops, tuple(all_counts), failed, tracked, round(time.monotonic() - started, 3), by_symmetry)
+                           loops, tuple(all_counts), failed, tracked, round(time.monotonic() - started, 3), by_symmetry,
+                           attempt + 1, target)

@@ -326,7 +326,8 @@ def _solve_by_homotopy(system: CriticalPointSystem, *, start_set, build: bool, t
     method = {"name": "parameter_homotopy", "start_set": {
         "key": chosen.key, "path": homotopy.start_set_path, "size": chosen.size, "seed": chosen.provenance["seed"],
         "confirmed_by": chosen.check.get("confirmed_by")},
-        "gamma": [homotopy.gamma.real, homotopy.gamma.imag]}
+        "gamma": [homotopy.gamma.real, homotopy.gamma.imag],
+        "tracking_attempts": [a.to_json() for a in homotopy.run.attempts]}
     result = _assemble(system, homotopy.run, bounds, method=method, **options)
     statuses = [p.status for p in result.paths]
     if result.counts.complex != chosen.size or any(s is not PathStatus.REGULAR for s in statuses):

@@ -130,6 +130,32 @@ def _distinct_regular_points(family: ParameterFamily, parameters, run: phc.Backe
                     "largest_residual": max(residuals, default=None), "closest_pair_distance": closest}
 
 
+#: With a modular count, the trace test runs by default only up to this many start points
+#: (its witness sets grow to about ten times the count; docs/sweep.md).
+TRACE_LIMIT = 150
+
+
+def _modular_count(family: ParameterFamily, seed: int):
+    """Singular's vdim over ZZ/p of an instance with random rational data, or None without Singular."""
+    from .exact import DEFAULT_PRIME, singular_available, singular_counts
+    from .exceptions import BudgetExceededError
+    from .solve import prepare_instance
+    from .system import build_system
+
+    if not singular_available():
+        logger.info("Singular is not installed: no modular count for the start set")
+        return None
+    architecture, dataset, regularization = prepare_instance(",".join(map(str, family.architecture.widths)),
+                                                             samples=family.samples, seed=seed)
+    system = build_system(architecture, dataset, regularization)
+    try:
+        return singular_counts(system.polynomial_system, system.variable_names, timeout=600,
+                               characteristic=DEFAULT_PRIME)
+    except BudgetExceededError as error:
+        logger.warning("no modular count for the start set: %s", error)
+        return None
+
+
 def make_start_set(
     family: ParameterFamily,
     *,
@@ -138,16 +164,21 @@ def make_start_set(
     method: str = "blackbox",
     timeout: float = 3600.0,
     workers: int = 1,
+    trace: bool | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> StartSet:
     """Solve the lifted system at random complex data, then check the count.
 
     ``method="blackbox"``: PHCpack's blackbox on the lifted system. ``"monodromy"``:
     loops in parameter space (:mod:`algeo.monodromy`), which needs no blackbox but
-    proves nothing by itself: its completeness is decided by the trace test
-    (:mod:`algeo.trace`), and the other checks run as well. Raises :class:`SolverFailedError`
-    when the solver fails, a start point is not a solution, two coincide, or the count
-    differs from the independent check.
+    proves nothing by itself. Its completeness is decided by independent counts: the
+    modular count (Singular's vdim over ZZ/p at random rational data, when Singular is
+    installed), which the loops also aim at, and the trace test (:mod:`algeo.trace`;
+    ``trace=None`` runs it when there is no modular count or at most :data:`TRACE_LIMIT`
+    points). ``check`` adds a blackbox solve of a real instance. Raises
+    :class:`SolverFailedError` when the solver fails, a start point is not a solution,
+    two coincide, a count differs from an independent one, or nothing confirmed a
+    monodromy set; ``check["confirmed_by"]`` lists what did.
     """
     from .known_counts import published_counts
 
@@ -155,10 +186,14 @@ def make_start_set(
         raise InputError("method", f"unknown start-set method {method!r}", "use blackbox or monodromy")
     started = time.monotonic()
     names = family.variable_names
+    exact = None
     if method == "monodromy":
         from .monodromy import populate_by_monodromy
 
-        populated = populate_by_monodromy(family, seed=seed, progress=progress, workers=workers)
+        exact = _modular_count(family, seed)
+        populated = populate_by_monodromy(family, seed=seed, progress=progress, workers=workers,
+                                          target=exact.complex if exact is not None else None,
+                                          passes=3 if exact is not None else 1)
         parameters = numpy.array(populated.parameters)
         paths = tuple(phc.RawPath(1, point, 1 + 0j, 1, 0.0, 1.0, 0.0, "success", "regular")
                       for point in populated.points)
@@ -166,7 +201,7 @@ def make_start_set(
         volumes = {"monodromy_loops": populated.loops, "monodromy_lost_paths": populated.failed_paths,
                    "monodromy_tracked_paths": populated.tracked_paths,
                    "monodromy_added_by_symmetry": populated.added_by_symmetry,
-                   "monodromy_seconds": populated.seconds}
+                   "monodromy_seconds": populated.seconds, "monodromy_passes": populated.passes}
     else:
         parameters = family.random_parameters(seed)
         system = family.coefficients(parameters)
@@ -186,12 +221,22 @@ def make_start_set(
     if evidence["closest_pair_distance"] is not None and evidence["closest_pair_distance"] < 1e-6:
         problems.append("two start points coincide")
     check_record: dict = {"start_solutions": len(points), "lifted_root_counts": volumes, **evidence}
-    if method == "monodromy":
+    confirmed = []
+    if exact is not None:
+        check_record["modular_count"] = exact.to_json()
+        if exact.complex == len(points):
+            confirmed.append("modular count")
+        else:
+            problems.append(f"{len(points)} start solutions, but the modular count (Singular vdim over "
+                            f"{exact.to_json()['field']}) is {exact.complex}")
+    if method == "monodromy" and (trace if trace is not None else exact is None or len(points) <= TRACE_LIMIT):
         from .trace import Completeness, trace_test
 
         traced = trace_test(family, parameters, points, seed=seed + 1, workers=workers)
         check_record["trace_test"] = traced.to_json()
-        if traced.verdict is not Completeness.COMPLETE:
+        if traced.verdict is Completeness.COMPLETE:
+            confirmed.append("trace test")
+        elif "modular count" not in confirmed:
             problems.append(f"trace test {traced.verdict.value} (residual {traced.trace_residual}, "
                             f"{traced.lost_paths} paths lost)")
     published = published_counts(family.architecture.widths, family.samples)
@@ -209,10 +254,11 @@ def make_start_set(
         if not result.ok or result.counts.complex != len(points):
             problems.append(f"{len(points)} start solutions, but the blackbox found N_C = {result.counts.complex} "
                             f"on the real instance with seed {check_seed} (ok = {result.ok})")
-    check_record["confirmed_by"] = [name for name, present in (("trace test", method == "monodromy"),
-                                                               ("blackbox instance", check),
-                                                               ("published count", published is not None))
-                                    if present]
+    check_record["confirmed_by"] = confirmed + [name for name, present in (("blackbox instance", check),
+                                                                           ("published count", published is not None))
+                                                if present]
+    if method == "monodromy" and not confirmed:
+        problems.append("neither a modular count nor the trace test confirmed the monodromy set")
     if problems:
         raise SolverFailedError(f"start set for {family.architecture}, m = {family.samples} rejected: "
                                 + "; ".join(problems))
@@ -233,6 +279,7 @@ def ensure_start_set(
     method: str = "blackbox",
     check: bool = True,
     workers: int = 1,
+    trace: bool | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> StartSet | None:
     """Load the family's start set from the library, or make and store it when ``build``.
@@ -244,6 +291,7 @@ def ensure_start_set(
     if found is not None or not build:
         return found
     logger.info("making the start set for %s, m = %d (first use)", family.architecture, family.samples)
-    start_set = make_start_set(family, seed=seed, method=method, check=check, workers=workers, progress=progress)
+    start_set = make_start_set(family, seed=seed, method=method, check=check, workers=workers, trace=trace,
+                               progress=progress)
     write_json_atomically(start_set.to_json(), path)
     return start_set

@@ -33,7 +33,7 @@ import numpy
 
 from .family import ParameterFamily, TraceFamily
 from .homotopy import homotopy_gamma
-from .monodromy import populate_by_monodromy, track_points
+from .monodromy import _PointSet, populate_by_monodromy, track_points
 
 __all__ = ["Completeness", "TraceTestResult", "trace_test", "DEFAULT_TRACE_TOLERANCE"]
 
@@ -63,13 +63,14 @@ class TraceTestResult:
     tracked_paths: int
     seconds: float
     seed: int
+    witness_passes: int = 1  # monodromy passes for the witnesses (another one after each INCOMPLETE)
 
     def to_json(self) -> dict:
         return {"method": "trace test", "verdict": self.verdict.value, "trace_residual": self.trace_residual,
                 "tolerance": self.tolerance, "solutions": self.solutions, "witnesses": self.witnesses,
                 "witness_loops": self.witness_loops, "lost_paths": self.lost_paths,
                 "witness_lost_paths": self.witness_lost_paths, "tracked_paths": self.tracked_paths,
-                "seconds": self.seconds, "seed": self.seed}
+                "seconds": self.seconds, "seed": self.seed, "witness_passes": self.witness_passes}
 
 
 def trace_residual(traces: Sequence[numpy.ndarray]) -> float:
@@ -94,22 +95,54 @@ def trace_test(
     tolerance: float = DEFAULT_TRACE_TOLERANCE,
     stable_loops: int = 5,
     max_attempts: int = 3,
+    witness_passes: int = 3,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> TraceTestResult:
-    """Test whether ``points`` are all the regular solutions of ``family`` at ``parameters``."""
+    """Test whether ``points`` are all the regular solutions of ``family`` at ``parameters``.
+
+    The witnesses come from monodromy; when the verdict is INCOMPLETE, up to
+    ``witness_passes`` passes in all add witnesses (new seeds) and test again, since a
+    missing witness alone makes the traces non-affine. A pass that adds nothing ends this.
+    """
     started = time.monotonic()
     augmented = TraceFamily(family)
     rng = numpy.random.default_rng(seed)
     n_p = len(family.parameter_names)
     base = augmented.sample_parameters(rng)
     base[:n_p] = numpy.asarray(parameters, dtype=complex)
-    witnesses = populate_by_monodromy(augmented, seed=seed + 7, base=base, stable_loops=stable_loops,
-                                      workers=workers, progress=progress)
     start = [numpy.append(numpy.asarray(x, dtype=complex), 0j) for x in points]
-    start += [numpy.asarray(w) for w in witnesses.points]
+    known = _PointSet()
+    loops = witness_lost = tracked = 0
+    for witness_pass in range(witness_passes):
+        # An INCOMPLETE verdict may be the witnesses' fault: another monodromy pass (new seed),
+        # united with the witnesses known so far, then the test again.
+        found = populate_by_monodromy(augmented, seed=seed + 7 + 7919 * witness_pass, base=base,
+                                      stable_loops=stable_loops, workers=workers, progress=progress)
+        loops, witness_lost, tracked = loops + found.loops, witness_lost + found.failed_paths, \
+            tracked + found.tracked_paths
+        added = sum(known.add(numpy.asarray(w)) for w in found.points)
+        if witness_pass and not added:
+            break  # the new pass found nothing new: the verdict stands
+        verdict, residual, lost, paths = _trace_verdict(augmented, base, start + list(known.points), seed=seed,
+                                                        tolerance=tolerance, max_attempts=max_attempts,
+                                                        workers=workers)
+        tracked += paths
+        if verdict is not Completeness.INCOMPLETE:
+            break
+        logger.info("trace test: incomplete with %d witnesses (pass %d, residual %.1e)", len(known),
+                    witness_pass + 1, residual)
+    logger.info("trace test: %d solutions, %d witnesses, residual %s: %s", len(points), len(known),
+                residual, verdict.value)
+    return TraceTestResult(verdict, residual, tolerance, len(points), len(known), loops, lost,
+                           witness_lost, tracked, round(time.monotonic() - started, 3), seed, witness_pass + 1)
+
+
+def _trace_verdict(augmented: TraceFamily, base, start, *, seed, tolerance, max_attempts, workers
+                   ) -> tuple[Completeness, float | None, int, int]:
+    """Track ``start`` (points and witnesses at t = 0) to t = gamma/2 and gamma: verdict, residual, lost, paths."""
     gamma = homotopy_gamma(seed, 20_000)
-    moved, sets, lost, tracked = base, [start], 0, witnesses.tracked_paths
+    moved, sets, lost, tracked = base, [start], 0, 0
     for step in (0.5, 1.0):
         target = base.copy()
         target[augmented.t_position] = step * gamma
@@ -127,11 +160,6 @@ def trace_test(
         sets.append(ends)
         moved = target
     if lost:
-        verdict, residual = Completeness.INCONCLUSIVE, None
-    else:
-        residual = trace_residual([numpy.sum(numpy.array(s), axis=0) for s in sets])
-        verdict = Completeness.COMPLETE if residual <= tolerance else Completeness.INCOMPLETE
-    logger.info("trace test: %d solutions, %d witnesses, residual %s: %s", len(points), len(witnesses.points),
-                residual, verdict.value)
-    return TraceTestResult(verdict, residual, tolerance, len(points), len(witnesses.points), witnesses.loops, lost,
-                           witnesses.failed_paths, tracked, round(time.monotonic() - started, 3), seed)
+        return Completeness.INCONCLUSIVE, None, lost, tracked
+    residual = trace_residual([numpy.sum(numpy.array(s), axis=0) for s in sets])
+    return (Completeness.COMPLETE if residual <= tolerance else Completeness.INCOMPLETE), residual, lost, tracked

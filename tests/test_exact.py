@@ -35,3 +35,25 @@ def test_a_slow_exact_count_is_a_clear_error():
     system = algeo.build_system("2,2,2", samples=2, seed=7)
     with pytest.raises(BudgetExceededError, match="did not finish"):
         singular_counts(system.polynomial_system, system.variable_names, timeout=0.5)
+
+
+@pytest.mark.parametrize("widths, samples, seed", [("2,1,2", 1, 13), ("2,2,2", 1, 17), ("1,2,1", 2, 5)])
+def test_modular_count_agrees_with_the_count_over_qq(widths, samples, seed):
+    from algeo.exact import DEFAULT_PRIME
+
+    system = algeo.build_system(widths, samples=samples, seed=seed)
+    over_q = singular_counts(system.polynomial_system, system.variable_names, timeout=300)
+    mod_p = singular_counts(system.polynomial_system, system.variable_names, timeout=300,
+                            characteristic=DEFAULT_PRIME)
+    assert (mod_p.complex, mod_p.nonzero) == (over_q.complex, over_q.nonzero)
+    assert mod_p.characteristic == DEFAULT_PRIME and mod_p.to_json()["field"] == f"ZZ/{DEFAULT_PRIME}"
+
+
+def test_a_characteristic_that_is_not_a_usable_prime_is_refused():
+    from algeo.exceptions import InputError
+
+    system = algeo.build_system("1,1,1", samples=1, seed=0)
+    with pytest.raises(InputError, match="not a prime"):
+        singular_counts(system.polynomial_system, system.variable_names, characteristic=32004)
+    with pytest.raises(InputError, match="divides a denominator"):
+        singular_counts(system.polynomial_system, system.variable_names, characteristic=5)

@@ -72,3 +72,53 @@ def test_phcpy_takes_over_and_says_its_accounting_is_inferred(tmp_path, monkeypa
     assert result.provenance["backend"]["paths_observed"] is False
     assert any("inferred" in w for w in result.warnings)
     assert result.counts.complex == 9 and result.counts.at_infinity == 24
+
+
+def test_track_retries_only_the_failed_paths_with_the_next_gamma(monkeypatch):
+    """A path that does not end at a solution is tracked again alone, with the next gamma; the others are kept."""
+    import numpy
+
+    from algeo import phc
+    from algeo.architecture import Architecture
+    from algeo.family import ParameterFamily
+
+    calls = []
+
+    def fake_track(target, start, points, names, *, gamma, precision, timeout, attempt_number=0):
+        calls.append((len(points), gamma))
+        paths = []
+        for k, point in enumerate(points):
+            ok = attempt_number > 0 or k % 2 == 0  # the first gamma loses every second path
+            paths.append(phc.RawPath(1, tuple(point), 1 + 0j, 1, 0.0, 1.0, 0.0, "success" if ok else "failure",
+                                     "regular" if ok else "path did not end at a solution at t = 1"))
+        return phc.Attempt("phcpy-track", attempt_number, AttemptOutcome.OK, 0.1), tuple(paths), "fake"
+
+    monkeypatch.setattr(phc, "phcpy_track", fake_track)
+    family = ParameterFamily(Architecture((1, 1, 1)), 1)
+    system = family.coefficients(family.random_parameters(0))
+    points = [tuple(complex(k, j) for j in range(len(family.variable_names))) for k in range(4)]
+    run = phc.track(system, system, points, family.variable_names, gammas=[1, 1j, -1])
+    assert calls == [(4, 1), (2, 1j)]  # only the 2 failed paths were tracked again, and the third gamma not used
+    assert run.succeeded and [a.outcome for a in run.attempts] == [AttemptOutcome.INCOMPLETE, AttemptOutcome.OK]
+    assert "2 of 4 paths" in run.attempts[0].detail and "retried" in run.attempts[1].detail
+    assert [numpy.real(p.coordinates[0]) for p in run.paths] == [0, 1, 2, 3]  # ends in the order of the starts
+    assert all(p.outcome == "success" for p in run.paths)
+
+
+def test_track_keeps_failed_ends_when_every_gamma_fails(monkeypatch):
+    from algeo import phc
+    from algeo.architecture import Architecture
+    from algeo.family import ParameterFamily
+
+    def fake_track(target, start, points, names, *, gamma, precision, timeout, attempt_number=0):
+        paths = tuple(phc.RawPath(1, tuple(p), 0.5 + 0j, 1, 0.0, 1.0, 1.0, "failure", "path did not end at a solution")
+                      for p in points)
+        return phc.Attempt("phcpy-track", attempt_number, AttemptOutcome.OK, 0.1), paths, "fake"
+
+    monkeypatch.setattr(phc, "phcpy_track", fake_track)
+    family = ParameterFamily(Architecture((1, 1, 1)), 1)
+    system = family.coefficients(family.random_parameters(0))
+    points = [tuple(complex(k) for _ in family.variable_names) for k in range(3)]
+    run = phc.track(system, system, points, family.variable_names, gammas=[1, -1])
+    assert not run.succeeded and len(run.paths) == 3  # every path accounted for, as a failure
+    assert [a.outcome for a in run.attempts] == [AttemptOutcome.INCOMPLETE, AttemptOutcome.INCOMPLETE]

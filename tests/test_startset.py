@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from algeo.exceptions import InputError
+from algeo.exceptions import InputError, SolverFailedError
 
 from algeo.architecture import Architecture
 from algeo.cli import main
@@ -44,16 +44,40 @@ def test_start_set_is_made_checked_stored_and_reused(tmp_path, monkeypatch):
 
 
 @pytest.mark.phc
+@pytest.mark.singular
 @pytest.mark.slow
 def test_monodromy_finds_every_critical_point_of_a_small_network():
     from algeo.startset import make_start_set
 
     family = ParameterFamily(Architecture((1, 1, 1)), 1)
     made = make_start_set(family, method="monodromy", check=False)  # no blackbox used
-    assert made.size == 5 == made.check["published_N_C"]
+    assert made.size == 5 == made.check["published_N_C"] == made.check["modular_count"]["N_C"]
     assert made.check["largest_residual"] < 1e-8 and made.check["closest_pair_distance"] > 1e-6
     assert made.check["trace_test"]["verdict"] == "complete"
-    assert made.check["confirmed_by"] == ["trace test", "published count"]
+    assert made.check["confirmed_by"] == ["modular count", "trace test", "published count"]
+
+
+@pytest.mark.phc
+@pytest.mark.singular
+def test_a_monodromy_set_is_confirmed_by_the_modular_count_alone_when_the_trace_test_is_skipped():
+    from algeo.startset import make_start_set
+
+    family = ParameterFamily(Architecture((1, 3, 1)), 1)  # one pass stopped at 11 of 13 with seed 0
+    made = make_start_set(family, method="monodromy", check=False, trace=False)
+    assert made.size == 13 == made.check["modular_count"]["N_C"]
+    assert "trace_test" not in made.check
+    assert made.check["confirmed_by"] == ["modular count", "published count"]
+
+
+@pytest.mark.phc
+def test_a_monodromy_set_that_disagrees_with_the_modular_count_is_not_stored(monkeypatch):
+    from algeo import startset
+    from algeo.exact import ExactCounts
+
+    monkeypatch.setattr(startset, "_modular_count", lambda family, seed: ExactCounts(6, 4, 0.0, 32003))
+    family = ParameterFamily(Architecture((1, 1, 1)), 1)
+    with pytest.raises(SolverFailedError, match="modular count .* is 6"):
+        startset.make_start_set(family, method="monodromy", check=False, trace=False)
 
 
 def test_an_unknown_start_set_method_is_refused():

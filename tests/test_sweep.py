@@ -157,6 +157,7 @@ def test_sweep_on_a_dask_local_cluster(tmp_path):
 
 
 @pytest.mark.phc
+@pytest.mark.singular
 @pytest.mark.slow
 def test_sweep_can_make_its_start_set_by_monodromy_confirmed_by_the_trace_test(tmp_path, monkeypatch):
     monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path / "starts"))
@@ -167,6 +168,6 @@ def test_sweep_can_make_its_start_set_by_monodromy_confirmed_by_the_trace_test(t
     content = json.loads(stored.read_text())
     assert content["size"] == 5 and content["provenance"]["method"] == "monodromy"
     assert content["check"]["trace_test"]["verdict"] == "complete"
-    assert content["check"]["confirmed_by"] == ["trace test", "published count"]
+    assert content["check"]["confirmed_by"] == ["modular count", "trace test", "published count"]
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["instances"][0]["counts"]["complex"] == 5

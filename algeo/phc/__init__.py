@@ -154,31 +154,45 @@ def track(
 ) -> BackendRun:
     """Track every start point from ``start`` to ``target`` with ``phcpy.trackers.track`` (child process).
 
-    The homotopy is PHCpack's ``gamma (1 - t)^2 G + t^2 F`` in double precision. When
-    a path does not end at a solution at ``t = 1``, the whole run is repeated with the
-    next ``gamma`` (another path through parameter space). Every attempt is recorded
-    (``Attempt.seed`` is the attempt's number); the path ends are in the order of
-    ``start_points``, so every path is accounted for. (phcpy 2.4.86's double double
+    The homotopy is PHCpack's ``gamma (1 - t)^2 G + t^2 F`` in double precision. The
+    paths that do not end at a solution at ``t = 1`` are tracked again with the next
+    ``gamma`` (another path through parameter space), the others are kept; a run that
+    crashes or times out is repeated whole. Every attempt is recorded (``Attempt.seed``
+    is the attempt's number, its detail says how many paths it tracked); the path ends
+    are in the order of ``start_points``, so every path is accounted for. Ends reached
+    with different ``gamma`` may coincide: the caller must check that the ends are
+    distinct (:func:`algeo.solve.solve` counts them). (phcpy 2.4.86's double double
     tracker returned the start points unmoved here, so it is not used.)
     """
     target_strings, start_strings = format_polynomials(target, names), format_polynomials(start, names)
     attempts: list[Attempt] = []
-    last = None
+    ends: list[RawPath | None] = [None] * len(start_points)
+    pending = list(range(len(start_points)))
+    version = None
     for number, gamma in enumerate(gammas):
-        attempt, paths, version = phcpy_track(target_strings, start_strings, start_points, names, gamma=gamma,
-                                              precision="d", timeout=timeout, attempt_number=number)
-        if attempt.outcome is AttemptOutcome.OK:
-            failed = sum(p.outcome != "success" for p in paths)
-            if failed:
-                attempt = Attempt(attempt.backend, number, AttemptOutcome.INCOMPLETE, attempt.seconds,
-                                  f"{failed} of {len(paths)} paths did not end at a solution")
-            last = BackendRun(attempt.backend, paths, len(start_points), {}, None, (), version, True)
-        attempts.append(attempt)
+        attempt, paths, found_version = phcpy_track(target_strings, start_strings,
+                                                    [start_points[k] for k in pending], names, gamma=gamma,
+                                                    precision="d", timeout=timeout, attempt_number=number)
         if attempt.outcome is AttemptOutcome.UNAVAILABLE:
+            attempts.append(attempt)
             raise BackendUnavailableError("phcpy is not available: run the README's set-up command "
                                           "(apt-get install --no-install-recommends python3-phcpy)")
         if attempt.outcome is AttemptOutcome.OK:
+            version = found_version or version
+            for k, path in zip(pending, paths):
+                ends[k] = path
+            tracked = len(pending)
+            pending = [k for k in pending if ends[k].outcome != "success"]
+            scope = "" if tracked == len(start_points) else f" (the {tracked} paths failed before)"
+            if pending:
+                attempt = Attempt(attempt.backend, number, AttemptOutcome.INCOMPLETE, attempt.seconds,
+                                  f"{len(pending)} of {tracked} paths did not end at a solution{scope}")
+            elif scope:
+                attempt = Attempt(attempt.backend, number, AttemptOutcome.OK, attempt.seconds,
+                                  f"all {tracked} paths retried with this gamma ended at solutions")
+        attempts.append(attempt)
+        if not pending:
             break
-    if last is None:
-        return BackendRun("phcpy-track", (), len(start_points), {}, None, tuple(attempts), None, True)
-    return BackendRun(last.backend, last.paths, last.declared_paths, {}, None, tuple(attempts), last.version, True)
+    if any(end is None for end in ends):
+        return BackendRun("phcpy-track", (), len(start_points), {}, None, tuple(attempts), version, True)
+    return BackendRun("phcpy-track", tuple(ends), len(start_points), {}, None, tuple(attempts), version, True)
