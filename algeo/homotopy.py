@@ -8,6 +8,13 @@ refinement and classification as the blackbox (:func:`algeo.solve.solve`). Paths
 start-set size; a path that does not end at a solution is retried with
 another ``gamma`` (up to ``max_attempts`` in all), and if it still fails, or two ends
 coincide, the caller falls back to the blackbox.
+
+Only one start point per orbit of the hidden-unit sign flips is tracked: every system
+of the family is equivariant under the flips, so the path from ``s x0`` is ``s`` times
+the path from ``x0`` (same ``gamma``), and its end is taken as that image
+(:func:`orbit_representatives`; 225 start points of widths 2,2,2, m = 2 are 63 orbits).
+Each end is labelled with the path it is the image of, and refined on the exact
+system like every other.
 """
 
 from __future__ import annotations
@@ -19,13 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import numpy
+
 from . import phc
 from .exceptions import InputError
 from .family import family_mode, tracking_family
 from .startset import StartSet, ensure_start_set, load_start_set
 from .system import CriticalPointSystem
 
-__all__ = ["HomotopyRun", "parameter_homotopy", "homotopy_gamma"]
+__all__ = ["HomotopyRun", "parameter_homotopy", "homotopy_gamma", "orbit_representatives"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +48,42 @@ class HomotopyRun:
     start_set_path: str | None
     gamma: complex | None  # of the first attempt; retried paths used the next ones (run.attempts says how many)
     reason: str | None  # why the homotopy could not be used (then the caller uses the blackbox)
+    tracked_paths: int = 0  # paths PHCpack tracked (one per sign-flip orbit); the others are their images
+
+
+def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[int], list[tuple[int, int]]]:
+    """One point per orbit under ``flips`` (rows of signs, the identity first).
+
+    Returns the positions of the representatives and, for every point, ``(r, f)``: it
+    is ``flips[f]`` times representative ``r`` (to ``tolerance * max(1, |x|)``).
+
+    >>> import numpy
+    >>> flips = numpy.array([[1, 1], [-1, 1]])
+    >>> orbit_representatives([[1, 2], [3, 4], [-1, 2]], flips)
+    ([0, 1], [(0, 0), (1, 0), (0, 1)])
+    """
+    points = numpy.asarray(points, dtype=complex)
+    if flips is None or len(points) == 0:
+        return list(range(len(points))), [(k, 0) for k in range(len(points))]
+    flips = numpy.asarray(flips)
+    representatives: list[int] = []
+    images: list[tuple[int, int]] = []
+    for position, point in enumerate(points):
+        scale = tolerance * max(1.0, float(numpy.abs(point).max()))
+        match = None
+        if representatives:
+            known = points[representatives]
+            for f, signs in enumerate(flips):
+                distances = numpy.abs(known * signs - point).max(axis=1)
+                r = int(distances.argmin())
+                if distances[r] <= scale:
+                    match = (r, f)
+                    break
+        if match is None:
+            representatives.append(position)
+            match = (len(representatives) - 1, 0)
+        images.append(match)
+    return representatives, images
 
 
 def homotopy_gamma(seed: int, attempt: int = 0) -> complex:
@@ -83,13 +128,24 @@ def parameter_homotopy(
     target = family.coefficients(parameters)
     start = family.coefficients(chosen.parameters)
     gammas = [homotopy_gamma(seed, attempt) for attempt in range(max_attempts)]
-    run = phc.track(target, start, chosen.points, family.variable_names, gammas=gammas, timeout=timeout)
+    flips = family.sign_flips()
+    representatives, images = orbit_representatives(chosen.points, flips)
+    run = phc.track(target, start, [chosen.points[k] for k in representatives], family.variable_names,
+                    gammas=gammas, timeout=timeout)
     gamma = gammas[0]
     n = len(family.weight_names)
-    cut = tuple(phc.RawPath(p.phase, p.coordinates[:n], p.t, p.multiplicity, p.err, p.rco, p.res, p.outcome,
-                            p.label) for p in run.paths)
-    run = phc.BackendRun(run.backend, cut, run.declared_paths, run.root_counts, run.seed, run.attempts,
+    cut = []
+    if run.paths:
+        for r, f in images:
+            p = run.paths[r]
+            coordinates, label = p.coordinates[:n], p.label
+            if f:
+                coordinates = tuple(complex(z) for z in numpy.asarray(coordinates) * flips[f][:n])
+                label = f"{label} (sign-flip image of path {representatives[r] + 1})"
+            cut.append(phc.RawPath(p.phase, coordinates, p.t, p.multiplicity, p.err, p.rco, p.res, p.outcome, label))
+    cut = tuple(cut)
+    run = phc.BackendRun(run.backend, cut, len(chosen.points), run.root_counts, run.seed, run.attempts,
                          run.version, run.paths_observed)
     reason = None if run.succeeded else "tracking failed: " + "; ".join(
         f"{a.backend}: {a.outcome.value} {a.detail}".strip() for a in run.attempts)
-    return HomotopyRun(run, chosen, str(path), gamma, reason)
+    return HomotopyRun(run, chosen, str(path), gamma, reason, len(representatives))

@@ -327,7 +327,8 @@ def _solve_by_homotopy(system: CriticalPointSystem, *, start_set, build: bool, t
         "key": chosen.key, "path": homotopy.start_set_path, "size": chosen.size, "seed": chosen.provenance["seed"],
         "confirmed_by": chosen.check.get("confirmed_by")},
         "gamma": [homotopy.gamma.real, homotopy.gamma.imag],
-        "tracking_attempts": [a.to_json() for a in homotopy.run.attempts]}
+        "tracking_attempts": [a.to_json() for a in homotopy.run.attempts],
+        "tracked_paths": homotopy.tracked_paths, "paths_by_sign_flip": chosen.size - homotopy.tracked_paths}
     result = _assemble(system, homotopy.run, bounds, method=method, **options)
     statuses = [p.status for p in result.paths]
     if result.counts.complex != chosen.size or any(s is not PathStatus.REGULAR for s in statuses):

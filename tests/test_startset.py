@@ -102,3 +102,22 @@ def test_a_solve_below_the_stored_generic_count_is_flagged(tmp_path, monkeypatch
     result = solve((1, 1, 1), samples=1, seed=3, start_set="none")
     assert result.counts.complex == 5 and not result.ok
     assert any("below the generic count 6" in problem for problem in result.problems)
+
+
+@pytest.mark.phc
+def test_the_homotopy_tracks_one_path_per_sign_flip_orbit_and_agrees_with_the_blackbox(tmp_path, monkeypatch):
+    """2,2,2, m = 1: 33 start points in fewer orbits; the images' ends give the blackbox's counts and indices."""
+    from algeo.solve import solve
+
+    monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path))
+    ensure_start_set(tracking_family(Architecture((2, 2, 2)), 1), check=False)  # the blackbox runs below anyway
+    swept = solve((2, 2, 2), samples=1, seed=8)
+    method = swept.provenance["method"]
+    assert method["name"] == "parameter_homotopy" and swept.ok
+    assert method["tracked_paths"] < 33 and method["tracked_paths"] + method["paths_by_sign_flip"] == 33
+    assert sum("sign-flip image" in path.phc_label for path in swept.paths) == method["paths_by_sign_flip"]
+    blackbox = solve((2, 2, 2), samples=1, seed=8, start_set="none")
+    assert blackbox.ok
+    assert swept.counts.complex == blackbox.counts.complex == 33
+    for key in ("nonzero", "real", "local_minima", "index"):
+        assert getattr(swept.counts, key) == getattr(blackbox.counts, key), key
