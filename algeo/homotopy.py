@@ -12,7 +12,7 @@ coincide, the caller falls back to the blackbox.
 Only one start point per orbit of the hidden-unit sign flips is tracked: every system
 of the family is equivariant under the flips, so the path from ``s x0`` is ``s`` times
 the path from ``x0`` (same ``gamma``), and its end is taken as that image
-(:func:`orbit_representatives`; 225 start points of widths 2,2,2, m = 2 are 63 orbits).
+(:func:`algeo.symmetry.orbit_representatives`; 225 start points of widths 2,2,2, m = 2 are 65 orbits).
 Each end is labelled with the path it is the image of, and refined on the exact
 system like every other.
 """
@@ -32,9 +32,10 @@ from . import phc
 from .exceptions import InputError
 from .family import family_mode, tracking_family
 from .startset import StartSet, ensure_start_set, load_start_set
+from .symmetry import orbit_representatives
 from .system import CriticalPointSystem
 
-__all__ = ["HomotopyRun", "parameter_homotopy", "homotopy_gamma", "orbit_representatives"]
+__all__ = ["HomotopyRun", "parameter_homotopy", "homotopy_gamma"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,41 +50,6 @@ class HomotopyRun:
     gamma: complex | None  # of the first attempt; retried paths used the next ones (run.attempts says how many)
     reason: str | None  # why the homotopy could not be used (then the caller uses the blackbox)
     tracked_paths: int = 0  # paths PHCpack tracked (one per sign-flip orbit); the others are their images
-
-
-def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[int], list[tuple[int, int]]]:
-    """One point per orbit under ``flips`` (rows of signs, the identity first).
-
-    Returns the positions of the representatives and, for every point, ``(r, f)``: it
-    is ``flips[f]`` times representative ``r`` (to ``tolerance * max(1, |x|)``).
-
-    >>> import numpy
-    >>> flips = numpy.array([[1, 1], [-1, 1]])
-    >>> orbit_representatives([[1, 2], [3, 4], [-1, 2]], flips)
-    ([0, 1], [(0, 0), (1, 0), (0, 1)])
-    """
-    points = numpy.asarray(points, dtype=complex)
-    if flips is None or len(points) == 0:
-        return list(range(len(points))), [(k, 0) for k in range(len(points))]
-    flips = numpy.asarray(flips)
-    representatives: list[int] = []
-    images: list[tuple[int, int]] = []
-    for position, point in enumerate(points):
-        scale = tolerance * max(1.0, float(numpy.abs(point).max()))
-        match = None
-        if representatives:
-            known = points[representatives]
-            for f, signs in enumerate(flips):
-                distances = numpy.abs(known * signs - point).max(axis=1)
-                r = int(distances.argmin())
-                if distances[r] <= scale:
-                    match = (r, f)
-                    break
-        if match is None:
-            representatives.append(position)
-            match = (len(representatives) - 1, 0)
-        images.append(match)
-    return representatives, images
 
 
 def homotopy_gamma(seed: int, attempt: int = 0) -> complex:

@@ -28,6 +28,7 @@ import numpy
 
 from . import phc
 from .homotopy import homotopy_gamma
+from .symmetry import PointSet
 
 __all__ = ["MonodromyResult", "first_solution", "populate_by_monodromy", "dead_unit_masks", "track_points"]
 
@@ -157,36 +158,10 @@ def track_points(family, source, target, points, gamma: complex, *, workers: int
     return ends, sum(e is None for e in ends)
 
 
-class _PointSet:
-    """Distinct points: two match when ``max |a - b| <= tolerance * max(1, max |a|)``."""
-
-    def __init__(self, tolerance: float = 1e-6):
-        self.tolerance = tolerance
-        self.points: list[numpy.ndarray] = []
-        self._stack: numpy.ndarray | None = None
-
-    def __len__(self) -> int:
-        return len(self.points)
-
-    def contains(self, candidate: numpy.ndarray) -> bool:
-        if not self.points:
-            return False
-        if self._stack is None or len(self._stack) != len(self.points):
-            self._stack = numpy.array(self.points)
-        scale = self.tolerance * max(1.0, float(numpy.abs(candidate).max()))
-        return bool(numpy.abs(self._stack - candidate).max(axis=1).min() <= scale)
-
-    def add(self, candidate: numpy.ndarray) -> bool:
-        if not numpy.all(numpy.isfinite(candidate)) or self.contains(candidate):
-            return False
-        self.points.append(candidate)
-        return True
-
-
 def _orbit(family, parameters, point, *, seed, stable_loops, max_loops, workers, progress, offset):
     """Loops at ``parameters`` from ``point`` until ``stable_loops`` loops add nothing."""
     flips = family.sign_flips()
-    known = _PointSet()
+    known = PointSet()
     by_symmetry = 0
 
     def add(candidate) -> int:
@@ -251,7 +226,7 @@ def populate_by_monodromy(
     if base is None:
         base = family.sample_parameters(numpy.random.default_rng(seed))
     base = numpy.asarray(base, dtype=complex)
-    found = _PointSet()
+    found = PointSet()
     all_counts: list[int] = []
     loops = failed = tracked = by_symmetry = 0
     masks = dead_unit_masks(family)

@@ -17,7 +17,7 @@ import numpy
 
 from .architecture import Architecture
 
-__all__ = ["sign_flip_matrices", "missing_images"]
+__all__ = ["sign_flip_matrices", "missing_images", "PointSet", "orbit_representatives"]
 
 
 def sign_flip_matrices(architecture: Architecture) -> numpy.ndarray:
@@ -50,20 +50,78 @@ def missing_images(architecture: Architecture, points: Sequence[Sequence[complex
                    ) -> list[numpy.ndarray]:
     """Images of ``points`` under the symmetry group that are not among ``points`` (nor each other).
 
-    Two vectors match when ``max |a - b| <= tolerance * max(1, ||a||)``.
+    Two vectors match as in :class:`PointSet`.
     """
     if not len(points):
         return []
-    known = numpy.array(points, dtype=complex)
+    known = PointSet(tolerance)
+    known.points = [numpy.asarray(point, dtype=complex) for point in points]
     group = sign_flip_matrices(architecture)
     found: list[numpy.ndarray] = []
-    for point in known:
+    for point in list(known.points):
         for signs in group:
             for image in (signs * point, numpy.conj(signs * point)):
-                scale = tolerance * max(1.0, float(numpy.max(numpy.abs(image))))
-                if numpy.min(numpy.max(numpy.abs(known - image), axis=1)) <= scale:
-                    continue
-                if any(numpy.max(numpy.abs(other - image)) <= scale for other in found):
-                    continue
-                found.append(image)
+                if known.add(image):
+                    found.append(image)
     return found
+
+
+class PointSet:
+    """Distinct points: two match when ``max |a - b| <= tolerance * max(1, max |b|)`` (``b`` the candidate)."""
+
+    def __init__(self, tolerance: float = 1e-6):
+        self.tolerance = tolerance
+        self.points: list[numpy.ndarray] = []
+        self._stack: numpy.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.points)
+
+    def contains(self, candidate: numpy.ndarray) -> bool:
+        if not self.points:
+            return False
+        if self._stack is None or len(self._stack) != len(self.points):
+            self._stack = numpy.array(self.points)
+        scale = self.tolerance * max(1.0, float(numpy.abs(candidate).max()))
+        return bool(numpy.abs(self._stack - candidate).max(axis=1).min() <= scale)
+
+    def add(self, candidate: numpy.ndarray) -> bool:
+        if not numpy.all(numpy.isfinite(candidate)) or self.contains(candidate):
+            return False
+        self.points.append(candidate)
+        return True
+
+
+def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[int], list[tuple[int, int]]]:
+    """One point per orbit under ``flips`` (rows of signs, the identity first).
+
+    Returns the positions of the representatives and, for every point, ``(r, f)``: it
+    is ``flips[f]`` times representative ``r`` (to ``tolerance * max(1, |x|)``).
+
+    >>> import numpy
+    >>> flips = numpy.array([[1, 1], [-1, 1]])
+    >>> orbit_representatives([[1, 2], [3, 4], [-1, 2]], flips)
+    ([0, 1], [(0, 0), (1, 0), (0, 1)])
+    """
+    points = numpy.asarray(points, dtype=complex)
+    if flips is None or len(points) == 0:
+        return list(range(len(points))), [(k, 0) for k in range(len(points))]
+    flips = numpy.asarray(flips)
+    representatives: list[int] = []
+    images: list[tuple[int, int]] = []
+    for position, point in enumerate(points):
+        scale = tolerance * max(1.0, float(numpy.abs(point).max()))
+        match = None
+        if representatives:
+            known = points[representatives]
+            for f, signs in enumerate(flips):
+                distances = numpy.abs(known * signs - point).max(axis=1)
+                r = int(distances.argmin())
+                if distances[r] <= scale:
+                    match = (r, f)
+                    break
+        if match is None:
+            representatives.append(position)
+            match = (len(representatives) - 1, 0)
+        images.append(match)
+    return representatives, images

@@ -33,7 +33,8 @@ import numpy
 
 from .family import ParameterFamily, TraceFamily
 from .homotopy import homotopy_gamma
-from .monodromy import _PointSet, populate_by_monodromy, track_points
+from .monodromy import populate_by_monodromy, track_points
+from .symmetry import PointSet
 
 __all__ = ["Completeness", "TraceTestResult", "trace_test", "DEFAULT_TRACE_TOLERANCE"]
 
@@ -112,7 +113,7 @@ def trace_test(
     base = augmented.sample_parameters(rng)
     base[:n_p] = numpy.asarray(parameters, dtype=complex)
     start = [numpy.append(numpy.asarray(x, dtype=complex), 0j) for x in points]
-    known = _PointSet()
+    known = PointSet()
     loops = witness_lost = tracked = 0
     for witness_pass in range(witness_passes):
         # An INCOMPLETE verdict may be the witnesses' fault: another monodromy pass (new seed),

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import algeo  # noqa: E402
 from algeo.exact import DEFAULT_PRIME, singular_counts  # noqa: E402
+from algeo.exceptions import BudgetExceededError  # noqa: E402
 from algeo.known_counts import CORRECTED, PUBLISHED_M1  # noqa: E402
 
 
@@ -50,8 +51,15 @@ def main() -> int:
         for widths in rows:
             if (widths, samples) in done:
                 continue
-            first = count(widths, samples, args.seed, args.timeout)
-            second = count(widths, samples, args.check_seed, args.timeout)
+            try:
+                first = count(widths, samples, args.seed, args.timeout)
+                second = count(widths, samples, args.check_seed, args.timeout)
+            except BudgetExceededError as error:  # recorded, so a re-run skips it (delete the line to retry)
+                row = {"widths": list(widths), "samples": samples, "timed_out": str(error), "timeout": args.timeout}
+                print(json.dumps(row), flush=True)
+                with out.open("a") as stream:
+                    stream.write(json.dumps(row) + "\n")
+                continue
             row = {"widths": list(widths), "samples": samples, "N_C": first.complex, "N_C*": first.nonzero,
                    "field": first.to_json()["field"], "seeds": [args.seed, args.check_seed],
                    "seeds_agree": (first.complex, first.nonzero) == (second.complex, second.nonzero),

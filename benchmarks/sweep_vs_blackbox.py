@@ -76,6 +76,8 @@ def run(widths: str = "2,2,2", samples: int = 2, instances: int = 10, seed: int 
             "blackbox_ok": blackbox.ok, "homotopy_ok": homotopy.ok, "blackbox_problems": list(blackbox.problems),
             "N_C": homotopy.counts.complex, "N_R": homotopy.counts.real,
             "blackbox_paths": blackbox.counts.paths, "homotopy_paths": homotopy.counts.paths,
+            "homotopy_tracked_paths": homotopy.provenance["method"].get("tracked_paths"),
+            "homotopy_tracking_attempts": len(homotopy.provenance["method"].get("tracking_attempts", [])),
         })
         print(json.dumps(rows[-1]), flush=True)
         if partial is not None:
@@ -104,6 +106,8 @@ def run(widths: str = "2,2,2", samples: int = 2, instances: int = 10, seed: int 
     }
     if out:
         Path(out).write_text(json.dumps(report, indent=1) + "\n")
+        if partial.exists():
+            partial.unlink()  # the report holds every row now
     return report
 
 
