@@ -127,11 +127,14 @@ def first_solution(family, seed: int, mask: numpy.ndarray | None = None) -> tupl
     return parameters, point
 
 
-def track_points(family, source, target, points, gamma: complex, *, workers: int = 1
-                 ) -> tuple[list[numpy.ndarray | None], int]:
+def track_points(family, source, target, points, gamma: complex, *, workers: int = 1,
+                 retry_gammas: tuple[complex, ...] = ()) -> tuple[list[numpy.ndarray | None], int]:
     """Track ``points`` from ``F(.; source)`` to ``F(.; target)``: ends (None when lost) and the number lost.
 
-    The points are split over ``workers`` phcpy child processes run at once.
+    The points are split over ``workers`` phcpy child processes run at once. A path that
+    does not end at a solution is tracked again with each of ``retry_gammas`` in turn
+    (:func:`algeo.phc.track`); ends reached with different gammas may then coincide,
+    which the caller must check when it needs the whole solution set.
     """
     points = [tuple(complex(z) for z in x) for x in points]
     if not points:
@@ -140,7 +143,7 @@ def track_points(family, source, target, points, gamma: complex, *, workers: int
     chunks = [points[k::workers] for k in range(workers)] if workers > 1 and len(points) >= 2 * workers else [points]
 
     def run(chunk):
-        return phc.track(target_system, start_system, chunk, family.variable_names, gammas=[gamma])
+        return phc.track(target_system, start_system, chunk, family.variable_names, gammas=[gamma, *retry_gammas])
 
     if len(chunks) == 1:
         runs = [run(chunks[0])]

@@ -18,7 +18,8 @@ with a tolerance. The same construction is HomotopyContinuation.jl's
 
 The verdict is numerical (double precision tracking), not a proof, and it also tests
 the witnesses: an incomplete witness set gives ``INCOMPLETE`` even when the points under
-test are complete. A path lost while moving ``t`` gives ``INCONCLUSIVE``.
+test are complete. A path lost while moving ``t`` (also when tracked again with other gammas),
+or two paths ending at the same point, gives ``INCONCLUSIVE``.
 """
 
 from __future__ import annotations
@@ -142,21 +143,22 @@ def trace_test(
 def _trace_verdict(augmented: TraceFamily, base, start, *, seed, tolerance, max_attempts, workers
                    ) -> tuple[Completeness, float | None, int, int]:
     """Track ``start`` (points and witnesses at t = 0) to t = gamma/2 and gamma: verdict, residual, lost, paths."""
-    gamma = homotopy_gamma(seed, 20_000)
     moved, sets, lost, tracked = base, [start], 0, 0
     for step in (0.5, 1.0):
         target = base.copy()
-        target[augmented.t_position] = step * gamma
-        for attempt in range(max_attempts):  # a lost path: the whole leg again with another gamma
-            ends, lost_now = track_points(augmented, moved, target, sets[-1],
-                                          homotopy_gamma(seed, 20_000 + 10 * attempt + int(2 * step)), workers=workers)
-            tracked += len(sets[-1])
-            if not lost_now:
-                break
-            logger.info("trace test: %d of %d paths lost moving t to %s (attempt %d)", lost_now, len(sets[-1]),
-                        step, attempt + 1)
-        if lost_now:
-            lost = lost_now
+        target[augmented.t_position] = step * homotopy_gamma(seed, 20_000)
+        # a path lost with the first gamma is tracked again, alone, with the next ones
+        gammas = [homotopy_gamma(seed, 20_000 + 10 * attempt + int(2 * step)) for attempt in range(max_attempts)]
+        ends, lost = track_points(augmented, moved, target, sets[-1], gammas[0], workers=workers,
+                                  retry_gammas=tuple(gammas[1:]))
+        tracked += len(sets[-1])
+        if lost:
+            logger.info("trace test: %d of %d paths lost moving t to %s", lost, len(sets[-1]), step)
+            break
+        distinct = PointSet()
+        if sum(distinct.add(end) for end in ends) < len(ends):  # a retried path jumped onto another
+            logger.info("trace test: two paths ended at the same point moving t to %s", step)
+            lost = len(ends) - len(distinct)
             break
         sets.append(ends)
         moved = target

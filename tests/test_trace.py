@@ -57,3 +57,27 @@ def test_trace_test_confirms_the_monodromy_count_and_rejects_a_set_missing_one_p
         missing = trace_test(family, populated.parameters, partial, seed=1)
         assert missing.verdict is Completeness.INCOMPLETE, missing
         assert missing.trace_residual > 1e3 * complete.trace_residual
+
+
+@pytest.mark.phc
+@pytest.mark.parametrize("fault", ["lost", "jumped"])
+def test_a_path_lost_or_two_paths_meeting_while_t_moves_make_the_verdict_inconclusive(monkeypatch, fault):
+    import algeo.trace as trace_module
+
+    family = ParameterFamily(Architecture((1, 1, 1)), 1)
+    found = populate_by_monodromy(family, seed=0)
+    real_track = trace_module.track_points
+
+    def faulty_track(augmented, source, target, points, gamma, **options):
+        ends, lost = real_track(augmented, source, target, points, gamma, **options)
+        if target[augmented.t_position] != 0:  # moving t: spoil the first path
+            if fault == "lost":
+                ends[0], lost = None, lost + 1
+            else:
+                ends[0] = ends[1]
+        return ends, lost
+
+    monkeypatch.setattr(trace_module, "track_points", faulty_track)
+    result = trace_test(family, found.parameters, found.points, seed=1)
+    assert result.verdict is Completeness.INCONCLUSIVE and result.trace_residual is None
+    assert result.lost_paths >= 1
