@@ -326,7 +326,7 @@ def _solve_by_homotopy(system: CriticalPointSystem, *, start_set, build: bool, t
     method = {"name": "parameter_homotopy", "start_set": {
         "key": chosen.key, "path": homotopy.start_set_path, "size": chosen.size, "seed": chosen.provenance["seed"],
         "confirmed_by": chosen.check.get("confirmed_by")},
-        "gamma": [homotopy.gamma.real, homotopy.gamma.imag],
+        "gamma": [homotopy.gamma.real, homotopy.gamma.imag] if homotopy.gamma is not None else "several",
         "tracking_attempts": [a.to_json() for a in homotopy.run.attempts],
         "tracked_paths": homotopy.tracked_paths, "paths_by_sign_flip": chosen.size - homotopy.tracked_paths}
     result = _assemble(system, homotopy.run, bounds, method=method, **options)

@@ -147,13 +147,18 @@ def _trace_verdict(augmented: TraceFamily, base, start, *, seed, tolerance, max_
     for step in (0.5, 1.0):
         target = base.copy()
         target[augmented.t_position] = step * homotopy_gamma(seed, 20_000)
-        # a path lost with the first gamma is tracked again, alone, with the next ones
         gammas = [homotopy_gamma(seed, 20_000 + 10 * attempt + int(2 * step)) for attempt in range(max_attempts)]
-        ends, lost = track_points(augmented, moved, target, sets[-1], gammas[0], workers=workers,
-                                  retry_gammas=tuple(gammas[1:]))
-        tracked += len(sets[-1])
-        if lost:
+        for gamma in gammas:  # a lost path: the whole leg again with the next gamma (one gamma: a bijection)
+            ends, lost = track_points(augmented, moved, target, sets[-1], gamma, workers=workers)
+            tracked += len(sets[-1])
+            if not lost:
+                break
             logger.info("trace test: %d of %d paths lost moving t to %s", lost, len(sets[-1]), step)
+        if lost and len(gammas) > 1:  # last resort: the lost paths alone with the next gammas
+            ends, lost = track_points(augmented, moved, target, sets[-1], gammas[0], workers=workers,
+                                      retry_gammas=tuple(gammas[1:]))
+            tracked += len(sets[-1])
+        if lost:
             break
         distinct = PointSet()
         if sum(distinct.add(end) for end in ends) < len(ends):  # a retried path jumped onto another
