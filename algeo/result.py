@@ -186,10 +186,14 @@ class SolveResult:
         """A short text in the spirit of HomotopyContinuation.jl's ``Result``."""
         c, b, p = self.counts, self.bounds, self.provenance
         index_text = ", ".join(f"{k}: {v}" for k, v in sorted(c.index.items())) or "none"
+        method = p.get("method") or {}
+        images = method.get("paths_by_sign_flip") or 0
+        tracked = (f"{c.paths} paths ({c.paths - images} tracked, {images} as sign-flip images)" if images
+                   else f"{c.paths} paths tracked")
         lines = [
             f"SolveResult  widths {','.join(map(str, self.widths))}  samples {p['samples']}  "
             f"regularization {p['regularization']['kind']}",
-            f"• {c.paths} paths tracked: {c.regular} regular, {c.singular} singular, "
+            f"• {tracked}: {c.regular} regular, {c.singular} singular, "
             f"{c.at_infinity} at infinity, {c.failed} failed",
             f"• bounds: total degree {b.total_degree}, mixed volume {b.mixed_volume}, "
             f"stable mixed volume {b.stable_mixed_volume}",

@@ -116,6 +116,7 @@ def test_the_homotopy_tracks_one_path_per_sign_flip_orbit_and_agrees_with_the_bl
     assert method["name"] == "parameter_homotopy" and swept.ok
     assert method["tracked_paths"] < 33 and method["tracked_paths"] + method["paths_by_sign_flip"] == 33
     assert sum("sign-flip image" in path.phc_label for path in swept.paths) == method["paths_by_sign_flip"]
+    assert f"{method['paths_by_sign_flip']} as sign-flip images" in swept.summary()
     blackbox = solve((2, 2, 2), samples=1, seed=8, start_set="none")
     assert blackbox.ok
     assert swept.counts.complex == blackbox.counts.complex == 33
