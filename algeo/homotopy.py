@@ -62,6 +62,8 @@ def _colliding(paths, flips, tolerance: float = 1e-6) -> list[int]:
     ends = [p.coordinates for p in paths]
     if len(ends) < 2 or any(not numpy.all(numpy.isfinite(e)) for e in ends):
         return []
+    if flips is None:  # no symmetry: plain coincidences
+        flips = numpy.ones((1, len(ends[0])))
     _, images = orbit_representatives(ends, flips, tolerance)
     groups: dict[int, list[int]] = {}
     for position, (orbit, _) in enumerate(images):

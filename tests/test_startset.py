@@ -122,3 +122,19 @@ def test_the_homotopy_tracks_one_path_per_sign_flip_orbit_and_agrees_with_the_bl
     assert swept.counts.complex == blackbox.counts.complex == 33
     for key in ("nonzero", "real", "local_minima", "index"):
         assert getattr(swept.counts, key) == getattr(blackbox.counts, key), key
+
+
+def test_colliding_ends_are_found_up_to_a_sign_flip():
+    import numpy
+
+    from algeo import phc
+    from algeo.homotopy import _colliding
+
+    def path(*coordinates):
+        return phc.RawPath(1, tuple(complex(z) for z in coordinates), 1 + 0j, 1, 0.0, 1.0, 0.0, "success", "regular")
+
+    flips = numpy.array([[1.0, 1.0], [-1.0, -1.0]])
+    paths = [path(1, 2), path(3, 4), path(-1, -2), path(5, 6)]
+    assert _colliding(paths, flips) == [0, 2]  # the third end is the flip of the first: one of them jumped
+    assert _colliding(paths, None) == []  # without the symmetry they are distinct points
+    assert _colliding(paths + [path(5, 6)], None) == [3, 4]
