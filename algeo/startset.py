@@ -131,7 +131,7 @@ def _distinct_regular_points(family: ParameterFamily, parameters, run: phc.Backe
 
 
 #: With a modular count, the trace test runs by default only up to this many start points
-#: (its witness sets grow to about ten times the count; docs/sweep.md).
+#: (its witness sets were 1.4 to 12 times the count in the measured rows; docs/sweep.md).
 TRACE_LIMIT = 150
 
 
