@@ -273,7 +273,8 @@ def run_sweep(
     start_set_path : the start set file for the parameter homotopy (method auto or
         homotopy); made by the caller so that workers never race to build it.
     on_instance : called in this process after each instance with
-        ``(index, content or None, paths, finished_count)``.
+        ``(index, content or None, paths, finished_count)``; ``paths`` are those PHCpack tracked
+        (sign-flip images not counted).
     """
     out = Path(out)
     _check_settings(out, settings)
@@ -299,7 +300,8 @@ def run_sweep(
                 else:
                     write_json_atomically(content, _instance_path(out, index))
                     done.add(index)
-                    paths = content["counts"]["paths"]
+                    method = (content.get("provenance") or {}).get("method") or {}
+                    paths = content["counts"]["paths"] - (method.get("paths_by_sign_flip") or 0)  # tracked ones
                     stored = content
                 if on_instance is not None:
                     on_instance(index, stored, paths, len(done))
