@@ -103,13 +103,12 @@ class _AffineSystems:
 
 
 @dataclass(frozen=True)
-class ParameterFamily(_AffineSystems):
-    """Lifted gradient systems of ``architecture`` with ``samples`` data columns."""
+class _GradientFamily(_AffineSystems):
+    """What the lifted and the Gram families share: fields, names, key, the Lambda parameters."""
 
     architecture: Architecture
     samples: int
     mode: str = "entrywise"
-    formulation = FORMULATION
 
     @property
     def weight_names(self) -> tuple[str, ...]:
@@ -117,20 +116,47 @@ class ParameterFamily(_AffineSystems):
 
     @property
     def residual_names(self) -> tuple[str, ...]:
-        return tuple(f"z{i + 1}_{j + 1}" for i in range(self.architecture.output_width) for j in range(self.samples))
+        return ()
 
     @property
     def variable_names(self) -> tuple[str, ...]:
-        """Weights ``w{l}_{i}_{j}`` (as in :func:`algeo.build_system`), then residuals ``z{i}_{j}``."""
+        """Weights ``w{l}_{i}_{j}`` (as in :func:`algeo.build_system`), then residuals ``z{i}_{j}`` if any."""
         return self.weight_names + self.residual_names
+
+    @property
+    def lambda_names(self) -> tuple[str, ...]:
+        return tuple(f"L{l + 1}_{i}_{j}" for l, (rows, cols) in enumerate(self.architecture.shapes)
+                     for i in range(rows) for j in range(cols))
+
+    @cached_property
+    def key(self) -> str:
+        """Hash of (formulation, widths, samples, mode, monomial supports and coefficient structure)."""
+        return _family_key(self)
+
+    def _data_values(self, dataset: Dataset, regularization: Regularization, data) -> numpy.ndarray:
+        """The parameter vector: ``data`` (values computed from the dataset), then Lambda."""
+        if dataset.n_samples != self.samples:
+            raise InputError("samples", f"the data have {dataset.n_samples} columns, the family {self.samples}")
+        values = [float(v) for v in data] + [float(e) for matrix in regularization.Lambda for row in matrix
+                                             for e in row]
+        return numpy.array(values, dtype=complex)
+
+
+@dataclass(frozen=True)
+class ParameterFamily(_GradientFamily):
+    """Lifted gradient systems of ``architecture`` with ``samples`` data columns."""
+
+    formulation = FORMULATION
+
+    @property
+    def residual_names(self) -> tuple[str, ...]:
+        return tuple(f"z{i + 1}_{j + 1}" for i in range(self.architecture.output_width) for j in range(self.samples))
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
         a, m = self.architecture, self.samples
         return (tuple(f"X{i}_{j}" for i in range(a.input_width) for j in range(m))
-                + tuple(f"Y{i}_{j}" for i in range(a.output_width) for j in range(m))
-                + tuple(f"L{l + 1}_{i}_{j}" for l, (rows, cols) in enumerate(a.shapes)
-                        for i in range(rows) for j in range(cols)))
+                + tuple(f"Y{i}_{j}" for i in range(a.output_width) for j in range(m)) + self.lambda_names)
 
     @cached_property
     def terms(self) -> tuple[tuple[Term, ...], ...]:
@@ -158,18 +184,10 @@ class ParameterFamily(_AffineSystems):
         unknowns = [s for W in Ws for s in W] + list(Z)
         return _affine_terms(equations, unknowns, params)
 
-    @cached_property
-    def key(self) -> str:
-        """Hash of (formulation, widths, samples, mode, monomial supports and coefficient structure)."""
-        return _family_key(self)
-
     def parameters_of(self, dataset: Dataset, regularization: Regularization) -> numpy.ndarray:
         """The parameter vector ``(X, Y, Lambda)`` of an instance (double precision)."""
-        if dataset.n_samples != self.samples:
-            raise InputError("samples", f"the data have {dataset.n_samples} columns, the family {self.samples}")
-        values = [float(e) for row in dataset.X for e in row] + [float(e) for row in dataset.Y for e in row]
-        values += [float(e) for matrix in regularization.Lambda for row in matrix for e in row]
-        return numpy.array(values, dtype=complex)
+        return self._data_values(dataset, regularization,
+                                 [e for row in dataset.X for e in row] + [e for row in dataset.Y for e in row])
 
 
     def lift(self, weights: Sequence[complex], parameters: Sequence[complex]) -> tuple[complex, ...]:
@@ -267,7 +285,7 @@ class TraceFamily(_AffineSystems):
 
 
 @dataclass(frozen=True)
-class GramFamily(_AffineSystems):
+class GramFamily(_GradientFamily):
     """Gradient systems in the weights alone, with parameters ``(S, T, Lambda)``; for ``m >= d_0``.
 
     ``dL/dW_l = U_l^T (Wbar S - T) V_l^T + Lambda_l o W_l`` with ``S = X X^T`` (symmetric,
@@ -280,31 +298,13 @@ class GramFamily(_AffineSystems):
     data have, so :func:`tracking_family` uses the lifted family there.
     """
 
-    architecture: Architecture
-    samples: int
-    mode: str = "entrywise"
     formulation = GRAM_FORMULATION
 
     @property
-    def weight_names(self) -> tuple[str, ...]:
-        return self.architecture.variable_names
-
-    @property
-    def residual_names(self) -> tuple[str, ...]:
-        return ()
-
-    @property
-    def variable_names(self) -> tuple[str, ...]:
-        return self.weight_names
-
-    @property
     def parameter_names(self) -> tuple[str, ...]:
-        a = self.architecture
-        d0, dh = a.input_width, a.output_width
+        d0, dh = self.architecture.input_width, self.architecture.output_width
         return (tuple(f"S{i}_{j}" for i in range(d0) for j in range(i, d0))
-                + tuple(f"T{i}_{j}" for i in range(dh) for j in range(d0))
-                + tuple(f"L{l + 1}_{i}_{j}" for l, (rows, cols) in enumerate(a.shapes)
-                        for i in range(rows) for j in range(cols)))
+                + tuple(f"T{i}_{j}" for i in range(dh) for j in range(d0)) + self.lambda_names)
 
     @cached_property
     def terms(self) -> tuple[tuple[Term, ...], ...]:
@@ -330,22 +330,13 @@ class GramFamily(_AffineSystems):
         unknowns = [s for W in Ws for s in W]
         return _affine_terms(equations, unknowns, params)
 
-    @cached_property
-    def key(self) -> str:
-        """Hash of (formulation, widths, samples, mode, monomial supports and coefficient structure)."""
-        return _family_key(self)
-
     def parameters_of(self, dataset: Dataset, regularization: Regularization) -> numpy.ndarray:
         """``(S, T, Lambda)`` of an instance: the Gram matrices computed exactly, then rounded once."""
-        if dataset.n_samples != self.samples:
-            raise InputError("samples", f"the data have {dataset.n_samples} columns, the family {self.samples}")
         X, Y = dataset.X, dataset.Y
-        d0, m = len(X), self.samples
+        d0, m = len(X), dataset.n_samples
         S = [sum((X[i][k] * X[j][k] for k in range(m)), start=0) for i in range(d0) for j in range(i, d0)]
         T = [sum((Y[i][k] * X[j][k] for k in range(m)), start=0) for i in range(len(Y)) for j in range(d0)]
-        values = [float(v) for v in S + T]
-        values += [float(e) for matrix in regularization.Lambda for row in matrix for e in row]
-        return numpy.array(values, dtype=complex)
+        return self._data_values(dataset, regularization, S + T)
 
     def lift(self, weights: Sequence[complex], parameters: Sequence[complex]) -> tuple[complex, ...]:
         """The point itself: this family has no residual unknowns."""
