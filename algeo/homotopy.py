@@ -86,33 +86,31 @@ def _track_orbits(target, start, points, family, flips, gammas, timeout) -> tupl
     """
     attempts: list[phc.Attempt] = []
 
-    def renumbered(run, number, note=""):
+    def record(run, label: str, note: str = "", outcome: phc.AttemptOutcome | None = None) -> None:
         for attempt in run.attempts:
-            detail = f"gamma {number + 1}: {attempt.detail}{note}".rstrip(": ")
-            attempts.append(phc.Attempt(attempt.backend, len(attempts), attempt.outcome, attempt.seconds, detail))
+            attempts.append(phc.Attempt(attempt.backend, len(attempts), outcome or attempt.outcome, attempt.seconds,
+                                        f"{label}: {attempt.detail}{note}".rstrip(": ")))
+
+    def finished(run) -> phc.BackendRun:
+        return phc.BackendRun(run.backend, run.paths, len(points), run.root_counts, run.seed, tuple(attempts),
+                              run.version, run.paths_observed)
 
     for number, gamma in enumerate(gammas):
         run = phc.track(target, start, points, family.variable_names, gammas=[gamma], timeout=timeout)
         colliding = _colliding(run.paths, flips) if run.succeeded else []
-        if run.succeeded and colliding:
-            renumbered(run, number, f"; {len(colliding)} ends share sign-flip orbits (a path jumped)")
-            attempts[-1] = phc.Attempt(attempts[-1].backend, attempts[-1].seed, phc.AttemptOutcome.INCOMPLETE,
-                                       attempts[-1].seconds, attempts[-1].detail)
+        if colliding:
+            record(run, f"gamma {number + 1}", f"; {len(colliding)} ends share sign-flip orbits (a path jumped)",
+                   phc.AttemptOutcome.INCOMPLETE)
             continue
-        renumbered(run, number)
+        record(run, f"gamma {number + 1}")
         if run.succeeded:
-            return phc.BackendRun(run.backend, run.paths, run.declared_paths, run.root_counts, run.seed,
-                                  tuple(attempts), run.version, run.paths_observed), gamma
+            return finished(run), gamma
     if len(gammas) < 2:
-        return phc.BackendRun("phcpy-track", run.paths, len(points), {}, None, tuple(attempts), run.version,
-                              True), None
+        return finished(run), None
     logger.info("no gamma tracked every orbit cleanly; retrying failed paths alone with the next gammas")
     run = phc.track(target, start, points, family.variable_names, gammas=gammas, timeout=timeout)
-    for attempt in run.attempts:
-        attempts.append(phc.Attempt(attempt.backend, len(attempts), attempt.outcome, attempt.seconds,
-                                    f"per-path retries: {attempt.detail}".rstrip(": ")))
-    return phc.BackendRun(run.backend, run.paths, run.declared_paths, run.root_counts, run.seed, tuple(attempts),
-                          run.version, run.paths_observed), None
+    record(run, "per-path retries")
+    return finished(run), None
 
 
 def homotopy_gamma(seed: int, attempt: int = 0) -> complex:
