@@ -16,7 +16,6 @@ Each row is one JSON line (re-running skips finished rows).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import algeo  # noqa: E402
 from algeo.exact import DEFAULT_PRIME, singular_counts  # noqa: E402
 from algeo.exceptions import BudgetExceededError  # noqa: E402
 from algeo.known_counts import CORRECTED, PUBLISHED_M1  # noqa: E402
+from _jsonl import append_row, read_rows  # noqa: E402  (benchmarks/)
 
 
 def count(widths, samples: int, seed: int, timeout: float):
@@ -43,9 +43,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per Singular run")
     args = parser.parse_args()
     out = Path(args.out)
-    done = set()
-    if out.exists():
-        done = {(tuple(r["widths"]), r["samples"]) for r in map(json.loads, out.read_text().splitlines()) if r}
+    done = {(tuple(r["widths"]), r["samples"]) for r in read_rows(out)}
     rows = sorted(PUBLISHED_M1, key=lambda w: (len(w), PUBLISHED_M1[w]["N_C"], w))
     for samples in map(int, args.samples.split(",")):
         for widths in rows:
@@ -55,10 +53,8 @@ def main() -> int:
                 first = count(widths, samples, args.seed, args.timeout)
                 second = count(widths, samples, args.check_seed, args.timeout)
             except BudgetExceededError as error:  # recorded, so a re-run skips it (delete the line to retry)
-                row = {"widths": list(widths), "samples": samples, "timed_out": str(error), "timeout": args.timeout}
-                print(json.dumps(row), flush=True)
-                with out.open("a") as stream:
-                    stream.write(json.dumps(row) + "\n")
+                append_row(out, {"widths": list(widths), "samples": samples, "timed_out": str(error),
+                                  "timeout": args.timeout})
                 continue
             row = {"widths": list(widths), "samples": samples, "N_C": first.complex, "N_C*": first.nonzero,
                    "field": first.to_json()["field"], "seeds": [args.seed, args.check_seed],
@@ -72,10 +68,7 @@ def main() -> int:
                            agrees=(first.complex, first.nonzero) == (published["N_C"], published["N_C*"]))
                 if widths in CORRECTED:
                     row["note"] = CORRECTED[widths]
-            print(json.dumps(row), flush=True)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            with out.open("a") as stream:
-                stream.write(json.dumps(row) + "\n")
+            append_row(out, row)
     return 0
 
 

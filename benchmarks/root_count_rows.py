@@ -27,7 +27,6 @@ published`` runs every published row, smallest N_C first.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -43,6 +42,7 @@ from algeo.family import ParameterFamily  # noqa: E402
 from algeo.known_counts import CORRECTED, PUBLISHED_M1, published_counts  # noqa: E402
 from algeo.monodromy import populate_by_monodromy  # noqa: E402
 from algeo.trace import trace_test  # noqa: E402
+from _jsonl import append_row, read_rows  # noqa: E402  (benchmarks/)
 
 ZERO = 1e-8  # a weight coordinate below ZERO * max(1, |x|) at random complex data counts as zero
 
@@ -126,21 +126,13 @@ def main() -> int:
     parser.add_argument("--trace-limit", type=int, default=150, help="run the trace test only when N_C <= this")
     args = parser.parse_args()
     out = Path(args.out)
-    done = set()
-    if out.exists():
-        for line in out.read_text().splitlines():
-            if line.strip():
-                entry = json.loads(line)
-                done.add((tuple(entry["widths"]), entry["samples"], entry["seed"]))
+    done = {(tuple(entry["widths"]), entry["samples"], entry["seed"]) for entry in read_rows(out)}
     for widths, samples in parse_rows(args.rows, args.max_count):
         if (tuple(widths), samples, args.seed) in done:
             continue
         row = run_row(widths, samples, seed=args.seed, workers=args.workers, passes=args.passes,
                       trace_limit=args.trace_limit)
-        print(json.dumps(row), flush=True)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("a") as stream:
-            stream.write(json.dumps(row) + "\n")
+        append_row(out, row)
     return 0
 
 

@@ -30,6 +30,7 @@ from algeo.family import tracking_family  # noqa: E402
 from algeo.solve import solve  # noqa: E402
 from algeo.startset import ensure_start_set, start_set_path  # noqa: E402
 from algeo.sweep import instance_seed  # noqa: E402
+from _jsonl import append_row, read_rows  # noqa: E402  (benchmarks/)
 
 
 def _backend_seconds(result) -> float:
@@ -57,8 +58,8 @@ def run(widths: str = "2,2,2", samples: int = 2, instances: int = 10, seed: int 
     setup = time.monotonic() - started
     rows = []
     partial = Path(f"{out}.partial") if out else None
-    if partial is not None and partial.exists():  # resume: rows measured by an earlier, interrupted run
-        rows = [json.loads(line) for line in partial.read_text().splitlines() if line.strip()]
+    if partial is not None:  # resume: rows measured by an earlier, interrupted run
+        rows = read_rows(partial)
     for k in range(len(rows), instances):
         s = instance_seed(seed, k)
         blackbox, blackbox_cpu = _timed(widths=architecture, samples=samples, seed=s, start_set="none")
@@ -79,10 +80,10 @@ def run(widths: str = "2,2,2", samples: int = 2, instances: int = 10, seed: int 
             "homotopy_tracked_paths": homotopy.provenance["method"].get("tracked_paths"),
             "homotopy_tracking_attempts": len(homotopy.provenance["method"].get("tracking_attempts", [])),
         })
-        print(json.dumps(rows[-1]), flush=True)
         if partial is not None:
-            with partial.open("a") as stream:
-                stream.write(json.dumps(rows[-1]) + "\n")
+            append_row(partial, rows[-1])
+        else:
+            print(json.dumps(rows[-1]), flush=True)
     mean = lambda key: statistics.mean(r[key] for r in rows)
     report = {
         "widths": widths, "samples": samples, "instances": instances, "seed": seed,
