@@ -329,7 +329,7 @@ def _solve_by_homotopy(system: CriticalPointSystem, *, start_set, build: bool, t
         "gamma": [homotopy.gamma.real, homotopy.gamma.imag] if homotopy.gamma is not None else "several",
         "tracking_attempts": [a.to_json() for a in homotopy.run.attempts],
         "tracked_paths": homotopy.tracked_paths, "paths_by_sign_flip": chosen.size - homotopy.tracked_paths}
-    result = _assemble(system, homotopy.run, bounds, method=method, **options)
+    result = _assemble(system, homotopy.run, bounds, method=method, start_set=chosen, **options)
     statuses = [p.status for p in result.paths]
     if result.counts.complex != chosen.size or any(s is not PathStatus.REGULAR for s in statuses):
         return None, (f"{result.counts.complex} distinct points from {chosen.size} paths "
@@ -341,8 +341,13 @@ def _solve_by_homotopy(system: CriticalPointSystem, *, start_set, build: bool, t
 
 
 def _assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *, method: dict, seed: int,
-              backend: str, digits: int, tolerances: Tolerances, started: float, certify: bool) -> SolveResult:
-    """Path statuses, refinement, classification, counts and checks: shared by both methods."""
+              backend: str, digits: int, tolerances: Tolerances, started: float, certify: bool,
+              start_set=None) -> SolveResult:
+    """Path statuses, refinement, classification, counts and checks: shared by both methods.
+
+    ``start_set``: the stored start set of the system's family when the caller has it
+    (the homotopy); otherwise the library's is loaded for the count check.
+    """
     architecture, dataset, reg = system.architecture, system.dataset, system.regularization
     stable = volumes.get("stable_mixed_volume")
     statuses = [path_status(raw) for raw in run.paths]
@@ -387,7 +392,7 @@ def _assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *
             "system (hidden-unit sign flips, complex conjugation); they were recovered, refined on the exact "
             "system and included (recovered_by_symmetry). Whole orbits can be missed the same way: cross-check "
             "with another --seed")
-    problems += _consistency_problems(run, counts, stable, points, architecture, dataset, reg)
+    problems += _consistency_problems(run, counts, stable, points, architecture, dataset, reg, start_set)
     if certification is not None:
         problems += _certification_problems(counts, points)
     for point in points:
@@ -483,7 +488,8 @@ def _index_histogram(points: Sequence[CriticalPoint]) -> dict[int, int]:
     return histogram
 
 
-def _consistency_problems(run, counts: Counts, stable, points, architecture, dataset, reg) -> list[str]:
+def _consistency_problems(run, counts: Counts, stable, points, architecture, dataset, reg, start_set=None
+                          ) -> list[str]:
     problems = []
     if not run.succeeded:
         tried = "; ".join(f"{a.backend} seed {a.seed}: {a.outcome.value} {a.detail}".strip() for a in run.attempts)
@@ -513,11 +519,11 @@ def _consistency_problems(run, counts: Counts, stable, points, architecture, dat
                                 "or solutions were lost")
         if stable is not None and stable != published["BKK"]:
             problems.append(f"stable mixed volume {stable} differs from the published BKK {published['BKK']}")
-    problems += _start_set_count_problems(counts, architecture, dataset, reg)
+    problems += _start_set_count_problems(counts, architecture, dataset, reg, start_set)
     return problems
 
 
-def _start_set_count_problems(counts: Counts, architecture, dataset, reg) -> list[str]:
+def _start_set_count_problems(counts: Counts, architecture, dataset, reg, stored=None) -> list[str]:
     """A stored start set knows the generic N_C of this family: fewer points than that means lost solutions.
 
     (Measured: PHCpack's blackbox lost two whole symmetry orbits, 193 of 225 points, on
@@ -525,10 +531,11 @@ def _start_set_count_problems(counts: Counts, architecture, dataset, reg) -> lis
     """
     if reg.kind not in (RegularizationKind.GENERIC, RegularizationKind.GIVEN):
         return []
-    from .family import family_mode, tracking_family
-    from .startset import load_start_set
+    if stored is None:  # not given by the caller: the library's, if any
+        from .family import family_mode, tracking_family
+        from .startset import load_start_set
 
-    stored = load_start_set(tracking_family(architecture, dataset.n_samples, family_mode(reg)))
+        stored = load_start_set(tracking_family(architecture, dataset.n_samples, family_mode(reg)))
     if stored is None or counts.complex >= stored.size:
         return []
     return [f"N_C = {counts.complex} is below the generic count {stored.size} of the stored start set "
