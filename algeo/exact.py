@@ -24,7 +24,7 @@ from pathlib import Path
 from .exceptions import BackendUnavailableError, BudgetExceededError
 from .polynomial import PolynomialSystem
 
-__all__ = ["ExactCounts", "singular_counts", "singular_available", "DEFAULT_PRIME"]
+__all__ = ["ExactCounts", "singular_counts", "singular_available", "instance_counts", "DEFAULT_PRIME"]
 
 
 @dataclass(frozen=True)
@@ -130,3 +130,13 @@ def singular_counts(system: PolynomialSystem, names, *, timeout: float = 600.0,
     if "ALGEO-VDIM" not in values or "ALGEO-VDIM-TORUS" not in values:
         raise RuntimeError(f"Singular gave no count (exit {completed.returncode}): {completed.stderr[-300:]}")
     return ExactCounts(values["ALGEO-VDIM"], values["ALGEO-VDIM-TORUS"], seconds, characteristic)
+
+
+def instance_counts(widths, samples: int, seed: int, *, timeout: float = 600.0,
+                    characteristic: int = DEFAULT_PRIME) -> ExactCounts:
+    """:func:`singular_counts` of the gradient system of a random instance (data and generic Lambda from ``seed``)."""
+    from . import build_system
+
+    system = build_system(",".join(map(str, widths)), samples=samples, seed=seed)
+    return singular_counts(system.polynomial_system, system.variable_names, timeout=timeout,
+                           characteristic=characteristic)

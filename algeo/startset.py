@@ -137,20 +137,14 @@ TRACE_LIMIT = 150
 
 def _modular_count(family: ParameterFamily, seed: int):
     """Singular's vdim over ZZ/p of an instance with random rational data, or None without Singular."""
-    from .exact import DEFAULT_PRIME, singular_available, singular_counts
+    from .exact import instance_counts, singular_available
     from .exceptions import BudgetExceededError
-    from .solve import prepare_instance
-    from .system import build_system
 
     if not singular_available():
         logger.info("Singular is not installed: no modular count for the start set")
         return None
-    architecture, dataset, regularization = prepare_instance(",".join(map(str, family.architecture.widths)),
-                                                             samples=family.samples, seed=seed)
-    system = build_system(architecture, dataset, regularization)
     try:
-        return singular_counts(system.polynomial_system, system.variable_names, timeout=600,
-                               characteristic=DEFAULT_PRIME)
+        return instance_counts(family.architecture.widths, family.samples, seed, timeout=600)
     except BudgetExceededError as error:
         logger.warning("no modular count for the start set: %s", error)
         return None

@@ -21,17 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import algeo  # noqa: E402
-from algeo.exact import DEFAULT_PRIME, singular_counts  # noqa: E402
+from algeo.exact import instance_counts  # noqa: E402
 from algeo.exceptions import BudgetExceededError  # noqa: E402
 from algeo.known_counts import CORRECTED, PUBLISHED_M1  # noqa: E402
 from _jsonl import append_row, read_rows  # noqa: E402  (benchmarks/)
-
-
-def count(widths, samples: int, seed: int, timeout: float):
-    system = algeo.build_system(",".join(map(str, widths)), samples=samples, seed=seed)
-    return singular_counts(system.polynomial_system, system.variable_names, timeout=timeout,
-                           characteristic=DEFAULT_PRIME)
 
 
 def main() -> int:
@@ -50,8 +43,8 @@ def main() -> int:
             if (widths, samples) in done:
                 continue
             try:
-                first = count(widths, samples, args.seed, args.timeout)
-                second = count(widths, samples, args.check_seed, args.timeout)
+                first = instance_counts(widths, samples, args.seed, timeout=args.timeout)
+                second = instance_counts(widths, samples, args.check_seed, timeout=args.timeout)
             except BudgetExceededError as error:  # recorded, so a re-run skips it (delete the line to retry)
                 append_row(out, {"widths": list(widths), "samples": samples, "timed_out": str(error),
                                   "timeout": args.timeout})

@@ -6,7 +6,7 @@
 For each row (widths and sample count m):
 
 1. the modular count: Singular's ``vdim`` of the gradient ideal at random rational data,
-   over ZZ/p (:func:`algeo.exact.singular_counts`), and of its saturation by the
+   over ZZ/p (:func:`algeo.exact.instance_counts`), and of its saturation by the
    product of the weights (solutions with no zero weight);
 2. monodromy on the lifted family at random complex data
    (:func:`algeo.monodromy.populate_by_monodromy`, no blackbox), aiming at the modular
@@ -35,9 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy  # noqa: E402
 
-import algeo  # noqa: E402
 from algeo.architecture import Architecture  # noqa: E402
-from algeo.exact import DEFAULT_PRIME, singular_available, singular_counts  # noqa: E402
+from algeo.exact import instance_counts, singular_available  # noqa: E402
 from algeo.family import ParameterFamily  # noqa: E402
 from algeo.known_counts import CORRECTED, PUBLISHED_M1, published_counts  # noqa: E402
 from algeo.monodromy import populate_by_monodromy  # noqa: E402
@@ -67,16 +66,10 @@ def nonzero_count(family: ParameterFamily, points) -> int:
     return count
 
 
-def modular_count(widths, samples: int, seed: int):
-    system = algeo.build_system(",".join(map(str, widths)), samples=samples, seed=seed)
-    return singular_counts(system.polynomial_system, system.variable_names, timeout=3600,
-                           characteristic=DEFAULT_PRIME)
-
-
 def run_row(widths, samples: int, *, seed: int, workers: int, passes: int, trace_limit: int) -> dict:
     family = ParameterFamily(Architecture(widths), samples)
     started = time.monotonic()
-    exact = modular_count(widths, samples, seed) if singular_available() else None
+    exact = instance_counts(widths, samples, seed, timeout=3600) if singular_available() else None
     populated = populate_by_monodromy(family, seed=seed, workers=workers,
                                       target=exact.complex if exact is not None else None, passes=passes)
     monodromy_seconds = time.monotonic() - started - (exact.seconds if exact is not None else 0.0)
