@@ -138,3 +138,34 @@ def test_colliding_ends_are_found_up_to_a_sign_flip():
     assert _colliding(paths, flips) == [0, 2]  # the third end is the flip of the first: one of them jumped
     assert _colliding(paths, None) == []  # without the symmetry they are distinct points
     assert _colliding(paths + [path(5, 6)], None) == [3, 4]
+
+
+def test_track_orbits_tracks_everything_again_when_two_ends_share_an_orbit(monkeypatch):
+    """The first gamma sends two start orbits into one end orbit (a jump): all paths again with the next gamma."""
+    import numpy
+
+    from algeo import homotopy, phc
+    from algeo.phc import AttemptOutcome
+
+    flips = numpy.array([[1.0, 1.0], [-1.0, -1.0]])
+    points = [(1 + 0j, 2 + 0j), (3 + 0j, 4 + 0j)]
+    calls = []
+
+    def fake_track(target, start, starts, names, *, gammas, timeout):
+        calls.append((len(starts), list(gammas)))
+        jumped = len(calls) == 1
+        ends = [(-1 + 0j, -2 + 0j) if jumped else p for p in starts]  # first call: both end in one orbit
+        paths = tuple(phc.RawPath(1, e, 1 + 0j, 1, 0.0, 1.0, 0.0, "success", "regular") for e in ends)
+        return phc.BackendRun("phcpy-track", paths, len(starts), {}, None,
+                              (phc.Attempt("phcpy-track", 0, AttemptOutcome.OK, 0.1),), "fake", True)
+
+    monkeypatch.setattr(phc, "track", fake_track)
+
+    class Family:
+        variable_names = ("a", "b")
+
+    run, gamma = homotopy._track_orbits(None, None, points, Family, flips, [1, 1j, -1], 10.0)
+    assert calls == [(2, [1]), (2, [1j])] and gamma == 1j
+    assert [a.outcome for a in run.attempts] == [AttemptOutcome.INCOMPLETE, AttemptOutcome.OK]
+    assert "share sign-flip orbits" in run.attempts[0].detail
+    assert [p.coordinates for p in run.paths] == points
