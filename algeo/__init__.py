@@ -11,12 +11,12 @@ import logging
 
 __version__ = "0.1.0"
 
-from .architecture import Architecture
-from .data import Dataset, Regularization, RegularizationKind, load_instance, random_dataset
+from .model.architecture import Architecture
+from .model.data import Dataset, Regularization, RegularizationKind, load_instance, random_dataset
 from .exceptions import AlgeoError, BackendUnavailableError, BudgetExceededError, InputError, SolverFailedError
-from .result import CriticalPoint, PathStatus, SolveResult
-from .solve import prepare_instance, solve
-from .system import CriticalPointSystem, build_system as _build_system
+from .results.solve_result import CriticalPoint, PathStatus, SolveResult
+from .pipeline.solve import prepare_instance, solve
+from .model.system import CriticalPointSystem, build_system as _build_system
 
 
 def build_system(widths, *, samples=None, seed=0, data=None, regularization="generic") -> CriticalPointSystem:

@@ -220,7 +220,7 @@ def _certified(point: dict) -> str:
         value = point.get("certificate")
     if value is None:
         return MISSING
-    if isinstance(value, dict) and "proven_unique" in value:  # algeo.certify's PointCertificate.to_json
+    if isinstance(value, dict) and "proven_unique" in value:  # algeo.verify.certify's PointCertificate.to_json
         if not (value["proven_unique"] and value.get("proven_real")):
             return "not proven"
         return "proven, min." if value.get("proven_local_minimum") else "proven"

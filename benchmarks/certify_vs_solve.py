@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from algeo.certify import BACKENDS, certify_points  # noqa: E402
-from algeo.solve import complex_from_text, solve  # noqa: E402
+from algeo.verify.certify import BACKENDS, certify_points  # noqa: E402
+from algeo.pipeline.solve import complex_from_text, solve  # noqa: E402
 from algeo import build_system  # noqa: E402
 
 

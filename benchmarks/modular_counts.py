@@ -4,7 +4,7 @@
 
 For each architecture of Bharadwaj & Hosten's Tables 3.1 and 3.2 and each sample count m,
 the gradient ideal at random rational data (X, Y and a generic Lambda, seeded) is
-reduced mod the prime ``algeo.exact.DEFAULT_PRIME`` and Singular computes ``vdim`` of
+reduced mod the prime ``algeo.verify.exact.DEFAULT_PRIME`` and Singular computes ``vdim`` of
 its standard basis (N_C, counted with multiplicity) and of its saturation by the product
 of the weights (N_C*). A second data seed is counted too (``--check-seed``): the two
 must agree for the count to be called generic. Counts mod p equal the counts over QQ
@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from algeo.exact import instance_counts  # noqa: E402
+from algeo.verify.exact import instance_counts  # noqa: E402
 from algeo.exceptions import BudgetExceededError  # noqa: E402
-from algeo.known_counts import CORRECTED, PUBLISHED_M1  # noqa: E402
+from algeo.verify.known_counts import CORRECTED, PUBLISHED_M1  # noqa: E402
 from _jsonl import append_row, read_rows  # noqa: E402  (benchmarks/)
 
 

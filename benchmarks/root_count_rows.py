@@ -6,13 +6,13 @@
 For each row (widths and sample count m):
 
 1. the modular count: Singular's ``vdim`` of the gradient ideal at random rational data,
-   over ZZ/p (:func:`algeo.exact.instance_counts`), and of its saturation by the
+   over ZZ/p (:func:`algeo.verify.exact.instance_counts`), and of its saturation by the
    product of the weights (solutions with no zero weight);
 2. monodromy on the lifted family at random complex data
-   (:func:`algeo.monodromy.populate_by_monodromy`, no blackbox), aiming at the modular
+   (:func:`algeo.tracking.monodromy.populate_by_monodromy`, no blackbox), aiming at the modular
    count, with up to ``--passes`` passes: N_C is the number of distinct regular
    solutions found and N_C* the number whose weight coordinates are all nonzero;
-3. the trace test (:func:`algeo.trace.trace_test`) when the set is small enough
+3. the trace test (:func:`algeo.tracking.trace.trace_test`) when the set is small enough
    (``--trace-limit``; its witness sets grow to about ten times N_C).
 
 The two counts are independent: the numerical one finds distinct regular points (a
@@ -35,12 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy  # noqa: E402
 
-from algeo.architecture import Architecture  # noqa: E402
-from algeo.exact import instance_counts, singular_available  # noqa: E402
-from algeo.family import ParameterFamily  # noqa: E402
-from algeo.known_counts import CORRECTED, PUBLISHED_M1, published_counts  # noqa: E402
-from algeo.monodromy import populate_by_monodromy  # noqa: E402
-from algeo.trace import trace_test  # noqa: E402
+from algeo.model.architecture import Architecture  # noqa: E402
+from algeo.verify.exact import instance_counts, singular_available  # noqa: E402
+from algeo.model.family import ParameterFamily  # noqa: E402
+from algeo.verify.known_counts import CORRECTED, PUBLISHED_M1, published_counts  # noqa: E402
+from algeo.tracking.monodromy import populate_by_monodromy  # noqa: E402
+from algeo.tracking.trace import trace_test  # noqa: E402
 from _jsonl import append_row, read_rows  # noqa: E402  (benchmarks/)
 
 ZERO = 1e-8  # a weight coordinate below ZERO * max(1, |x|) at random complex data counts as zero

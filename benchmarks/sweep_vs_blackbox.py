@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from algeo.architecture import Architecture  # noqa: E402
-from algeo.family import tracking_family  # noqa: E402
-from algeo.solve import solve  # noqa: E402
-from algeo.startset import ensure_start_set, start_set_path  # noqa: E402
-from algeo.sweep import instance_seed  # noqa: E402
+from algeo.model.architecture import Architecture  # noqa: E402
+from algeo.model.family import tracking_family  # noqa: E402
+from algeo.pipeline.solve import solve  # noqa: E402
+from algeo.startsets.store import ensure_start_set, start_set_path  # noqa: E402
+from algeo.pipeline.sweep import instance_seed  # noqa: E402
 from _jsonl import append_row, read_rows  # noqa: E402  (benchmarks/)
 
 

@@ -4,7 +4,7 @@ The rows of Bharadwaj & Hoşten's Table 3.1 (REFERENCE.md section 2) are the wid
 ``d_x, d, d_y`` with ``d, d_x, d_y`` in 1..3; here every such architecture with
 ``N = d (d_x + d_y) <= 10`` unknowns is solved on one random instance (m = 1, generic Λ,
 seed 1) and tabulated. Nothing in the table comes from the published values: the test
-compares the columns with ``algeo.known_counts.PUBLISHED_M1`` afterwards.
+compares the columns with ``algeo.verify.known_counts.PUBLISHED_M1`` afterwards.
 
 Run: ``.venv/bin/python examples/root_count_table.py > table.tex``
 """

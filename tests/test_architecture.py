@@ -1,6 +1,6 @@
 import pytest
 
-from algeo.architecture import Architecture
+from algeo.model.architecture import Architecture
 from algeo.exceptions import InputError
 
 

@@ -1,4 +1,4 @@
-"""Tests of algeo.certify: Krawczyk certificates on the exact gradient system.
+"""Tests of algeo.verify.certify: Krawczyk certificates on the exact gradient system.
 
 Fast tests use small systems (widths 1,1,1 and 2,1,2, m = 1) whose points are found by
 seeded Newton multi-start; the PHCpack test solves widths 2,2,2, m = 2, seed 7 once per
@@ -18,7 +18,7 @@ import numpy
 import pytest
 
 from algeo import build_system
-from algeo.certify import (
+from algeo.verify.certify import (
     BACKENDS,
     Box,
     NotProvenReason,
@@ -27,8 +27,8 @@ from algeo.certify import (
     krawczyk_test,
 )
 from algeo.exceptions import InputError
-from algeo.polynomial import Polynomial, PolynomialSystem
-from algeo.refine import mp_context, refine_point
+from algeo.model.polynomial import Polynomial, PolynomialSystem
+from algeo.verify.refine import mp_context, refine_point
 
 DIGITS = 40
 
@@ -157,7 +157,7 @@ def test_nearly_real_point_is_proven_real(small):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_enclosures_contain_exact_rational_values(backend):
     """Guards the lambdify pitfall (REFERENCE.md section 6): 1/3 must stay an enclosure, not a double."""
-    from algeo.certify import _arithmetic
+    from algeo.verify.certify import _arithmetic
 
     third = PolynomialSystem.from_polynomials(
         [Polynomial((((1, 0), Fraction(1, 3)), ((0, 2), Fraction(-7, 10))), 2),
@@ -180,7 +180,7 @@ def test_enclosures_contain_exact_rational_values(backend):
 
 def test_gradient_system_enclosure_contains_exact_value(small):
     system, points, real = small
-    from algeo.certify import _arithmetic
+    from algeo.verify.certify import _arithmetic
 
     polynomials = system.polynomial_system
     point = (Fraction(1, 3), Fraction(-2, 7))
@@ -216,7 +216,7 @@ def test_bad_options_are_input_errors(small):
 
 @pytest.fixture(scope="module")
 def solved_222():
-    from algeo.solve import solve
+    from algeo.pipeline.solve import solve
 
     return solve("2,2,2", samples=2, seed=7, digits=60, certify=True)
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from algeo.architecture import Architecture
+from algeo.model.architecture import Architecture
 from algeo.checks import run_check
 from algeo.checks.instances import make_instances
 from algeo.checks.report import Verdict, overall_verdict
@@ -165,7 +165,7 @@ def _double_well():
     import mpmath
     import sympy
 
-    from algeo.polynomial import Polynomial, PolynomialSystem
+    from algeo.model.polynomial import Polynomial, PolynomialSystem
 
     x, y = sympy.symbols("x y")
     loss = (x ** 2 - 1) ** 2 + sympy.Rational(1, 10) * x + y ** 2 * (1 + x ** 2) / 2  # minima near +1 (higher), -1

@@ -3,8 +3,8 @@ from fractions import Fraction
 
 import pytest
 
-from algeo.architecture import Architecture
-from algeo.data import (
+from algeo.model.architecture import Architecture
+from algeo.model.data import (
     RegularizationKind,
     degeneracy_warnings,
     exact_rank,

@@ -1,4 +1,4 @@
-"""Tests of algeo.determinantal: whitening, genericity, ranks, strata, pure / spurious, index sets.
+"""Tests of algeo.classify.determinantal: whitening, genericity, ranks, strata, pure / spurious, index sets.
 
 No PHCpack: every critical point here is built from an SVD of U, and the checks are
 compared with independent numpy / closed-form computations.
@@ -12,9 +12,9 @@ import numpy
 import pytest
 import scipy.linalg
 
-from algeo import determinantal as det
-from algeo.architecture import Architecture
-from algeo.data import Dataset, random_dataset
+from algeo.classify import determinantal as det
+from algeo.model.architecture import Architecture
+from algeo.model.data import Dataset, random_dataset
 from algeo.exceptions import InputError
 
 ZERO, NONZERO = 1e-20, 1e-8

@@ -3,7 +3,7 @@
 import pytest
 
 import algeo
-from algeo.exact import singular_counts
+from algeo.verify.exact import singular_counts
 
 pytestmark = [pytest.mark.phc, pytest.mark.singular]
 
@@ -39,7 +39,7 @@ def test_a_slow_exact_count_is_a_clear_error():
 
 @pytest.mark.parametrize("widths, samples, seed", [("2,1,2", 1, 13), ("2,2,2", 1, 17), ("1,2,1", 2, 5)])
 def test_modular_count_agrees_with_the_count_over_qq(widths, samples, seed):
-    from algeo.exact import DEFAULT_PRIME, instance_counts
+    from algeo.verify.exact import DEFAULT_PRIME, instance_counts
 
     system = algeo.build_system(widths, samples=samples, seed=seed)
     over_q = singular_counts(system.polynomial_system, system.variable_names, timeout=300)

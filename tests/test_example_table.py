@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from algeo.known_counts import PUBLISHED_M1
+from algeo.verify.known_counts import PUBLISHED_M1
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "root_count_table.py"
 

@@ -5,12 +5,12 @@ import json
 import numpy
 import pytest
 
-from algeo.architecture import Architecture
-from algeo.data import generic_regularization, random_dataset, scalar_regularization
+from algeo.model.architecture import Architecture
+from algeo.model.data import generic_regularization, random_dataset, scalar_regularization
 from algeo.exceptions import InputError
-from algeo.family import GramFamily, ParameterFamily, family_mode, tracking_family
-from algeo.startset import StartSet, load_start_set, start_set_path
-from algeo.system import build_system
+from algeo.model.family import GramFamily, ParameterFamily, family_mode, tracking_family
+from algeo.startsets.store import StartSet, load_start_set, start_set_path
+from algeo.model.system import build_system
 
 
 @pytest.mark.parametrize("widths, samples", [((1, 1, 1), 1), ((2, 1, 2), 1), ((2, 2, 2), 2), ((1, 2, 1, 1), 3)])

@@ -79,8 +79,8 @@ def test_track_retries_only_the_failed_paths_with_the_next_gamma(monkeypatch):
     import numpy
 
     from algeo import phc
-    from algeo.architecture import Architecture
-    from algeo.family import ParameterFamily
+    from algeo.model.architecture import Architecture
+    from algeo.model.family import ParameterFamily
 
     calls = []
 
@@ -107,8 +107,8 @@ def test_track_retries_only_the_failed_paths_with_the_next_gamma(monkeypatch):
 
 def test_track_keeps_failed_ends_when_every_gamma_fails(monkeypatch):
     from algeo import phc
-    from algeo.architecture import Architecture
-    from algeo.family import ParameterFamily
+    from algeo.model.architecture import Architecture
+    from algeo.model.family import ParameterFamily
 
     def fake_track(target, start, points, names, *, gamma, precision, timeout, attempt_number=0):
         paths = tuple(phc.RawPath(1, tuple(p), 0.5 + 0j, 1, 0.0, 1.0, 1.0, "failure", "path did not end at a solution")

@@ -8,7 +8,7 @@ import pytest
 
 import algeo
 from algeo.phc import format_polynomials, format_system, parse_blackbox_output
-from algeo.polynomial import Polynomial, PolynomialSystem
+from algeo.model.polynomial import Polynomial, PolynomialSystem
 
 GOLDEN = Path(__file__).parent / "golden"
 NAMES = ("w1_1_1", "w1_1_2", "w2_1_1", "w2_2_1")
@@ -89,7 +89,7 @@ def test_blocks_of_deflated_solutions_are_read():
 
 
 def test_deflation_and_at_infinity_blocks_are_read():
-    from algeo.architecture import Architecture
+    from algeo.model.architecture import Architecture
 
     golden = GOLDEN / "phc_deflation_and_infinity.txt"
     parsed = parse_blackbox_output(golden.read_text(), Architecture((2, 2, 2)).variable_names)

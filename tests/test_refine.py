@@ -1,4 +1,4 @@
-"""Newton refinement (algeo.refine): python-flint and mpmath give the same digits."""
+"""Newton refinement (algeo.verify.refine): python-flint and mpmath give the same digits."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from algeo.polynomial import Polynomial, PolynomialSystem
-from algeo.refine import mp_context, refine_point
+from algeo.model.polynomial import Polynomial, PolynomialSystem
+from algeo.verify.refine import mp_context, refine_point
 
 # x^2 - 2 = 0, y^3 - x = 0 (x = sqrt 2, y = 2^(1/6)), and x^2 - 2 = 0, x*y - 1 = 0
 SYSTEM = PolynomialSystem.from_polynomials([

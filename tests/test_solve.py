@@ -3,8 +3,8 @@
 import pytest
 
 import algeo
-from algeo.known_counts import PUBLISHED_M1
-from algeo.result import PathStatus
+from algeo.verify.known_counts import PUBLISHED_M1
+from algeo.results.solve_result import PathStatus
 
 pytestmark = pytest.mark.phc
 

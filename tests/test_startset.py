@@ -6,10 +6,10 @@ import pytest
 
 from algeo.exceptions import InputError, SolverFailedError
 
-from algeo.architecture import Architecture
+from algeo.model.architecture import Architecture
 from algeo.cli import main
-from algeo.family import ParameterFamily, tracking_family
-from algeo.startset import ensure_start_set, load_start_set, start_set_path
+from algeo.model.family import ParameterFamily, tracking_family
+from algeo.startsets.store import ensure_start_set, load_start_set, start_set_path
 
 
 def test_a_missing_start_set_file_is_an_input_error(tmp_path, capsys):
@@ -47,7 +47,7 @@ def test_start_set_is_made_checked_stored_and_reused(tmp_path, monkeypatch):
 @pytest.mark.singular
 @pytest.mark.slow
 def test_monodromy_finds_every_critical_point_of_a_small_network():
-    from algeo.startset import make_start_set
+    from algeo.startsets.store import make_start_set
 
     family = ParameterFamily(Architecture((1, 1, 1)), 1)
     made = make_start_set(family, method="monodromy", check=False)  # no blackbox used
@@ -60,7 +60,7 @@ def test_monodromy_finds_every_critical_point_of_a_small_network():
 @pytest.mark.phc
 @pytest.mark.singular
 def test_a_monodromy_set_is_confirmed_by_the_modular_count_alone_when_the_trace_test_is_skipped():
-    from algeo.startset import make_start_set
+    from algeo.startsets.store import make_start_set
 
     family = ParameterFamily(Architecture((1, 3, 1)), 1)  # one pass stopped at 11 of 13 with seed 0
     made = make_start_set(family, method="monodromy", check=False, trace=False)
@@ -71,8 +71,8 @@ def test_a_monodromy_set_is_confirmed_by_the_modular_count_alone_when_the_trace_
 
 @pytest.mark.phc
 def test_a_monodromy_set_that_disagrees_with_the_modular_count_is_not_stored(monkeypatch):
-    from algeo import startset
-    from algeo.exact import ExactCounts
+    from algeo.startsets import store as startset
+    from algeo.verify.exact import ExactCounts
 
     monkeypatch.setattr(startset, "_modular_count", lambda family, seed: ExactCounts(6, 4, 0.0, 32003))
     family = ParameterFamily(Architecture((1, 1, 1)), 1)
@@ -81,7 +81,7 @@ def test_a_monodromy_set_that_disagrees_with_the_modular_count_is_not_stored(mon
 
 
 def test_an_unknown_start_set_method_is_refused():
-    from algeo.startset import make_start_set
+    from algeo.startsets.store import make_start_set
 
     with pytest.raises(InputError, match="method"):
         make_start_set(ParameterFamily(Architecture((1, 1, 1)), 1), method="guess")
@@ -90,8 +90,8 @@ def test_an_unknown_start_set_method_is_refused():
 @pytest.mark.phc
 def test_a_solve_below_the_stored_generic_count_is_flagged(tmp_path, monkeypatch):
     """A stored start set claims N_C = 6 for widths 1,1,1 (truly 5): the blackbox's 5 is reported as a loss."""
-    from algeo.solve import solve
-    from algeo.startset import StartSet
+    from algeo.pipeline.solve import solve
+    from algeo.startsets.store import StartSet
 
     monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path))
     family = tracking_family(Architecture((1, 1, 1)), 1)
@@ -107,7 +107,7 @@ def test_a_solve_below_the_stored_generic_count_is_flagged(tmp_path, monkeypatch
 @pytest.mark.phc
 def test_the_homotopy_tracks_one_path_per_sign_flip_orbit_and_agrees_with_the_blackbox(tmp_path, monkeypatch):
     """2,2,2, m = 1: 33 start points in fewer orbits; the images' ends give the blackbox's counts and indices."""
-    from algeo.solve import solve
+    from algeo.pipeline.solve import solve
 
     monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path))
     ensure_start_set(tracking_family(Architecture((2, 2, 2)), 1), check=False)  # the blackbox runs below anyway
@@ -128,7 +128,7 @@ def test_colliding_ends_are_found_up_to_a_sign_flip():
     import numpy
 
     from algeo import phc
-    from algeo.homotopy import _colliding
+    from algeo.tracking.homotopy import _colliding
 
     def path(*coordinates):
         return phc.RawPath(1, tuple(complex(z) for z in coordinates), 1 + 0j, 1, 0.0, 1.0, 0.0, "success", "regular")
@@ -144,7 +144,8 @@ def test_track_orbits_tracks_everything_again_when_two_ends_share_an_orbit(monke
     """The first gamma sends two start orbits into one end orbit (a jump): all paths again with the next gamma."""
     import numpy
 
-    from algeo import homotopy, phc
+    from algeo import phc
+    from algeo.tracking import homotopy
     from algeo.phc import AttemptOutcome
 
     flips = numpy.array([[1.0, 1.0], [-1.0, -1.0]])

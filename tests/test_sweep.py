@@ -12,8 +12,8 @@ import pytest
 
 from algeo.cli import main
 from algeo.exceptions import BackendUnavailableError, InputError
-from algeo.result import write_json_atomically
-from algeo.sweep import SweepSettings, instance_seed, run_sweep, summarize
+from algeo.results.solve_result import write_json_atomically
+from algeo.pipeline.sweep import SweepSettings, instance_seed, run_sweep, summarize
 
 ROOT = Path(__file__).resolve().parents[1]
 

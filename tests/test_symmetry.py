@@ -2,8 +2,8 @@ import numpy
 import pytest
 
 import algeo
-from algeo.architecture import Architecture
-from algeo.symmetry import missing_images, sign_flip_matrices
+from algeo.model.architecture import Architecture
+from algeo.model.symmetry import missing_images, sign_flip_matrices
 
 
 def test_sign_flips_leave_the_gradient_system_invariant():
@@ -41,8 +41,8 @@ def test_a_solution_phcpack_missed_is_recovered_and_reported():
     from pathlib import Path
 
     from algeo import phc
-    from algeo.classify import Tolerances
-    from algeo.solve import _assemble
+    from algeo.classify.points import Tolerances
+    from algeo.pipeline.solve import _assemble
 
     system = algeo.build_system("2,1,2", samples=1, seed=5)
     golden = Path(__file__).parent / "golden" / "phc_2_1_2_output.txt"

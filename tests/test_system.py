@@ -1,9 +1,9 @@
 import pytest
 import sympy
 
-from algeo.architecture import Architecture
-from algeo.data import generic_regularization, random_dataset
-from algeo.system import build_system
+from algeo.model.architecture import Architecture
+from algeo.model.data import generic_regularization, random_dataset
+from algeo.model.system import build_system
 
 
 @pytest.mark.parametrize("widths, samples", [((1, 1, 1), 1), ((2, 1, 2), 2), ((2, 2, 2), 3), ((1, 2, 1, 2), 2),

@@ -1,14 +1,14 @@
-"""The trace test (algeo.trace): complete sets pass, a set missing one point fails."""
+"""The trace test (algeo.tracking.trace): complete sets pass, a set missing one point fails."""
 
 from __future__ import annotations
 
 import numpy
 import pytest
 
-from algeo.architecture import Architecture
-from algeo.family import ParameterFamily, TraceFamily
-from algeo.monodromy import dead_unit_masks, first_solution, populate_by_monodromy
-from algeo.trace import Completeness, trace_residual, trace_test
+from algeo.model.architecture import Architecture
+from algeo.model.family import ParameterFamily, TraceFamily
+from algeo.tracking.monodromy import dead_unit_masks, first_solution, populate_by_monodromy
+from algeo.tracking.trace import Completeness, trace_residual, trace_test
 
 
 def test_the_trace_family_is_the_base_family_along_a_line_plus_the_hyperplane_equation():
@@ -62,7 +62,7 @@ def test_trace_test_confirms_the_monodromy_count_and_rejects_a_set_missing_one_p
 @pytest.mark.phc
 @pytest.mark.parametrize("fault", ["lost", "jumped"])
 def test_a_path_lost_or_two_paths_meeting_while_t_moves_make_the_verdict_inconclusive(monkeypatch, fault):
-    import algeo.trace as trace_module
+    import algeo.tracking.trace as trace_module
 
     family = ParameterFamily(Architecture((1, 1, 1)), 1)
     found = populate_by_monodromy(family, seed=0)

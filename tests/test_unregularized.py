@@ -1,4 +1,4 @@
-"""Tests of ``solve(..., regularization="none")`` (algeo.unregularized, algeo.continuation).
+"""Tests of ``solve(..., regularization="none")`` (algeo.pipeline.unregularized, algeo.tracking.continuation).
 
 The products found by continuation are compared with U_I built independently here from a numpy
 SVD of U = Y X^T (X X^T)^{-1/2}; the counts Sum_{k<=r} C(q, k), C(q, r) / 1 pure and one local
@@ -17,13 +17,13 @@ import pytest
 import scipy.linalg
 
 from algeo import solve
-from algeo.architecture import Architecture
+from algeo.model.architecture import Architecture
 from algeo.cli import main
-from algeo.continuation import CompiledSystem, ContinuationStatus, refine_on_critical_set, _truncation
-from algeo.data import Dataset, random_dataset
+from algeo.tracking.continuation import CompiledSystem, ContinuationStatus, refine_on_critical_set, _truncation
+from algeo.model.data import Dataset, random_dataset
 from algeo.exceptions import InputError
-from algeo.system import build_system
-from algeo.unregularized import UnregularizedSolveResult
+from algeo.model.system import build_system
+from algeo.pipeline.unregularized import UnregularizedSolveResult
 
 # (widths, samples, seed): shallow and deep, filling and non-filling; each solve takes 3-60 s
 CASES = [
@@ -172,7 +172,7 @@ def test_refinement_lands_on_the_critical_set_from_a_nearby_point():
     w1 = numpy.sqrt(sigma[0]) * vt[0] @ numpy.linalg.inv(S)
     start = numpy.concatenate([w1 * 1.3, w2 / 1.3]) + 1e-6  # off the set by 1e-6
     zero = tuple(tuple(tuple(Fraction(0) for _ in range(c)) for _ in range(rr)) for rr, c in architecture.shapes)
-    from algeo.data import Regularization, RegularizationKind
+    from algeo.model.data import Regularization, RegularizationKind
     system = build_system(architecture, data, Regularization(RegularizationKind.NONE, zero)).polynomial_system
     with mpmath.workdps(40):
         refined = refine_on_critical_set(system, [complex(x) for x in start], digits=40,

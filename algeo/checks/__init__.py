@@ -13,7 +13,7 @@ import platform
 from pathlib import Path
 from typing import Sequence
 
-from ..architecture import Architecture
+from ..model.architecture import Architecture
 from ..exceptions import InputError
 from .instances import Instance, make_instances
 from .report import CheckReport, InstanceCheck, Verdict, jsonable, now

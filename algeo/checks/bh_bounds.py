@@ -15,7 +15,7 @@ from __future__ import annotations
 import mpmath
 
 from ..exceptions import InputError
-from ..solve import solve
+from ..pipeline.solve import solve
 from .instances import Instance, mp_point
 from .report import InstanceCheck, Verdict
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..data import exact_rank
+from ..model.data import exact_rank
 from .instances import Instance
 from .strata import SigmaSpectrum, sigma_spectrum
 

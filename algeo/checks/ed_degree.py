@@ -16,7 +16,7 @@ from math import comb
 
 import mpmath
 
-from ..exact import singular_available, singular_counts
+from ..verify.exact import singular_available, singular_counts
 from .common import eckart_young_hypothesis
 from .instances import Instance
 from .report import InstanceCheck, Verdict

@@ -9,10 +9,10 @@ from typing import Sequence
 
 import mpmath
 
-from ..architecture import Architecture
-from ..data import Dataset, Regularization
+from ..model.architecture import Architecture
+from ..model.data import Dataset, Regularization
 from ..exceptions import InputError
-from ..solve import prepare_instance
+from ..pipeline.solve import prepare_instance
 
 __all__ = ["Instance", "make_instances", "rational_point", "mp_point"]
 

@@ -26,7 +26,7 @@ import mpmath
 from mpmath import iv
 from mpmath.libmp import libmpf
 
-from ..polynomial import Polynomial, PolynomialSystem
+from ..model.polynomial import Polynomial, PolynomialSystem
 
 __all__ = ["prove_non_global_minimum", "exact_ldl_pivots"]
 

@@ -23,8 +23,8 @@ from fractions import Fraction
 
 import mpmath
 
-from ..solve import solve
-from ..system import build_system
+from ..pipeline.solve import solve
+from ..model.system import build_system
 from .instances import Instance, rational_point
 from .proof import exact_ldl_pivots, prove_non_global_minimum
 from .report import InstanceCheck, Verdict

@@ -29,12 +29,12 @@ import mpmath
 import sympy
 
 from .. import phc
-from ..classify import cluster_points, max_imaginary
-from ..data import Dataset
-from ..polynomial import Polynomial, PolynomialSystem
-from ..refine import mp_rational, refine_point
-from ..result import PathStatus
-from ..solve import path_status
+from ..classify.points import cluster_points, max_imaginary
+from ..model.data import Dataset
+from ..model.polynomial import Polynomial, PolynomialSystem
+from ..verify.refine import mp_rational, refine_point
+from ..results.solve_result import PathStatus
+from ..pipeline.solve import path_status
 
 __all__ = ["exact_moments", "sigma_spectrum", "SigmaSpectrum", "eckart_young_points", "StratumPoint",
            "StratumSolution", "solve_stratum", "formula_value"]

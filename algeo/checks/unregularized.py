@@ -30,7 +30,7 @@ REGULARIZATION = "none"
 
 def _unregularized_products(instance: Instance, digits: int, backend: str) -> tuple[dict | None, str]:
     """The result JSON of the unregularized solve, or ``None`` and why not."""
-    from ..solve import solve
+    from ..pipeline.solve import solve
 
     try:
         result = solve(instance.architecture, data=instance.dataset, regularization=instance.regularization,

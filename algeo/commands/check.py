@@ -6,7 +6,7 @@ import argparse
 from fractions import Fraction
 
 from ..exceptions import InputError
-from ..result import write_json_atomically
+from ..results.solve_result import write_json_atomically
 from .solve import check_output_path
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..exceptions import InputError
-from ..result import write_json_atomically
+from ..results.solve_result import write_json_atomically
 from .solve import check_output_path
 
 

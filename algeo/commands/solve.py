@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from ..exceptions import InputError
-from ..result import write_json_atomically
-from ..solve import DEFAULT_DIGITS, DEFAULT_MAX_PATHS
+from ..results.solve_result import write_json_atomically
+from ..pipeline.solve import DEFAULT_DIGITS, DEFAULT_MAX_PATHS
 
 
 def add_instance_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,7 +59,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..solve import solve
+    from ..pipeline.solve import solve
 
     target = check_output_path(args.json)
     result = solve(args.widths, samples=args.samples, seed=args.seed, data=args.data,

@@ -34,8 +34,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..architecture import Architecture
-    from ..sweep import SweepSettings, finished_indices, run_sweep
+    from ..model.architecture import Architecture
+    from ..pipeline.sweep import SweepSettings, finished_indices, run_sweep
 
     settings = SweepSettings(widths=Architecture.parse(args.widths).widths, samples=args.samples,
                              instances=args.instances, seed=args.seed, regularization=args.regularization,
@@ -85,10 +85,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _prepare_start_set(settings, *, quiet: bool, method: str = "blackbox", workers: int = 1) -> str | None:
     """The start set file for the parameter homotopy, made here once (None: blackbox)."""
-    from ..architecture import Architecture
-    from ..data import parse_regularization
-    from ..family import family_mode, tracking_family
-    from ..startset import ensure_start_set, start_set_path
+    from ..model.architecture import Architecture
+    from ..model.data import parse_regularization
+    from ..model.family import family_mode, tracking_family
+    from ..startsets.store import ensure_start_set, start_set_path
 
     if settings.method == "blackbox":
         return None

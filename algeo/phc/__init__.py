@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..exceptions import BackendUnavailableError
-from ..polynomial import PolynomialSystem
+from ..model.polynomial import PolynomialSystem
 from ._format import RawPath, TermSystem, format_polynomials, format_system, parse_blackbox_output
 from ._runner import (
     Attempt,
@@ -161,7 +161,7 @@ def track(
     is the attempt's number, its detail says how many paths it tracked); the path ends
     are in the order of ``start_points``, so every path is accounted for. Ends reached
     with different ``gamma`` may coincide: the caller must check that the ends are
-    distinct (:func:`algeo.solve.solve` counts them). (phcpy 2.4.86's double double
+    distinct (:func:`algeo.pipeline.solve.solve` counts them). (phcpy 2.4.86's double double
     tracker returned the start points unmoved here, so it is not used.)
     """
     target_strings, start_strings = format_polynomials(target, names), format_polynomials(start, names)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Sequence
 
-from ..polynomial import PolynomialSystem
+from ..model.polynomial import PolynomialSystem
 from ._labels import UNLABELLED_RCO_THRESHOLD, label_from_rco  # noqa: F401  (re-exported)
 
 __all__ = ["format_polynomials", "format_system", "parse_blackbox_output", "RawPath", "ParsedOutput"]

@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
-from ..data import GRID_DENOMINATOR, Matrix, _parse_matrix, _read_json, matrix_to_json
+from ..model.data import GRID_DENOMINATOR, Matrix, _parse_matrix, _read_json, matrix_to_json
 from ..exceptions import InputError
 
 __all__ = ["ReluArchitecture", "ReluData", "random_relu_data", "load_relu_data", "parse_relu_widths",
@@ -113,7 +113,7 @@ def _draw(rng: random.Random, rows: int, cols: int) -> Matrix:
 
 
 def random_relu_data(architecture: ReluArchitecture, n_samples: int, *, seed: int, targets: bool) -> ReluData:
-    """Entries uniform on ``{k/10^6 : |k| <= 10^6}`` (seeded), like :func:`algeo.data.random_dataset`.
+    """Entries uniform on ``{k/10^6 : |k| <= 10^6}`` (seeded), like :func:`algeo.model.data.random_dataset`.
 
     >>> a = ReluArchitecture(2, 3)
     >>> random_relu_data(a, 4, seed=1, targets=False).X == random_relu_data(a, 4, seed=1, targets=False).X

@@ -4,7 +4,7 @@ Region by region (:mod:`algeo.relu.regions` gives every realizable pattern exact
 polynomial gradient system of ``L_A`` (:mod:`algeo.relu.system`) goes through algeo's one
 pipeline: PHCpack's blackbox (:func:`algeo.phc.blackbox_solve`), Newton refinement on the
 exact system and classification (``algeo.solve``'s refinement step, which uses
-:func:`algeo.refine.refine_point` and :mod:`algeo.classify`). Each real solution is then
+:func:`algeo.verify.refine.refine_point` and :mod:`algeo.classify.points`). Each real solution is then
 placed relative to its region by the exact signs of its pre-activations evaluated at
 the refinement precision (:class:`Placement`): only points strictly *inside* are critical
 points of the ReLU loss; points on a boundary and outside are counted and listed.
@@ -28,12 +28,12 @@ from pathlib import Path
 import mpmath
 
 from .. import phc
-from ..classify import Tolerances
-from ..data import parse_entry
+from ..classify.points import Tolerances
+from ..model.data import parse_entry
 from ..exceptions import BudgetExceededError, InputError
-from ..refine import mp_context
-from ..result import CriticalPoint, PathStatus
-from ..solve import path_status, refine_and_classify, software_versions
+from ..verify.refine import mp_context
+from ..results.solve_result import CriticalPoint, PathStatus
+from ..pipeline.solve import path_status, refine_and_classify, software_versions
 from .arrangement import chambers
 from .instance import ReluArchitecture, ReluData, resolve_relu_data
 from .system import build_region_system, generic_lambda, scalar_lambda

@@ -19,9 +19,9 @@ from typing import Sequence
 
 import sympy
 
-from ..data import GRID_DENOMINATOR
+from ..model.data import GRID_DENOMINATOR
 from ..exceptions import InputError
-from ..polynomial import Polynomial, PolynomialSystem
+from ..model.polynomial import Polynomial, PolynomialSystem
 from .instance import ReluArchitecture, ReluData
 
 __all__ = ["RegionSystem", "build_region_system", "generic_lambda", "scalar_lambda", "relu_loss"]

@@ -3,7 +3,7 @@
 Pipeline: build the exact system -> bounds (total degree, mixed volumes) -> PHCpack
 blackbox in a child process -> Newton refinement at ``digits`` digits on the exact
 system -> distinct points, real / zero-coordinate decisions, loss and Hessian index
--> counts and consistency checks -> :class:`~algeo.result.SolveResult`.
+-> counts and consistency checks -> :class:`~algeo.results.solve_result.SolveResult`.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from typing import Sequence
 import mpmath
 import numpy
 
-from . import phc
-from .architecture import Architecture
-from .classify import Tolerances, cluster_points, has_zero_coordinate, hessian_inertia, max_imaginary
-from .data import (
+from .. import phc
+from ..model.architecture import Architecture
+from ..classify.points import Tolerances, cluster_points, has_zero_coordinate, hessian_inertia, max_imaginary
+from ..model.data import (
     Dataset,
     Regularization,
     RegularizationKind,
@@ -33,12 +33,12 @@ from .data import (
     parse_regularization,
     random_dataset,
 )
-from .exceptions import BudgetExceededError, InputError
-from .known_counts import CORRECTED, published_counts
-from .refine import mp_context, mp_rational, refine_point
-from .result import Bounds, Counts, CriticalPoint, PathEnd, PathStatus, SolveResult
-from .symmetry import missing_images
-from .system import CriticalPointSystem, build_system
+from ..exceptions import BudgetExceededError, InputError
+from ..verify.known_counts import CORRECTED, published_counts
+from ..verify.refine import mp_context, mp_rational, refine_point
+from ..results.solve_result import Bounds, Counts, CriticalPoint, PathEnd, PathStatus, SolveResult
+from ..model.symmetry import missing_images
+from ..model.system import CriticalPointSystem, build_system
 
 __all__ = ["solve", "prepare_instance", "path_status", "refine_and_classify", "software_versions", "complex_from_text",
            "DEFAULT_DIGITS", "DEFAULT_MAX_PATHS"]
@@ -101,7 +101,7 @@ def path_status(raw: phc.RawPath) -> PathStatus:
 def software_versions(backend_version: str | None) -> dict:
     import sympy
 
-    from . import __version__
+    from .. import __version__
 
     versions = {"algeo": __version__, "python": platform.python_version(), "sympy": sympy.__version__,
                 "mpmath": mpmath.__version__, "numpy": numpy.__version__, "phcpack": backend_version}
@@ -218,7 +218,7 @@ def solve(
     data : a :class:`Dataset` or the path of a JSON file ``{"X", "Y", "Lambda"?}``.
     regularization : ``"generic"``, a positive scalar such as ``"1/10"``, a
         :class:`Regularization`, or ``"none"``: then the critical set is not isolated and
-        the result is an :class:`~algeo.unregularized.UnregularizedSolveResult` grouping
+        the result is an :class:`~algeo.pipeline.unregularized.UnregularizedSolveResult` grouping
         critical points by end-to-end matrix (docs/unregularized.md).
     digits : precision of the Newton refinement on the exact system.
     backend : ``"auto"`` (``phc``, then phcpy), ``"phc"`` or ``"phcpy"``.
@@ -226,7 +226,7 @@ def solve(
         with another PHCpack seed and recorded in ``provenance.backend.attempts``.
     max_paths : refuse systems whose stable mixed volume exceeds this budget.
     certify : prove each point with Krawczyk's test on the exact system
-        (:func:`algeo.certify.certify_points`): per-point ``certificate`` and counts
+        (:func:`algeo.verify.certify.certify_points`): per-point ``certificate`` and counts
         ``certified``, ``certified_real``, ``certified_distinct``, ``certified_minima``.
     start_set : ``"auto"``: a parameter homotopy from the start-set library
         (docs/sweep.md) for an entrywise ``Lambda``; ``"none"``: the blackbox only;
@@ -314,7 +314,7 @@ def _path_progress(enabled: bool, description: str, *, total: int | None = None,
 def _solve_by_homotopy(system: CriticalPointSystem, *, start_set, build: bool, timeout: float, progress: bool,
                        options: dict) -> tuple[SolveResult | None, str | None]:
     """The parameter homotopy's result, or (None, why it cannot be used)."""
-    from .homotopy import parameter_homotopy
+    from ..tracking.homotopy import parameter_homotopy
 
     with _path_progress(progress, "building the start set (first use)") as report:
         homotopy = parameter_homotopy(system, start_set=start_set, build=build, seed=options["seed"],
@@ -428,7 +428,7 @@ def _assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *
 
 
 def _close_under_symmetry(system, run, finite, points, point_of_path, evidence, digits, tolerances):
-    """Add the symmetry images of found points that PHCpack missed (algeo.symmetry).
+    """Add the symmetry images of found points that PHCpack missed (algeo.model.symmetry).
 
     The images are refined on the exact system together with the path end points, so
     they go through the same decisions; their (synthetic) path indices are dropped.
@@ -449,7 +449,7 @@ def _close_under_symmetry(system, run, finite, points, point_of_path, evidence, 
 
 def _certify(system: CriticalPointSystem, points: Sequence[CriticalPoint], digits: int):
     """Certify the refined points, read back exactly from their ``digits``-digit text."""
-    from .certify import certify_points
+    from ..verify.certify import certify_points
 
     centers = [[Fraction(re) if im == "0" else complex_from_text(re, im, digits) for re, im in p.coordinates_text]
                for p in points]
@@ -532,8 +532,8 @@ def _start_set_count_problems(counts: Counts, architecture, dataset, reg, stored
     if reg.kind not in (RegularizationKind.GENERIC, RegularizationKind.GIVEN):
         return []
     if stored is None:  # not given by the caller: the library's, if any
-        from .family import family_mode, tracking_family
-        from .startset import load_start_set
+        from ..model.family import family_mode, tracking_family
+        from ..startsets.store import load_start_set
 
         stored = load_start_set(tracking_family(architecture, dataset.n_samples, family_mode(reg)))
     if stored is None or counts.complex >= stored.size:

@@ -91,7 +91,7 @@ class CriticalPointSystem:
 def build_system(architecture: Architecture, dataset: Dataset, regularization: Regularization) -> CriticalPointSystem:
     """Build the gradient equations ``dL/dW_l = 0`` of the regularized squared loss.
 
-    >>> from algeo.data import random_dataset, generic_regularization
+    >>> from algeo.model.data import random_dataset, generic_regularization
     >>> arch = Architecture((1, 1, 1))
     >>> system = build_system(arch, random_dataset(arch, 1, seed=0), generic_regularization(arch, seed=0))
     >>> system.variable_names, [sympy.Poly(e, *system.variables).total_degree() for e in system.equations]
@@ -99,7 +99,7 @@ def build_system(architecture: Architecture, dataset: Dataset, regularization: R
     """
     dataset.check_against(architecture)
     if len(regularization.Lambda) != architecture.depth:
-        from .exceptions import InputError
+        from ..exceptions import InputError
 
         raise InputError("Lambda", f"needs {architecture.depth} matrices, got {len(regularization.Lambda)}")
     X, Y = _sympy_matrix(dataset.X), _sympy_matrix(dataset.Y)

@@ -28,8 +28,8 @@ from typing import Sequence
 import mpmath
 import numpy
 
-from .polynomial import PolynomialSystem
-from .refine import mp_rational
+from ..model.polynomial import PolynomialSystem
+from ..verify.refine import mp_rational
 
 __all__ = ["CompiledSystem", "ContinuationStatus", "TrackOptions", "TrackedPath", "CriticalSetRefinement", "track_to_zero",
            "refine_on_critical_set", "seeded_gamma"]

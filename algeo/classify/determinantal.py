@@ -26,9 +26,9 @@ from typing import Sequence
 import mpmath
 import sympy
 
-from .architecture import Architecture
-from .data import Dataset, exact_rank
-from .exceptions import InputError
+from ..model.architecture import Architecture
+from ..model.data import Dataset, exact_rank
+from ..exceptions import InputError
 
 __all__ = [
     "Decision",

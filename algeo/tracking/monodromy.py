@@ -1,6 +1,6 @@
 """Monodromy: populate a start set by loops in parameter space, without the blackbox.
 
-The lifted family (:mod:`algeo.family`) is affine in the parameters, so a first
+The lifted family (:mod:`algeo.model.family`) is affine in the parameters, so a first
 solution comes for free: pick a random complex point ``x`` and solve the *linear*
 equations ``F(x; p) = 0`` for data ``p`` (a random solution of an underdetermined
 linear system). Then loops ``p0 -> p1 -> p2 -> p0`` through random complex data (each
@@ -10,9 +10,9 @@ the hidden-unit sign flips (solutions at the same data). The population stops wh
 ``stable_loops`` loops in a row found nothing new.
 
 The loops prove nothing by themselves: completeness is decided afterwards, by the
-trace test (:mod:`algeo.trace`) or an independent count, and the result says which.
+trace test (:mod:`algeo.tracking.trace`) or an independent count, and the result says which.
 The same code populates the witness sets of the trace test (any family with
-``terms``, ``sample_parameters`` and ``fixed_parameters``: :class:`algeo.family.TraceFamily`).
+``terms``, ``sample_parameters`` and ``fixed_parameters``: :class:`algeo.model.family.TraceFamily`).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from typing import Callable
 
 import numpy
 
-from . import phc
+from .. import phc
 from .homotopy import homotopy_gamma
-from .symmetry import PointSet
+from ..model.symmetry import PointSet
 
 __all__ = ["MonodromyResult", "first_solution", "populate_by_monodromy", "dead_unit_masks", "track_points"]
 
@@ -219,7 +219,7 @@ def populate_by_monodromy(
     that do not end at a regular solution are counted in ``failed_paths``: patterns whose
     solutions do not persist for generic data lose their paths there.
 
-    With ``target`` (an independent count, e.g. :func:`algeo.exact.singular_counts` mod p)
+    With ``target`` (an independent count, e.g. :func:`algeo.verify.exact.singular_counts` mod p)
     the population stops as soon as ``target`` points are known, and when a pass ends
     short of it another pass (new first solutions, loops and gammas, same ``base``) runs,
     up to ``passes`` in all; the union is returned. Reaching the target proves nothing

@@ -3,9 +3,9 @@
 Method (docs/unregularized.md): solve the generic regularized system with
 ``Lambda_0`` (the ordinary :func:`algeo.solve` pipeline), continue every distinct
 finite solution along ``Lambda = tau Lambda_0``, ``tau -> 0``
-(:mod:`algeo.continuation`), refine each end point on the exact unregularized
+(:mod:`algeo.tracking.continuation`), refine each end point on the exact unregularized
 system, and group the refined points by ``Wbar = W_H ... W_1``. Each distinct
-product is classified on the determinantal variety (:mod:`algeo.determinantal`):
+product is classified on the determinantal variety (:mod:`algeo.classify.determinantal`):
 rank, loss, global or not, Morse index on its rank stratum, pure / spurious over
 ``M_r``, and the index set ``I`` of ``U``'s singular directions it equals.
 """
@@ -20,9 +20,9 @@ from typing import Any
 
 import mpmath
 
-from . import determinantal as det
-from .architecture import Architecture
-from .continuation import (
+from ..classify import determinantal as det
+from ..model.architecture import Architecture
+from ..tracking.continuation import (
     CompiledSystem,
     ContinuationStatus,
     TrackOptions,
@@ -30,10 +30,10 @@ from .continuation import (
     seeded_gamma,
     track_to_zero,
 )
-from .data import Dataset, Regularization, RegularizationKind, generic_regularization
-from .refine import mp_context
-from .result import Counts, SolveResult
-from .system import build_system
+from ..model.data import Dataset, Regularization, RegularizationKind, generic_regularization
+from ..verify.refine import mp_context
+from ..results.solve_result import Counts, SolveResult
+from ..model.system import build_system
 
 __all__ = ["ContinuationPath", "Product", "UnregularizedSolveResult", "solve_unregularized"]
 

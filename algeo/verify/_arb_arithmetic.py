@@ -1,4 +1,4 @@
-"""Ball arithmetic for :mod:`algeo.certify` with python-flint's ``arb``/``acb`` (Arb).
+"""Ball arithmetic for :mod:`algeo.verify.certify` with python-flint's ``arb``/``acb`` (Arb).
 
 Every conversion encloses the exact rational it is given: a ``Fraction`` becomes
 ``arb(fmpq(p, q))`` at the working precision (a ball containing ``p/q``), never a
@@ -18,7 +18,7 @@ def _flint():
     try:
         import flint
     except ImportError as error:  # pragma: no cover - python-flint is a dependency
-        from .exceptions import BackendUnavailableError
+        from ..exceptions import BackendUnavailableError
 
         raise BackendUnavailableError("certification backend 'arb' needs python-flint: pip install python-flint") \
             from error

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .certify import PointCertificate
+    from ..verify.certify import PointCertificate
 
 __all__ = ["PathStatus", "PathEnd", "CriticalPoint", "Counts", "Bounds", "SolveResult", "write_json_atomically"]
 
@@ -73,7 +73,7 @@ class CriticalPoint:
     is_global: bool | None = None
     certificate: PointCertificate | None = None  # set by solve(..., certify=True)
     #: no PHCpack path ended here: the point is the image of a found one under a symmetry
-    #: of the system (algeo.symmetry), refined on the exact system
+    #: of the system (algeo.model.symmetry), refined on the exact system
     recovered_by_symmetry: bool = False
 
     @property

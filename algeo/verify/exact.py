@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from .exceptions import BackendUnavailableError, BudgetExceededError
-from .polynomial import PolynomialSystem
+from ..exceptions import BackendUnavailableError, BudgetExceededError
+from ..model.polynomial import PolynomialSystem
 
 __all__ = ["ExactCounts", "singular_counts", "singular_available", "instance_counts", "DEFAULT_PRIME"]
 
@@ -63,7 +63,7 @@ DEFAULT_PRIME = 2147483629
 
 
 def _check_characteristic(system: PolynomialSystem, characteristic: int) -> None:
-    from .exceptions import InputError
+    from ..exceptions import InputError
 
     if characteristic == 0:
         return
@@ -135,7 +135,7 @@ def singular_counts(system: PolynomialSystem, names, *, timeout: float = 600.0,
 def instance_counts(widths, samples: int, seed: int, *, timeout: float = 600.0,
                     characteristic: int = DEFAULT_PRIME) -> ExactCounts:
     """:func:`singular_counts` of the gradient system of a random instance (data and generic Lambda from ``seed``)."""
-    from . import build_system
+    from .. import build_system
 
     system = build_system(",".join(map(str, widths)), samples=samples, seed=seed)
     return singular_counts(system.polynomial_system, system.variable_names, timeout=timeout,

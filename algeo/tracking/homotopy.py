@@ -1,10 +1,10 @@
 """Parameter homotopy: track a start set (one generic complex instance) to a given instance.
 
-The target is the lifted gradient system (:mod:`algeo.family`) at the instance's data;
+The target is the lifted gradient system (:mod:`algeo.model.family`) at the instance's data;
 the start system is the same family at the start set's complex data; PHCpack's
 trackers follow ``gamma (1 - t)^2 G + t^2 F`` (phcpy, child process) from every start
 solution. The end points, cut back to the weight coordinates, go through the same
-refinement and classification as the blackbox (:func:`algeo.solve.solve`). Paths =
+refinement and classification as the blackbox (:func:`algeo.pipeline.solve.solve`). Paths =
 start-set size; when a path does not end at a solution, or two ends coincide, all paths
 are tracked again with another ``gamma`` (up to ``max_attempts`` in all; then the failed
 paths alone, :func:`_track_orbits`), and if that fails too the caller falls back to the
@@ -13,7 +13,7 @@ blackbox.
 Only one start point per orbit of the hidden-unit sign flips is tracked: every system
 of the family is equivariant under the flips, so the path from ``s x0`` is ``s`` times
 the path from ``x0`` (same ``gamma``), and its end is taken as that image
-(:func:`algeo.symmetry.orbit_representatives`; 225 start points of widths 2,2,2, m = 2 are 65 orbits).
+(:func:`algeo.model.symmetry.orbit_representatives`; 225 start points of widths 2,2,2, m = 2 are 65 orbits).
 Each end is labelled with the path it is the image of, and refined on the exact
 system like every other.
 """
@@ -29,12 +29,12 @@ from typing import Callable
 
 import numpy
 
-from . import phc
-from .exceptions import InputError
-from .family import family_mode, tracking_family
-from .startset import StartSet, ensure_start_set, load_start_set
-from .symmetry import orbit_representatives
-from .system import CriticalPointSystem
+from .. import phc
+from ..exceptions import InputError
+from ..model.family import family_mode, tracking_family
+from ..startsets.store import StartSet, ensure_start_set, load_start_set
+from ..model.symmetry import orbit_representatives
+from ..model.system import CriticalPointSystem
 
 __all__ = ["HomotopyRun", "parameter_homotopy", "homotopy_gamma"]
 
@@ -136,7 +136,7 @@ def parameter_homotopy(
     """
     family = tracking_family(system.architecture, system.dataset.n_samples, family_mode(system.regularization))
     if str(start_set) == "auto":
-        from .startset import start_set_path
+        from ..startsets.store import start_set_path
 
         path = start_set_path(family)
         chosen = ensure_start_set(family, build=build, progress=progress)

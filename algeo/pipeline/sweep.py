@@ -4,7 +4,7 @@ Layout of the output directory ``OUT`` (docs/sweep.md):
 
 - ``OUT/sweep.json``: the settings (widths, samples, instances, seed, regularization,
   digits, method). A re-run with other settings into the same ``OUT`` is refused.
-- ``OUT/instances/NNNN.json``: one :class:`~algeo.result.SolveResult` per instance,
+- ``OUT/instances/NNNN.json``: one :class:`~algeo.results.solve_result.SolveResult` per instance,
   the same schema as ``algeo solve --json``, written atomically. A file exists only
   when its instance finished, so a re-run skips exactly the finished instances.
 - ``OUT/summary.json``: the list of instances (index, seed, counts, status) and the
@@ -26,9 +26,9 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from .architecture import Architecture
-from .exceptions import BackendUnavailableError, InputError
-from .result import write_json_atomically
+from ..model.architecture import Architecture
+from ..exceptions import BackendUnavailableError, InputError
+from ..results.solve_result import write_json_atomically
 
 __all__ = ["SweepSettings", "InstanceStatus", "instance_seed", "run_sweep", "summarize", "solve_instance",
            "finished_indices", "SWEEP_METHODS"]

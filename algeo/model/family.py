@@ -34,7 +34,7 @@ import sympy
 
 from .architecture import Architecture
 from .data import Dataset, Regularization, RegularizationKind
-from .exceptions import InputError
+from ..exceptions import InputError
 from .system import weight_matrices
 
 __all__ = ["ParameterFamily", "GramFamily", "TraceFamily", "FORMULATION", "GRAM_FORMULATION", "family_mode",

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .architecture import Architecture
-from .exceptions import InputError
+from ..exceptions import InputError
 
 __all__ = [
     "Matrix",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import comb
 
-from .exceptions import InputError
+from ..exceptions import InputError
 
 __all__ = ["Architecture"]
 
@@ -128,7 +128,7 @@ class Architecture:
 
     def check_budget(self, *, max_parameters: int) -> None:
         """Raise when the system has more unknowns than ``max_parameters``."""
-        from .exceptions import BudgetExceededError
+        from ..exceptions import BudgetExceededError
 
         if self.n_parameters > max_parameters:
             raise BudgetExceededError(

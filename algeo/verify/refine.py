@@ -9,7 +9,7 @@ numbers): python-flint's ``acb``/``arb`` (the default when installed; the polyno
 system's coefficients are converted once per precision, the linear solves run in
 C) and mpmath (the fallback, and ``arithmetic="mpmath"``). Balls are only a fast
 multiprecision float here: every iterate is cut to its midpoint, and nothing is
-claimed about the radii (certification is :mod:`algeo.certify`'s job).
+claimed about the radii (certification is :mod:`algeo.verify.certify`'s job).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Sequence
 
 import mpmath
 
-from .polynomial import PolynomialSystem, power_table
+from ..model.polynomial import PolynomialSystem, power_table
 
 __all__ = ["Refinement", "refine_point", "mp_rational", "mp_context"]
 

@@ -1,4 +1,4 @@
-"""Interval arithmetic for :mod:`algeo.certify` with ``mpmath.iv`` (outward rounding).
+"""Interval arithmetic for :mod:`algeo.verify.certify` with ``mpmath.iv`` (outward rounding).
 
 A ``Fraction`` becomes ``iv.mpf(p) / q``, an interval containing ``p/q``; complex
 values are ``iv.mpc`` rectangles. Bounds are read back as exact ``Fraction`` endpoints.

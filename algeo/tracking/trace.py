@@ -1,14 +1,14 @@
 """The trace test: is a solution set of ``F(.; p)`` complete? (Leykin, Rodriguez and Sottile, 2018.)
 
 Given points claimed to be *all* isolated solutions of the lifted system at data ``p``
-(:class:`algeo.family.ParameterFamily`), the test works in the augmented family
-:class:`algeo.family.TraceFamily`::
+(:class:`algeo.model.family.ParameterFamily`), the test works in the augmented family
+:class:`algeo.model.family.TraceFamily`::
 
     F(x; p + lam v) = 0,        (a . x - 1) lam + t = 0
 
 with random complex ``v`` and ``a``. At ``t = 0`` its solutions are the points under
 test (``lam = 0``) and the *witnesses* on ``a . x = 1``, which are found by monodromy
-(:func:`algeo.monodromy.populate_by_monodromy` on the augmented family, ``t`` held at
+(:func:`algeo.tracking.monodromy.populate_by_monodromy` on the augmented family, ``t`` held at
 0). Both sets are then tracked to ``t = gamma/2`` and ``t = gamma``. The sum of the
 points (all coordinates, ``lam`` included) is an affine function of ``t`` when the
 sets are complete, and generically not when a point is missing: the verdict compares
@@ -32,10 +32,10 @@ from typing import Callable, Sequence
 
 import numpy
 
-from .family import ParameterFamily, TraceFamily
+from ..model.family import ParameterFamily, TraceFamily
 from .homotopy import homotopy_gamma
 from .monodromy import populate_by_monodromy, track_points
-from .symmetry import PointSet
+from ..model.symmetry import PointSet
 
 __all__ = ["Completeness", "TraceTestResult", "trace_test", "DEFAULT_TRACE_TOLERANCE"]
 

@@ -46,8 +46,8 @@ from typing import Sequence
 
 import mpmath
 
-from .exceptions import InputError
-from .polynomial import PolynomialSystem
+from ..exceptions import InputError
+from ..model.polynomial import PolynomialSystem
 
 __all__ = [
     "Realness",
@@ -275,7 +275,7 @@ def krawczyk_test(system, center: Sequence, radius: Fraction, *, digits: int = 4
     """Whether Krawczyk's test proves a unique zero of ``system`` in the box ``center ± radius``.
 
     ``False`` means *not proven*, not "no zero". ``system`` is a
-    :class:`~algeo.system.CriticalPointSystem` or a :class:`PolynomialSystem`.
+    :class:`~algeo.model.system.CriticalPointSystem` or a :class:`PolynomialSystem`.
     """
     polynomials = getattr(system, "polynomial_system", system)
     box = Box(_exact_center(center), Fraction(radius))
@@ -369,9 +369,9 @@ def certify_points(
 
     Parameters
     ----------
-    system : :class:`~algeo.system.CriticalPointSystem` (or its :class:`PolynomialSystem`)
+    system : :class:`~algeo.model.system.CriticalPointSystem` (or its :class:`PolynomialSystem`)
     points : approximate zeros, coordinates as ``mpmath`` numbers, complex, ``Fraction``
-        or strings; refine them first (``algeo.refine``) at ``digits`` digits.
+        or strings; refine them first (``algeo.verify.refine``) at ``digits`` digits.
     digits : precision of the refined points; interval arithmetic runs at
         ``digits * log2(10) + 64`` bits.
     real : which points are reported real; their box is centred at the real part, so

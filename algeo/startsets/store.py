@@ -1,6 +1,6 @@
 """Start sets for the parameter homotopy: every critical point of one generic complex instance.
 
-A start set belongs to one :class:`~algeo.family.ParameterFamily` (architecture, samples,
+A start set belongs to one :class:`~algeo.model.family.ParameterFamily` (architecture, samples,
 regularization mode, formulation); its file name and its content carry the family's
 ``key`` (a hash of the monomial supports and coefficient structure), and a set whose
 key differs from the family's is never used. When a set is made it is checked: the
@@ -25,10 +25,10 @@ from typing import Callable
 
 import numpy
 
-from . import phc
-from .exceptions import InputError, SolverFailedError
-from .family import FORMULATION, ParameterFamily
-from .result import write_json_atomically
+from .. import phc
+from ..exceptions import InputError, SolverFailedError
+from ..model.family import FORMULATION, ParameterFamily
+from ..results.solve_result import write_json_atomically
 
 __all__ = ["StartSet", "start_set_directory", "start_set_path", "load_start_set", "make_start_set",
            "ensure_start_set"]
@@ -137,8 +137,8 @@ TRACE_LIMIT = 150
 
 def _modular_count(family: ParameterFamily, seed: int):
     """Singular's vdim over ZZ/p of an instance with random rational data, or None without Singular."""
-    from .exact import instance_counts, singular_available
-    from .exceptions import BudgetExceededError
+    from ..verify.exact import instance_counts, singular_available
+    from ..exceptions import BudgetExceededError
 
     if not singular_available():
         logger.info("Singular is not installed: no modular count for the start set")
@@ -164,17 +164,17 @@ def make_start_set(
     """Solve the lifted system at random complex data, then check the count.
 
     ``method="blackbox"``: PHCpack's blackbox on the lifted system. ``"monodromy"``:
-    loops in parameter space (:mod:`algeo.monodromy`), which needs no blackbox but
+    loops in parameter space (:mod:`algeo.tracking.monodromy`), which needs no blackbox but
     proves nothing by itself. Its completeness is decided by independent counts: the
     modular count (Singular's vdim over ZZ/p at random rational data, when Singular is
-    installed), which the loops also aim at, and the trace test (:mod:`algeo.trace`;
+    installed), which the loops also aim at, and the trace test (:mod:`algeo.tracking.trace`;
     ``trace=None`` runs it when there is no modular count or at most :data:`TRACE_LIMIT`
     points). ``check`` adds a blackbox solve of a real instance. Raises
     :class:`SolverFailedError` when the solver fails, a start point is not a solution,
     two coincide, a count differs from an independent one, or nothing confirmed a
     monodromy set; ``check["confirmed_by"]`` lists what did.
     """
-    from .known_counts import published_counts
+    from ..verify.known_counts import published_counts
 
     if method not in ("blackbox", "monodromy"):
         raise InputError("method", f"unknown start-set method {method!r}", "use blackbox or monodromy")
@@ -182,7 +182,7 @@ def make_start_set(
     names = family.variable_names
     exact = None
     if method == "monodromy":
-        from .monodromy import populate_by_monodromy
+        from ..tracking.monodromy import populate_by_monodromy
 
         exact = _modular_count(family, seed)
         populated = populate_by_monodromy(family, seed=seed, progress=progress, workers=workers,
@@ -224,7 +224,7 @@ def make_start_set(
             problems.append(f"{len(points)} start solutions, but the modular count (Singular vdim over "
                             f"{exact.to_json()['field']}) is {exact.complex}")
     if method == "monodromy" and (trace if trace is not None else exact is None or len(points) <= TRACE_LIMIT):
-        from .trace import Completeness, trace_test
+        from ..tracking.trace import Completeness, trace_test
 
         traced = trace_test(family, parameters, points, seed=seed + 1, workers=workers)
         check_record["trace_test"] = traced.to_json()
@@ -239,7 +239,7 @@ def make_start_set(
         if published["N_C"] != len(points):
             problems.append(f"{len(points)} start solutions, published N_C = {published['N_C']}")
     if check:
-        from .solve import solve
+        from ..pipeline.solve import solve
 
         check_seed = seed + 1
         result = solve(family.architecture.widths, samples=family.samples, seed=check_seed, start_set="none")
