@@ -11,12 +11,14 @@ import logging
 
 __version__ = "0.1.0"
 
+from .exceptions import AlgeoError, BackendUnavailableError, BudgetExceededError, InputError, SolverFailedError
 from .model.architecture import Architecture
 from .model.data import Dataset, Regularization, RegularizationKind, load_instance, random_dataset
-from .exceptions import AlgeoError, BackendUnavailableError, BudgetExceededError, InputError, SolverFailedError
-from .results.solve_result import CriticalPoint, PathStatus, SolveResult
-from .pipeline.solve import prepare_instance, solve
 from .model.system import CriticalPointSystem, build_system as _build_system
+from .pipeline.instance import prepare_instance
+from .pipeline.options import SolveOptions
+from .pipeline.solve import solve
+from .results.solve_result import CriticalPoint, PathStatus, SolveResult
 
 
 def build_system(widths, *, samples=None, seed=0, data=None, regularization="generic") -> CriticalPointSystem:
@@ -45,6 +47,7 @@ __all__ = [
     "SolveResult",
     "build_system",
     "solve",
+    "SolveOptions",
     "prepare_instance",
     "load_instance",
     "random_dataset",

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from algeo.verify.certify import BACKENDS, certify_points  # noqa: E402
-from algeo.pipeline.solve import complex_from_text, solve  # noqa: E402
+from algeo.pipeline.solve import SolveOptions, solve  # noqa: E402
 from algeo import build_system  # noqa: E402
 
 
@@ -36,10 +36,10 @@ def _cpu_seconds() -> float:
 def run(widths: str = "2,2,2", samples: int = 2, seed: int = 7, digits: int = 60, repeats: int = 1) -> dict:
     """Solve once (without certification), then certify the same points with each backend."""
     started, cpu_started = time.monotonic(), _cpu_seconds()
-    result = solve(widths, samples=samples, seed=seed, digits=digits)
+    result = solve(widths, samples=samples, seed=seed, options=SolveOptions(digits=digits))
     solve_seconds, solve_cpu = time.monotonic() - started, _cpu_seconds() - cpu_started
     system = build_system(widths, samples=samples, seed=seed)
-    centers = [[complex_from_text(re, im, digits) for re, im in p.coordinates_text] for p in result.points]
+    centers = [list(p.refined) for p in result.points]
     real = [p.is_real for p in result.points]
     report = {"widths": widths, "samples": samples, "seed": seed, "digits": digits,
               "N_C": result.counts.complex, "N_R": result.counts.real, "solve_ok": result.ok,

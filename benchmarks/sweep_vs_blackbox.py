@@ -27,8 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from algeo.model.architecture import Architecture  # noqa: E402
 from algeo.model.family import tracking_family  # noqa: E402
-from algeo.pipeline.solve import solve  # noqa: E402
-from algeo.startsets.store import ensure_start_set, start_set_path  # noqa: E402
+from algeo.pipeline.solve import SolveOptions, instance_check, solve  # noqa: E402
+from algeo.startsets.build import ensure_start_set  # noqa: E402
+from algeo.startsets.store import start_set_path  # noqa: E402
 from algeo.pipeline.sweep import instance_seed  # noqa: E402
 from _jsonl import append_row, read_rows  # noqa: E402  (benchmarks/)
 
@@ -43,9 +44,9 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _timed(**options):
+def _timed(*, start_set: str, **instance):
     before = _cpu_seconds()
-    result = solve(**options)
+    result = solve(**instance, options=SolveOptions(start_set=start_set))
     return result, _cpu_seconds() - before
 
 
@@ -54,7 +55,7 @@ def run(widths: str = "2,2,2", samples: int = 2, instances: int = 10, seed: int 
     family = tracking_family(architecture, samples)
     started = time.monotonic()
     existed = start_set_path(family).exists()
-    start_set = ensure_start_set(family)
+    start_set = ensure_start_set(family, check_instance=instance_check(family))
     setup = time.monotonic() - started
     rows = []
     partial = Path(f"{out}.partial") if out else None

@@ -35,11 +35,11 @@ def run(*, seed: int = 0, d1: int = 1) -> dict:
     architecture = ReluArchitecture(1, d1, 1, bias=True)
     result = solve_relu(architecture, data=str(DATA), seed=seed)
     best = min((p for p in result.critical_points if p.point.is_global), key=lambda p: p.point.loss)
-    best_point = [Fraction(re) for re, _ in best.point.coordinates_text]
+    best_point = best.point.exact_real_coordinates()
     certificates = []
     for candidate in result.spurious_local_minima:
         region = result.regions[[r.index for r in result.regions].index(candidate.region)]
-        point = [Fraction(re) for re, _ in candidate.point.coordinates_text]
+        point = candidate.point.exact_real_coordinates()
         certificate = certify_local_minimum(architecture, result.data, region.pattern, result.Lambda, point,
                                             lower_point=best_point)
         certificates.append({"region": candidate.region, "pattern": [list(r) for r in region.pattern],

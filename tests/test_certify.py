@@ -17,7 +17,7 @@ import mpmath
 import numpy
 import pytest
 
-from algeo import build_system
+from algeo import SolveOptions, build_system
 from algeo.verify.certify import (
     BACKENDS,
     Box,
@@ -218,7 +218,7 @@ def test_bad_options_are_input_errors(small):
 def solved_222():
     from algeo.pipeline.solve import solve
 
-    return solve("2,2,2", samples=2, seed=7, digits=60, certify=True)
+    return solve("2,2,2", samples=2, seed=7, options=SolveOptions(digits=60, certify=True))
 
 
 @pytest.mark.phc

@@ -4,12 +4,15 @@ import json
 
 import pytest
 
+from algeo import SolveOptions
 from algeo.exceptions import InputError, SolverFailedError
 
 from algeo.model.architecture import Architecture
 from algeo.cli import main
 from algeo.model.family import ParameterFamily, tracking_family
-from algeo.startsets.store import ensure_start_set, load_start_set, start_set_path
+from algeo.pipeline.solve import instance_check
+from algeo.startsets.build import ensure_start_set
+from algeo.startsets.store import load_start_set, start_set_path
 
 
 def test_a_missing_start_set_file_is_an_input_error(tmp_path, capsys):
@@ -23,7 +26,7 @@ def test_start_set_is_made_checked_stored_and_reused(tmp_path, monkeypatch):
     monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path))
     family = tracking_family(Architecture((1, 1, 1)), 1)  # m >= d_0: the Gram formulation
     assert family.formulation == "gram-v1"
-    made = ensure_start_set(family)
+    made = ensure_start_set(family, check_instance=instance_check(family))
     assert made.size == 5  # Table 3.1, first row: N_C = 5
     assert made.check["blackbox_N_C"] == 5 and made.check["published_N_C"] == 5
     assert made.check["confirmed_by"] == ["blackbox instance", "published count"]
@@ -47,10 +50,10 @@ def test_start_set_is_made_checked_stored_and_reused(tmp_path, monkeypatch):
 @pytest.mark.singular
 @pytest.mark.slow
 def test_monodromy_finds_every_critical_point_of_a_small_network():
-    from algeo.startsets.store import make_start_set
+    from algeo.startsets.build import make_start_set
 
     family = ParameterFamily(Architecture((1, 1, 1)), 1)
-    made = make_start_set(family, method="monodromy", check=False)  # no blackbox used
+    made = make_start_set(family, method="monodromy")  # no blackbox used
     assert made.size == 5 == made.check["published_N_C"] == made.check["modular_count"]["N_C"]
     assert made.check["largest_residual"] < 1e-8 and made.check["closest_pair_distance"] > 1e-6
     assert made.check["trace_test"]["verdict"] == "complete"
@@ -60,10 +63,10 @@ def test_monodromy_finds_every_critical_point_of_a_small_network():
 @pytest.mark.phc
 @pytest.mark.singular
 def test_a_monodromy_set_is_confirmed_by_the_modular_count_alone_when_the_trace_test_is_skipped():
-    from algeo.startsets.store import make_start_set
+    from algeo.startsets.build import make_start_set
 
     family = ParameterFamily(Architecture((1, 3, 1)), 1)  # one pass stopped at 11 of 13 with seed 0
-    made = make_start_set(family, method="monodromy", check=False, trace=False)
+    made = make_start_set(family, method="monodromy", trace=False)
     assert made.size == 13 == made.check["modular_count"]["N_C"]
     assert "trace_test" not in made.check
     assert made.check["confirmed_by"] == ["modular count", "published count"]
@@ -71,17 +74,17 @@ def test_a_monodromy_set_is_confirmed_by_the_modular_count_alone_when_the_trace_
 
 @pytest.mark.phc
 def test_a_monodromy_set_that_disagrees_with_the_modular_count_is_not_stored(monkeypatch):
-    from algeo.startsets import store as startset
+    from algeo.startsets import build as startset
     from algeo.verify.exact import ExactCounts
 
     monkeypatch.setattr(startset, "_modular_count", lambda family, seed: ExactCounts(6, 4, 0.0, 32003))
     family = ParameterFamily(Architecture((1, 1, 1)), 1)
     with pytest.raises(SolverFailedError, match="modular count .* is 6"):
-        startset.make_start_set(family, method="monodromy", check=False, trace=False)
+        startset.make_start_set(family, method="monodromy", trace=False)
 
 
 def test_an_unknown_start_set_method_is_refused():
-    from algeo.startsets.store import make_start_set
+    from algeo.startsets.build import make_start_set
 
     with pytest.raises(InputError, match="method"):
         make_start_set(ParameterFamily(Architecture((1, 1, 1)), 1), method="guess")
@@ -99,7 +102,7 @@ def test_a_solve_below_the_stored_generic_count_is_flagged(tmp_path, monkeypatch
     claimed = StartSet(family.key, (1, 1, 1), 1, "entrywise", tuple(family.random_parameters(0)), points,
                        {"confirmed_by": ["a test"]}, {"seed": 0}, family.formulation)
     start_set_path(family).write_text(json.dumps(claimed.to_json()))
-    result = solve((1, 1, 1), samples=1, seed=3, start_set="none")
+    result = solve((1, 1, 1), samples=1, seed=3, options=SolveOptions(start_set="none"))
     assert result.counts.complex == 5 and not result.ok
     assert any("below the generic count 6" in problem for problem in result.problems)
 
@@ -110,14 +113,14 @@ def test_the_homotopy_tracks_one_path_per_sign_flip_orbit_and_agrees_with_the_bl
     from algeo.pipeline.solve import solve
 
     monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path))
-    ensure_start_set(tracking_family(Architecture((2, 2, 2)), 1), check=False)  # the blackbox runs below anyway
+    ensure_start_set(tracking_family(Architecture((2, 2, 2)), 1))  # the blackbox runs below anyway
     swept = solve((2, 2, 2), samples=1, seed=8)
     method = swept.provenance["method"]
     assert method["name"] == "parameter_homotopy" and swept.ok
     assert method["tracked_paths"] < 33 and method["tracked_paths"] + method["paths_by_sign_flip"] == 33
     assert sum("sign-flip image" in path.phc_label for path in swept.paths) == method["paths_by_sign_flip"]
     assert f"{method['paths_by_sign_flip']} as sign-flip images" in swept.summary()
-    blackbox = solve((2, 2, 2), samples=1, seed=8, start_set="none")
+    blackbox = solve((2, 2, 2), samples=1, seed=8, options=SolveOptions(start_set="none"))
     assert blackbox.ok
     assert swept.counts.complex == blackbox.counts.complex == 33
     for key in ("nonzero", "real", "local_minima", "index"):

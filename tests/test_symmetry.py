@@ -41,7 +41,7 @@ def test_a_solution_phcpack_missed_is_recovered_and_reported():
     from pathlib import Path
 
     from algeo import phc
-    from algeo.classify.points import Tolerances
+    from algeo.pipeline.options import SolveOptions
     from algeo.pipeline.solve import _assemble
 
     system = algeo.build_system("2,1,2", samples=1, seed=5)
@@ -52,8 +52,7 @@ def test_a_solution_phcpack_missed_is_recovered_and_reported():
     run = phc.BackendRun("phc", paths, len(paths), parsed.root_counts, 12345,
                          (phc.Attempt("phc", 12345, phc.AttemptOutcome.OK, 0.0),), parsed.version, True)
     result = _assemble(system, run, {"stable_mixed_volume": 33, "mixed_volume": 32}, method={"name": "blackbox"},
-                       seed=5, backend="phc", digits=40, tolerances=Tolerances(), started=time.monotonic(),
-                       certify=False)
+                       seed=5, options=SolveOptions(backend="phc"), started=time.monotonic())
     assert result.counts.complex == 9 and result.counts.extra["recovered_by_symmetry"] == 1
     (recovered,) = [p for p in result.points if p.recovered_by_symmetry]
     assert recovered.paths == () and recovered.converged and recovered.residual < 1e-30

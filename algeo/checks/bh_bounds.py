@@ -15,8 +15,9 @@ from __future__ import annotations
 import mpmath
 
 from ..exceptions import InputError
+from ..pipeline.options import SolveOptions
 from ..pipeline.solve import solve
-from .instances import Instance, mp_point
+from .instances import Instance
 from .report import InstanceCheck, Verdict
 
 NAME = "bh-bounds"
@@ -35,10 +36,10 @@ def validate(instance: Instance) -> None:
         raise InputError("samples", f"{NAME} is about m = 1 sample (got {instance.dataset.n_samples})", "use --samples 1")
 
 
-def row_pattern(point_text, d: int, dx: int, zero_tolerance: float) -> tuple[int | None, float, float]:
+def row_pattern(point, d: int, dx: int, zero_tolerance: float) -> tuple[int | None, float, float]:
     """Number of nonzero rows of ``W_1`` (None if undecided), largest |entry| called zero, smallest called nonzero."""
     with mpmath.workdps(60):
-        point = mp_point(point_text)
+        point = [mpmath.mpc(z) for z in point]
         scale = max(mpmath.mpf(1), max(abs(z) for z in point))
         largest_zero, smallest_nonzero, undecided, nonzero_rows = 0.0, float("inf"), False, 0
         for i in range(d):
@@ -61,9 +62,9 @@ def check(instance: Instance, *, claim: dict, digits: int, backend: str = "auto"
     bounds = {"complex_bound": (1 + 4 * p) ** d, "nonzero_bound": (4 * p) ** d, "one_nonzero_row": 4 * p * d}
     stated = {k: claim.get(k, v) for k, v in bounds.items()}
     result = solve(instance.architecture, data=instance.dataset, regularization=instance.regularization,
-                   seed=instance.seed or 0, digits=digits, backend=backend)
+                   seed=instance.seed or 0, options=SolveOptions(digits=digits, backend=backend))
     zero_tolerance = result.provenance["tolerances"]["zero_coordinate"]
-    patterns = [row_pattern(pt.coordinates_text, d, dx, zero_tolerance) for pt in result.points]
+    patterns = [row_pattern(pt.refined, d, dx, zero_tolerance) for pt in result.points]
     undecided = [pt.index for pt, pat in zip(result.points, patterns) if pat[0] is None]
     one_row = sum(1 for pat in patterns if pat[0] == 1)
     c = result.counts

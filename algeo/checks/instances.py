@@ -12,9 +12,9 @@ import mpmath
 from ..model.architecture import Architecture
 from ..model.data import Dataset, Regularization
 from ..exceptions import InputError
-from ..pipeline.solve import prepare_instance
+from ..pipeline.instance import prepare_instance
 
-__all__ = ["Instance", "make_instances", "rational_point", "mp_point"]
+__all__ = ["Instance", "make_instances"]
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,3 @@ def make_instances(
         chosen.append(Instance(f"{architecture} m={dataset.n_samples} seed {seed + k}", architecture, dataset, reg,
                                seed + k))
     return chosen
-
-
-def rational_point(coordinates_text: Sequence[Sequence[str]]) -> list[Fraction]:
-    """Exact rationals from the real parts of a result's high-precision coordinate text."""
-    return [Fraction(real) for real, _imaginary in coordinates_text]
-
-
-def mp_point(coordinates_text: Sequence[Sequence[str]]) -> list:
-    """``mpc`` coordinates at the current mpmath precision from the result's text."""
-    return [mpmath.mpc(mpmath.mpf(real), mpmath.mpf(imaginary)) for real, imaginary in coordinates_text]

@@ -23,9 +23,10 @@ from fractions import Fraction
 
 import mpmath
 
+from ..pipeline.options import SolveOptions
 from ..pipeline.solve import solve
 from ..model.system import build_system
-from .instances import Instance, rational_point
+from .instances import Instance
 from .proof import exact_ldl_pivots, prove_non_global_minimum
 from .report import InstanceCheck, Verdict
 
@@ -40,9 +41,9 @@ def validate(instance: Instance) -> None:
     return None
 
 
-def minimum_evidence(system, point_text) -> dict:
-    """Exact Hessian test and residual at the rational point read from ``point_text``."""
-    x = rational_point(point_text)
+def minimum_evidence(system, point) -> dict:
+    """Exact Hessian test and residual at the rational point ``point.exact_real_coordinates()``."""
+    x = point.exact_real_coordinates()
     polynomials = system.polynomial_system
     exact = dict(coerce=lambda c: c, zero=Fraction(0), one=Fraction(1))
     gradient = polynomials.evaluate(x, **exact)
@@ -63,7 +64,7 @@ def minimum_evidence(system, point_text) -> dict:
 
 def check(instance: Instance, *, claim: dict, digits: int, backend: str = "auto") -> InstanceCheck:
     result = solve(instance.architecture, data=instance.dataset, regularization=instance.regularization,
-                   seed=instance.seed or 0, digits=digits, backend=backend)
+                   seed=instance.seed or 0, options=SolveOptions(digits=digits, backend=backend))
     common = dict(seed=instance.seed, widths=instance.architecture.widths, samples=instance.dataset.n_samples)
     real = result.real_points
     evidence: dict = {"method": f"algeo.solve at {digits} digits; exact rational Hessian at the refined point",
@@ -79,12 +80,12 @@ def check(instance: Instance, *, claim: dict, digits: int, backend: str = "auto"
         return InstanceCheck(instance.label, Verdict.UNDECIDED,
                              f"no non-global local minimum among {len(real)} real critical points", evidence, **common)
     candidate = max(candidates, key=lambda p: p.loss)
-    local = minimum_evidence(system, candidate.coordinates_text)
-    best = minimum_evidence(system, global_point.coordinates_text)
+    local = minimum_evidence(system, candidate)
+    best = minimum_evidence(system, global_point)
     gap = local.pop("_loss") - best.pop("_loss")
     proof = prove_non_global_minimum(system.polynomial_system, system.loss_polynomial,
-                                     rational_point(candidate.coordinates_text),
-                                     rational_point(global_point.coordinates_text), digits=max(60, digits + 10))
+                                     candidate.exact_real_coordinates(),
+                                     global_point.exact_real_coordinates(), digits=max(60, digits + 10))
     evidence.update(
         point=candidate.index, coordinates=[pair[0] for pair in candidate.coordinates_text],
         local_minimum=local, global_point=global_point.index, global_minimum=best,

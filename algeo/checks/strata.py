@@ -34,7 +34,6 @@ from ..model.data import Dataset
 from ..model.polynomial import Polynomial, PolynomialSystem
 from ..verify.refine import mp_rational, refine_point
 from ..results.solve_result import PathStatus
-from ..pipeline.solve import path_status
 
 __all__ = ["exact_moments", "sigma_spectrum", "SigmaSpectrum", "eckart_young_points", "StratumPoint",
            "StratumSolution", "solve_stratum", "formula_value"]
@@ -180,7 +179,7 @@ def solve_stratum(dataset: Dataset, e: int, *, seed: int, digits: int, backend: 
     volumes = phc.mixed_volumes(system, names)
     run = phc.blackbox_solve(system, names, seed=seed, backend=backend, timeout=timeout,
                              expected_paths=volumes.get("stable_mixed_volume"))
-    statuses = [path_status(raw) for raw in run.paths]
+    statuses = [raw.status for raw in run.paths]
     tally = {s.value: statuses.count(s) for s in PathStatus}
     finite = [raw for raw, s in zip(run.paths, statuses) if s in (PathStatus.REGULAR, PathStatus.SINGULAR)]
     loss_polynomial = Polynomial.from_sympy(loss, variables)

@@ -30,11 +30,12 @@ REGULARIZATION = "none"
 
 def _unregularized_products(instance: Instance, digits: int, backend: str) -> tuple[dict | None, str]:
     """The result JSON of the unregularized solve, or ``None`` and why not."""
+    from ..pipeline.options import SolveOptions
     from ..pipeline.solve import solve
 
     try:
         result = solve(instance.architecture, data=instance.dataset, regularization=instance.regularization,
-                       seed=instance.seed or 0, digits=digits, backend=backend)
+                       seed=instance.seed or 0, options=SolveOptions(digits=digits, backend=backend))
     except InputError as error:
         return None, f"solve(regularization='none') is not available in this build: {error}"
     data = result.to_json()

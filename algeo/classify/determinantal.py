@@ -17,7 +17,6 @@ data is :func:`check_generic_targets` (rational arithmetic, no rounding).
 
 from __future__ import annotations
 
-import enum
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
@@ -29,6 +28,7 @@ import sympy
 from ..model.architecture import Architecture
 from ..model.data import Dataset, exact_rank
 from ..exceptions import InputError
+from ..results.statuses import Decision, Purity
 
 __all__ = [
     "Decision",
@@ -47,22 +47,6 @@ __all__ = [
     "match_index_set",
     "frobenius",
 ]
-
-
-class Decision(str, enum.Enum):
-    """A yes / no question decided with two thresholds; the band between them is ``undecided``."""
-
-    YES = "yes"
-    NO = "no"
-    UNDECIDED = "undecided"
-
-
-class Purity(str, enum.Enum):
-    """Whether ``mu(theta)`` is a critical point of ``l`` restricted to ``M_r``."""
-
-    PURE = "pure"
-    SPURIOUS = "spurious"
-    UNDECIDED = "undecided"
 
 
 def _mp(value: Fraction):

@@ -13,7 +13,13 @@ from typing import Sequence
 import mpmath
 import numpy
 
-__all__ = ["Tolerances", "cluster_points", "max_imaginary", "has_zero_coordinate", "hessian_inertia"]
+from ..model.system import CriticalPointSystem
+from ..phc import RawPath
+from ..results.solve_result import CriticalPoint, decimal_text
+from ..verify.refine import mp_context, mp_rational, refine_point
+
+__all__ = ["Tolerances", "cluster_points", "max_imaginary", "has_zero_coordinate", "hessian_inertia",
+           "refine_and_classify"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +105,72 @@ def hessian_inertia(hessian: "mpmath.matrix", tolerance: float) -> tuple[tuple, 
     negative = sum(1 for v in values if v < -threshold)
     singular = any(abs(v) <= threshold for v in values)
     return tuple(values), negative, singular
+
+
+def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int, RawPath]], digits: int,
+                        tol: Tolerances) -> tuple[tuple[CriticalPoint, ...], dict[int, int], dict]:
+    """Refine finite path ends on the exact system, group them into distinct points, classify each.
+
+    ``finite`` pairs a path index with its end point. Returns the points (each keeps its
+    refined ``mpc`` coordinates), the point of each path index, and the evidence of every
+    decision (the largest value called zero against the smallest called nonzero).
+    """
+    polynomials = system.polynomial_system
+    with mp_context(digits):
+        refined = [refine_point(polynomials, raw.coordinates, digits=digits) for _, raw in finite]
+        labels, evidence = cluster_points([r.point for r in refined], tol.same_point)
+        groups: dict[int, list[int]] = {}
+        for position, label in enumerate(labels):
+            groups.setdefault(label, []).append(position)
+        points, exact_losses = [], []
+        imaginary_real, imaginary_complex = [], []
+        zero_small, nonzero_small = [], []
+        for label in sorted(groups):
+            members = groups[label]
+            refinement = refined[min(members, key=lambda k: refined[k].residual)]
+            imaginary = max_imaginary(refinement.point)
+            is_real = imaginary <= tol.real
+            (imaginary_real if is_real else imaginary_complex).append(imaginary)
+            if is_real:
+                real_refinement = refine_point(polynomials, [complex(z.real) for z in refinement.point],
+                                               digits=digits, real=True)
+                if real_refinement.converged or not refinement.converged:
+                    refinement = real_refinement
+            zero, smallest = has_zero_coordinate(refinement.point, tol.zero_coordinate)
+            (zero_small if zero else nonzero_small).append(smallest)
+            point = [complex(z) for z in refinement.point]
+            condition = float(numpy.linalg.cond(numpy.array(polynomials.evaluate_jacobian(point), dtype=complex)))
+            entry = dict(
+                index=len(points), coordinates=tuple(point),
+                refined=tuple(mpmath.mpc(z) for z in refinement.point), digits=digits,
+                is_real=is_real, has_zero_coordinate=zero, residual=float(refinement.residual),
+                newton_step=float(refinement.last_step), converged=refinement.converged, condition=condition,
+                singular=not numpy.isfinite(condition) or condition > 1e12,
+                paths=tuple(finite[k][0] for k in members), max_imaginary=imaginary,
+            )
+            loss = None
+            if is_real:
+                loss = system.loss_polynomial.value_at(refinement.point, coerce=mp_rational, zero=mpmath.mpf(0),
+                                                       one=mpmath.mpf(1))
+                hessian = mpmath.matrix(polynomials.evaluate_jacobian(
+                    refinement.point, coerce=mp_rational, zero=mpmath.mpf(0), one=mpmath.mpf(1)))
+                eigenvalues, negative, hessian_singular = hessian_inertia(hessian, tol.hessian_zero)
+                entry.update(loss=float(loss), loss_text=decimal_text(loss, digits),
+                             hessian_eigenvalues=tuple(float(v) for v in eigenvalues),
+                             index_of_hessian=negative, hessian_singular=hessian_singular)
+            points.append(entry)
+            exact_losses.append(loss)
+        real_losses = [loss for loss in exact_losses if loss is not None]
+        if real_losses:
+            least = min(real_losses)
+            for entry, loss in zip(points, exact_losses):
+                if loss is not None:
+                    entry["is_global"] = bool(loss - least <= tol.same_loss * max(1, abs(least)))
+    evidence.update(
+        largest_imaginary_called_real=max(imaginary_real, default=None),
+        smallest_imaginary_called_complex=min(imaginary_complex, default=None),
+        largest_coordinate_called_zero=max(zero_small, default=None),
+        smallest_coordinate_called_nonzero=min(nonzero_small, default=None),
+    )
+    point_of_path = {finite[k][0]: labels[k] for k in range(len(finite))}
+    return tuple(CriticalPoint(**entry) for entry in points), point_of_path, evidence

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..exceptions import InputError
 from ..results.solve_result import write_json_atomically
-from ..pipeline.solve import DEFAULT_DIGITS, DEFAULT_MAX_PATHS
+from ..pipeline.options import DEFAULT_DIGITS, DEFAULT_MAX_PATHS
 
 
 def add_instance_arguments(parser: argparse.ArgumentParser) -> None:
@@ -59,14 +59,15 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..pipeline.options import SolveOptions
     from ..pipeline.solve import solve
 
     target = check_output_path(args.json)
+    options = SolveOptions(digits=args.digits, backend=args.backend, timeout=args.timeout, max_paths=args.max_paths,
+                           progress=not args.quiet, certify=args.certify, start_set=args.start_set,
+                           build_start_set=args.build_start_set)
     result = solve(args.widths, samples=args.samples, seed=args.seed, data=args.data,
-                   regularization=args.regularization, digits=args.digits, backend=args.backend,
-                   timeout=args.timeout, max_paths=args.max_paths, progress=not args.quiet,
-                   certify=args.certify, start_set=args.start_set,
-                   build_start_set=args.build_start_set)
+                   regularization=args.regularization, options=options)
     print(result.summary())
     if target is not None:
         write_json_atomically(result.to_json(), target)

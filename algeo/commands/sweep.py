@@ -88,7 +88,9 @@ def _prepare_start_set(settings, *, quiet: bool, method: str = "blackbox", worke
     from ..model.architecture import Architecture
     from ..model.data import parse_regularization
     from ..model.family import family_mode, tracking_family
-    from ..startsets.store import ensure_start_set, start_set_path
+    from ..pipeline.solve import instance_check
+    from ..startsets.build import ensure_start_set
+    from ..startsets.store import start_set_path
 
     if settings.method == "blackbox":
         return None
@@ -114,7 +116,7 @@ def _prepare_start_set(settings, *, quiet: bool, method: str = "blackbox", worke
 
     try:
         start_set = ensure_start_set(family, progress=report, method=method, workers=workers,
-                                     check=method == "blackbox")
+                                     check_instance=instance_check(family) if method == "blackbox" else None)
     finally:
         if bar is not None:
             bar.close()

@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Sequence
 
 from ..model.polynomial import PolynomialSystem
+from ..results.solve_result import PathStatus
 from ._labels import UNLABELLED_RCO_THRESHOLD, label_from_rco  # noqa: F401  (re-exported)
 
 __all__ = ["format_polynomials", "format_system", "parse_blackbox_output", "RawPath", "ParsedOutput"]
@@ -73,6 +74,26 @@ class RawPath:
     res: float
     outcome: str  # "success" or "failure" (PHCpack's word)
     label: str  # e.g. "real regular", "complex singular", "no solution"
+
+    @property
+    def status(self) -> PathStatus:
+        """The path's fate as an enum: PHCpack's words are read here and nowhere else."""
+        label = self.label.lower()
+        if self.outcome == "success" and "regular" in label:
+            return PathStatus.REGULAR
+        if self.outcome == "success" and "singular" in label:
+            return PathStatus.SINGULAR
+        norm = max((abs(z) for z in self.coordinates), default=0.0)
+        if self.outcome == "failure" and self.t.real < 1.0 and norm >= 10.0:
+            return PathStatus.AT_INFINITY
+        if "infinity" in label or "infinity" in self.outcome:
+            return PathStatus.AT_INFINITY
+        return PathStatus.FAILED
+
+    @classmethod
+    def known_solution(cls, coordinates, note: str = "regular") -> "RawPath":
+        """A regular end point that did not come from a PHCpack path (a symmetry image, a monodromy point)."""
+        return cls(1, tuple(complex(z) for z in coordinates), 1 + 0j, 1, 0.0, 1.0, 0.0, "success", f"regular ({note})")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """``solve``: every isolated critical point of a regularized deep linear network.
 
-Pipeline: build the exact system -> bounds (total degree, mixed volumes) -> PHCpack
-blackbox in a child process -> Newton refinement at ``digits`` digits on the exact
-system -> distinct points, real / zero-coordinate decisions, loss and Hessian index
--> counts and consistency checks -> :class:`~algeo.results.solve_result.SolveResult`.
+Pipeline: resolve the instance (:mod:`algeo.pipeline.instance`) -> build the exact
+system (:mod:`algeo.model.system`) -> the parameter homotopy from a verified start set
+(:mod:`algeo.tracking.homotopy`, the set read here from :mod:`algeo.startsets`) or
+PHCpack's blackbox (:mod:`algeo.phc`) -> refinement and classification on the exact
+system (:mod:`algeo.classify.points`) -> counts and consistency checks ->
+:class:`~algeo.results.solve_result.SolveResult`. ``Lambda = 0`` goes on to
+:mod:`algeo.pipeline.unregularized` with the result at a generic ``Lambda_0``.
 """
 
 from __future__ import annotations
@@ -11,182 +14,34 @@ from __future__ import annotations
 import contextlib
 import datetime
 import logging
-import platform
 import time
 from dataclasses import replace
-from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
-import mpmath
-import numpy
 
 from .. import phc
-from ..model.architecture import Architecture
-from ..classify.points import Tolerances, cluster_points, has_zero_coordinate, hessian_inertia, max_imaginary
-from ..model.data import (
-    Dataset,
-    Regularization,
-    RegularizationKind,
-    degeneracy_warnings,
-    load_instance,
-    parse_regularization,
-    random_dataset,
-)
+from ..classify.points import refine_and_classify
 from ..exceptions import BudgetExceededError, InputError
-from ..verify.known_counts import CORRECTED, published_counts
-from ..verify.refine import mp_context, mp_rational, refine_point
-from ..results.solve_result import Bounds, Counts, CriticalPoint, PathEnd, PathStatus, SolveResult
+from ..model.architecture import Architecture
+from ..model.data import Dataset, Regularization, RegularizationKind, degeneracy_warnings
+from ..model.family import ParameterFamily, family_mode, tracking_family
 from ..model.symmetry import missing_images
 from ..model.system import CriticalPointSystem, build_system
+from ..results.provenance import software_versions
+from ..results.solve_result import Bounds, Counts, CriticalPoint, PathEnd, PathStatus, SolveResult, to_fraction
+from ..startsets.build import InstanceCheck, ensure_start_set
+from ..startsets.store import StartSet, load_start_set, start_set_path
+from ..tracking.homotopy import parameter_homotopy
+from ..verify.known_counts import CORRECTED, published_counts
+from .instance import prepare_instance
+from .options import DEFAULT_DIGITS, DEFAULT_MAX_PATHS, HomotopyFallback, SolveOptions
 
-__all__ = ["solve", "prepare_instance", "path_status", "refine_and_classify", "software_versions", "complex_from_text",
-           "DEFAULT_DIGITS", "DEFAULT_MAX_PATHS"]
+__all__ = ["solve", "solve_system", "instance_check", "DEFAULT_DIGITS", "DEFAULT_MAX_PATHS"]
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DIGITS = 40
-DEFAULT_MAX_PATHS = 50_000
-
-
-def prepare_instance(
-    widths: Architecture | Sequence[int] | str,
-    *,
-    samples: int | None = None,
-    seed: int = 0,
-    data: Dataset | str | Path | None = None,
-    regularization: Regularization | str = "generic",
-) -> tuple[Architecture, Dataset, Regularization]:
-    """Resolve the user's options into an architecture, exact data and ``Lambda``."""
-    architecture = widths if isinstance(widths, Architecture) else (
-        Architecture.parse(widths) if isinstance(widths, str) else Architecture(tuple(widths)))
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError("seed", f"is {seed!r}; it must be a non-negative integer")
-    file_regularization = None
-    if data is None:
-        if samples is None:
-            raise InputError("samples", "is missing", "give --samples m for random data, or --data FILE")
-        dataset = random_dataset(architecture, samples, seed)
-    elif isinstance(data, Dataset):
-        dataset = data
-    else:
-        dataset, file_regularization = load_instance(data, architecture)
-        if samples is not None and samples != dataset.n_samples:
-            raise InputError("samples", f"is {samples} but the data file has {dataset.n_samples} columns",
-                             "drop --samples when giving --data")
-    dataset.check_against(architecture)
-    if file_regularization is not None:
-        chosen = file_regularization
-    elif isinstance(regularization, Regularization):
-        chosen = regularization
-    else:
-        chosen = parse_regularization(regularization, architecture, seed)
-    return architecture, dataset, chosen
-
-
-def path_status(raw: phc.RawPath) -> PathStatus:
-    label = raw.label.lower()
-    if raw.outcome == "success" and "regular" in label:
-        return PathStatus.REGULAR
-    if raw.outcome == "success" and "singular" in label:
-        return PathStatus.SINGULAR
-    norm = max((abs(z) for z in raw.coordinates), default=0.0)
-    if raw.outcome == "failure" and raw.t.real < 1.0 and norm >= 10.0:
-        return PathStatus.AT_INFINITY
-    if "infinity" in label or "infinity" in raw.outcome:
-        return PathStatus.AT_INFINITY
-    return PathStatus.FAILED
-
-
-def software_versions(backend_version: str | None) -> dict:
-    import sympy
-
-    from .. import __version__
-
-    versions = {"algeo": __version__, "python": platform.python_version(), "sympy": sympy.__version__,
-                "mpmath": mpmath.__version__, "numpy": numpy.__version__, "phcpack": backend_version}
-    try:
-        import flint
-
-        versions["python-flint"] = flint.__version__
-    except ImportError:  # optional
-        pass
-    return versions
-
-
-def _text(value, digits: int) -> str:
-    return mpmath.nstr(value, digits, strip_zeros=False) if value != 0 else "0"
-
-
-def refine_and_classify(system: CriticalPointSystem, finite: list[tuple[int, phc.RawPath]], digits: int, tol: Tolerances):
-    """Refine finite path ends, group them into distinct points, classify each point."""
-    polynomials = system.polynomial_system
-    with mp_context(digits):
-        refined = [refine_point(polynomials, raw.coordinates, digits=digits) for _, raw in finite]
-        labels, evidence = cluster_points([r.point for r in refined], tol.same_point)
-        groups: dict[int, list[int]] = {}
-        for position, label in enumerate(labels):
-            groups.setdefault(label, []).append(position)
-        points = []
-        imaginary_real, imaginary_complex = [], []
-        zero_small, nonzero_small = [], []
-        for label in sorted(groups):
-            members = groups[label]
-            best = min(members, key=lambda k: refined[k].residual)
-            refinement = refined[best]
-            imaginary = max_imaginary(refinement.point)
-            is_real = imaginary <= tol.real
-            (imaginary_real if is_real else imaginary_complex).append(imaginary)
-            if is_real:
-                real_refinement = refine_point(polynomials, [complex(z.real) for z in refinement.point],
-                                               digits=digits, real=True)
-                if real_refinement.converged or not refinement.converged:
-                    refinement = real_refinement
-            zero, smallest = has_zero_coordinate(refinement.point, tol.zero_coordinate)
-            (zero_small if zero else nonzero_small).append(smallest)
-            point = [complex(z) for z in refinement.point]
-            jacobian = numpy.array(polynomials.evaluate_jacobian(point), dtype=complex)
-            condition = float(numpy.linalg.cond(jacobian))
-            entry = dict(
-                index=len(points),
-                coordinates=tuple(point),
-                coordinates_text=tuple((_text(mpmath.re(z), digits), _text(mpmath.im(z), digits))
-                                       for z in refinement.point),
-                is_real=is_real,
-                has_zero_coordinate=zero,
-                residual=float(refinement.residual),
-                newton_step=float(refinement.last_step),
-                converged=refinement.converged,
-                condition=condition,
-                singular=not numpy.isfinite(condition) or condition > 1e12,
-                paths=tuple(finite[k][0] for k in members),
-                max_imaginary=imaginary,
-            )
-            if is_real:
-                loss = system.loss_polynomial.value_at(refinement.point, coerce=mp_rational, zero=mpmath.mpf(0),
-                                                       one=mpmath.mpf(1))
-                hessian = mpmath.matrix(polynomials.evaluate_jacobian(
-                    refinement.point, coerce=mp_rational, zero=mpmath.mpf(0), one=mpmath.mpf(1)))
-                eigenvalues, negative, hessian_singular = hessian_inertia(hessian, tol.hessian_zero)
-                entry.update(loss=float(loss), loss_text=_text(loss, digits),
-                             hessian_eigenvalues=tuple(float(v) for v in eigenvalues),
-                             index_of_hessian=negative, hessian_singular=hessian_singular, _loss=loss)
-            points.append(entry)
-        real_losses = [p["_loss"] for p in points if p["is_real"]]
-        if real_losses:
-            least = min(real_losses)
-            for p in points:
-                if p["is_real"]:
-                    p["is_global"] = bool(p["_loss"] - least <= tol.same_loss * max(1, abs(least)))
-    evidence.update(
-        largest_imaginary_called_real=max(imaginary_real, default=None),
-        smallest_imaginary_called_complex=min(imaginary_complex, default=None),
-        largest_coordinate_called_zero=max(zero_small, default=None),
-        smallest_coordinate_called_nonzero=min(nonzero_small, default=None),
-    )
-    critical_points = tuple(CriticalPoint(**{k: v for k, v in p.items() if k != "_loss"}) for p in points)
-    point_of_path = {finite[k][0]: labels[k] for k in range(len(finite))}
-    return critical_points, point_of_path, evidence
+ENTRYWISE = (RegularizationKind.GENERIC, RegularizationKind.GIVEN)
 
 
 def solve(
@@ -196,16 +51,7 @@ def solve(
     seed: int = 0,
     data: Dataset | str | Path | None = None,
     regularization: Regularization | str = "generic",
-    digits: int = DEFAULT_DIGITS,
-    backend: str = "auto",
-    timeout: float = 3600.0,
-    max_attempts: int = 3,
-    max_paths: int = DEFAULT_MAX_PATHS,
-    tolerances: Tolerances = Tolerances(),
-    progress: bool = False,
-    certify: bool = False,
-    start_set: str | Path = "auto",
-    build_start_set: bool = False,
+    options: SolveOptions | None = None,
 ) -> SolveResult:
     """Enumerate every isolated critical point of the regularized squared loss.
 
@@ -218,23 +64,10 @@ def solve(
     data : a :class:`Dataset` or the path of a JSON file ``{"X", "Y", "Lambda"?}``.
     regularization : ``"generic"``, a positive scalar such as ``"1/10"``, a
         :class:`Regularization`, or ``"none"``: then the critical set is not isolated and
-        the result is an :class:`~algeo.pipeline.unregularized.UnregularizedSolveResult` grouping
-        critical points by end-to-end matrix (docs/unregularized.md).
-    digits : precision of the Newton refinement on the exact system.
-    backend : ``"auto"`` (``phc``, then phcpy), ``"phc"`` or ``"phcpy"``.
-    timeout, max_attempts : per PHCpack attempt; a crash or time-out is retried
-        with another PHCpack seed and recorded in ``provenance.backend.attempts``.
-    max_paths : refuse systems whose stable mixed volume exceeds this budget.
-    certify : prove each point with Krawczyk's test on the exact system
-        (:func:`algeo.verify.certify.certify_points`): per-point ``certificate`` and counts
-        ``certified``, ``certified_real``, ``certified_distinct``, ``certified_minima``.
-    start_set : ``"auto"``: a parameter homotopy from the start-set library
-        (docs/sweep.md) for an entrywise ``Lambda``; ``"none"``: the blackbox only;
-        or the path of a start set file. When the homotopy loses a path, the
-        blackbox is run instead and ``provenance.method`` says why.
-    build_start_set : with ``start_set="auto"``, make a missing start set (once;
-        ``algeo sweep`` does). Off by default: a plain solve uses a stored set when
-        one exists and the blackbox otherwise.
+        the result is an :class:`~algeo.results.unregularized.UnregularizedSolveResult`
+        grouping critical points by end-to-end matrix (docs/unregularized.md).
+    options : how to solve (:class:`~algeo.pipeline.options.SolveOptions`: precision,
+        backend, time limits, certification, start sets).
 
     Returns
     -------
@@ -248,41 +81,61 @@ def solve(
     (5, 4)
     """
     started = time.monotonic()
+    options = options if options is not None else SolveOptions()
+    if not isinstance(options, SolveOptions):
+        raise InputError("options", f"is a {type(options).__name__}", "give a SolveOptions")
     architecture, dataset, reg = prepare_instance(widths, samples=samples, seed=seed, data=data,
                                                   regularization=regularization)
-    if not isinstance(digits, int) or digits < 20:
-        raise InputError("digits", f"is {digits!r}; use an integer of at least 20")
     if reg.kind is RegularizationKind.NONE:  # positive-dimensional critical set: docs/unregularized.md
-        from .unregularized import solve_unregularized
+        from .unregularized import solve_unregularized, start_regularization
 
-        return solve_unregularized(architecture, dataset, seed=seed, digits=digits, description=reg.description,
-                                   solve_options=dict(backend=backend, timeout=timeout, max_attempts=max_attempts,
-                                                      max_paths=max_paths, tolerances=tolerances, progress=progress))
-    system = build_system(architecture, dataset, reg)
-    options = dict(seed=seed, backend=backend, digits=digits, tolerances=tolerances, started=started,
-                   certify=certify)
-    fallback = None
-    if str(start_set) != "none" and reg.kind in (RegularizationKind.GENERIC, RegularizationKind.GIVEN):
-        result, fallback = _solve_by_homotopy(system, start_set=start_set, build=build_start_set,
-                                              timeout=timeout, progress=progress, options=options)
+        start_reg = start_regularization(architecture, dataset, seed)
+        base = solve_system(build_system(architecture, dataset, start_reg), seed=seed, options=options,
+                            started=started)
+        return solve_unregularized(base, architecture, dataset, start_reg, seed=seed, digits=options.digits,
+                                   description=reg.description, started=started)
+    return solve_system(build_system(architecture, dataset, reg), seed=seed, options=options, started=started)
+
+
+def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOptions,
+                 started: float | None = None) -> SolveResult:
+    """Solve a built system: the parameter homotopy when a start set serves, else the blackbox."""
+    started = time.monotonic() if started is None else started
+    reg = system.regularization
+    fallback: tuple[HomotopyFallback, str] | None = None
+    if options.uses_start_sets and reg.kind in ENTRYWISE:
+        result, fallback = _solve_by_homotopy(system, seed=seed, options=options, started=started)
         if result is not None:
             return result
-        level = logging.INFO if fallback.startswith("no usable start set") else logging.WARNING
-        logger.log(level, "parameter homotopy not used: %s; running the blackbox", fallback)
+        level = logging.INFO if fallback[0] is HomotopyFallback.NO_START_SET else logging.WARNING
+        logger.log(level, "parameter homotopy not used (%s: %s); running the blackbox", fallback[0].value,
+                   fallback[1])
     names = system.variable_names
     volumes = phc.mixed_volumes(system.polynomial_system, names)
     stable = volumes.get("stable_mixed_volume")
-    if stable is not None and stable > max_paths:
-        raise BudgetExceededError(f"widths {architecture}: the stable mixed volume is {stable} paths, over the "
-                                  f"budget of {max_paths} (raise --max-paths if you mean it)")
-    with _path_progress(progress, "PHCpack: start system", total=stable, running="PHCpack: tracking paths") as report:
-        run = phc.blackbox_solve(system.polynomial_system, names, seed=seed, backend=backend, timeout=timeout,
-                                 max_attempts=max_attempts, expected_paths=stable, progress=report)
-    method = {"name": "blackbox"}
+    if stable is not None and stable > options.max_paths:
+        raise BudgetExceededError(f"widths {system.architecture}: the stable mixed volume is {stable} paths, over "
+                                  f"the budget of {options.max_paths} (raise --max-paths if you mean it)")
+    with _path_progress(options.progress, "PHCpack: start system", total=stable,
+                        running="PHCpack: tracking paths") as report:
+        run = phc.blackbox_solve(system.polynomial_system, names, seed=seed, backend=options.backend,
+                                 timeout=options.timeout, max_attempts=options.max_attempts, expected_paths=stable,
+                                 progress=report)
+    method: dict = {"name": "blackbox"}
     if fallback is not None:
-        method["fallback_from"] = "parameter_homotopy"
-        method["fallback_reason"] = fallback
-    return _assemble(system, run, volumes, method=method, **options)
+        method.update(fallback_from="parameter_homotopy", fallback=fallback[0].value, fallback_reason=fallback[1])
+    return _assemble(system, run, volumes, method=method, seed=seed, options=options, started=started)
+
+
+def instance_check(family: ParameterFamily) -> InstanceCheck:
+    """The blackbox solve of a real instance of ``family`` that confirms a new start set's count."""
+
+    def check(seed: int) -> tuple[int, bool, dict]:
+        result = solve(family.architecture.widths, samples=family.samples, seed=seed,
+                       options=SolveOptions(start_set="none"))
+        return result.counts.complex, result.ok, result.bounds.to_json()
+
+    return check
 
 
 @contextlib.contextmanager
@@ -311,52 +164,72 @@ def _path_progress(enabled: bool, description: str, *, total: int | None = None,
         bar.close()
 
 
-def _solve_by_homotopy(system: CriticalPointSystem, *, start_set, build: bool, timeout: float, progress: bool,
-                       options: dict) -> tuple[SolveResult | None, str | None]:
-    """The parameter homotopy's result, or (None, why it cannot be used)."""
-    from ..tracking.homotopy import parameter_homotopy
+def _start_set(system: CriticalPointSystem, options: SolveOptions) -> tuple[StartSet | None, Path]:
+    """The start set of ``system``'s family: the library's (made first when asked) or a given file."""
+    family = tracking_family(system.architecture, system.dataset.n_samples, family_mode(system.regularization))
+    if str(options.start_set) == "auto":
+        with _path_progress(options.progress, "building the start set (first use)") as report:
+            chosen = ensure_start_set(family, build=options.build_start_set, progress=report,
+                                      check_instance=instance_check(family))
+        return chosen, start_set_path(family)
+    path = Path(options.start_set)
+    if not path.is_file():
+        raise InputError("start_set", f"{str(path)!r} is not a file", "give a start set file, auto or none")
+    chosen = load_start_set(family, path)
+    if chosen is None:
+        raise InputError("start_set", f"{str(path)!r} is not a start set of widths {system.architecture}, "
+                         f"m = {system.dataset.n_samples} (its key differs or it is unreadable)",
+                         "use auto, none, or the matching file")
+    return chosen, path
 
-    with _path_progress(progress, "building the start set (first use)") as report:
-        homotopy = parameter_homotopy(system, start_set=start_set, build=build, seed=options["seed"],
-                                      timeout=timeout, progress=report)
-    if homotopy.reason is not None:
-        return None, homotopy.reason
-    chosen = homotopy.start_set
+
+def _solve_by_homotopy(system: CriticalPointSystem, *, seed: int, options: SolveOptions, started: float
+                       ) -> tuple[SolveResult | None, tuple[HomotopyFallback, str] | None]:
+    """The parameter homotopy's result, or (None, why it cannot be used)."""
+    chosen, path = _start_set(system, options)
+    if chosen is None:
+        return None, (HomotopyFallback.NO_START_SET, f"no usable start set at {path}")
+    homotopy = parameter_homotopy(system, chosen.parameters, chosen.points, seed=seed, timeout=options.timeout,
+                                  max_attempts=options.max_attempts)
+    if not homotopy.succeeded:
+        return None, (HomotopyFallback.TRACKING_FAILED, "tracking failed: " + homotopy.failure_detail())
     bounds = chosen.check.get("weight_system_bounds") or {}
     method = {"name": "parameter_homotopy", "start_set": {
-        "key": chosen.key, "path": homotopy.start_set_path, "size": chosen.size, "seed": chosen.provenance["seed"],
+        "key": chosen.key, "path": str(path), "size": chosen.size, "seed": chosen.provenance["seed"],
         "confirmed_by": chosen.check.get("confirmed_by")},
         "gamma": [homotopy.gamma.real, homotopy.gamma.imag] if homotopy.gamma is not None else "several",
         "tracking_attempts": [a.to_json() for a in homotopy.run.attempts],
         "tracked_paths": homotopy.tracked_paths, "paths_by_sign_flip": chosen.size - homotopy.tracked_paths}
-    result = _assemble(system, homotopy.run, bounds, method=method, start_set=chosen, **options)
+    result = _assemble(system, homotopy.run, bounds, method=method, seed=seed, options=options, started=started,
+                       start_set=chosen)
     statuses = [p.status for p in result.paths]
     if result.counts.complex != chosen.size or any(s is not PathStatus.REGULAR for s in statuses):
-        return None, (f"{result.counts.complex} distinct points from {chosen.size} paths "
+        return None, (HomotopyFallback.COUNT_SHORT,
+                      f"{result.counts.complex} distinct points from {chosen.size} paths "
                       f"({result.counts.regular} regular, {result.counts.singular} singular, "
                       f"{result.counts.at_infinity} at infinity, {result.counts.failed} failed)")
     if not result.ok:
-        return None, "; ".join(result.problems)
+        return None, (HomotopyFallback.CHECK_FAILED, "; ".join(result.problems))
     return result, None
 
 
 def _assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *, method: dict, seed: int,
-              backend: str, digits: int, tolerances: Tolerances, started: float, certify: bool,
-              start_set=None) -> SolveResult:
+              options: SolveOptions, started: float, start_set: StartSet | None = None) -> SolveResult:
     """Path statuses, refinement, classification, counts and checks: shared by both methods.
 
     ``start_set``: the stored start set of the system's family when the caller has it
     (the homotopy); otherwise the library's is loaded for the count check.
     """
     architecture, dataset, reg = system.architecture, system.dataset, system.regularization
+    digits, tolerances = options.digits, options.tolerances
     stable = volumes.get("stable_mixed_volume")
-    statuses = [path_status(raw) for raw in run.paths]
+    statuses = [raw.status for raw in run.paths]
     finite = [(i, raw) for i, (raw, status) in enumerate(zip(run.paths, statuses))
               if status in (PathStatus.REGULAR, PathStatus.SINGULAR)]
     points, point_of_path, evidence = refine_and_classify(system, finite, digits, tolerances)
     points, point_of_path, evidence, recovered = _close_under_symmetry(system, run, finite, points, point_of_path,
                                                                        evidence, digits, tolerances)
-    certification = _certify(system, points, digits) if certify else None
+    certification = _certify(system, points, digits) if options.certify else None
     if certification is not None:
         points = tuple(replace(p, certificate=c) for p, c in zip(points, certification.certificates))
     paths = tuple(
@@ -406,7 +279,7 @@ def _assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *
         "seed": seed,
         "data": dataset.to_json(),
         "regularization": reg.to_json(),
-        "backend": {"name": run.backend, "requested": str(backend), "phc_seed": run.seed,
+        "backend": {"name": run.backend, "requested": options.backend, "phc_seed": run.seed,
                     "paths_observed": run.paths_observed, "root_counts": run.root_counts,
                     "attempts": [a.to_json() for a in run.attempts]},
         "method": method,
@@ -437,9 +310,7 @@ def _close_under_symmetry(system, run, finite, points, point_of_path, evidence, 
     if not images:
         return points, point_of_path, evidence, 0
     first = len(run.paths)
-    synthetic = [(first + k, phc.RawPath(0, tuple(complex(z) for z in image), 1 + 0j, 1, 0.0, 1.0, 0.0,
-                                         "success", "symmetry image"))
-                 for k, image in enumerate(images)]
+    synthetic = [(first + k, phc.RawPath.known_solution(image, "symmetry image")) for k, image in enumerate(images)]
     points, point_of_path, evidence = refine_and_classify(system, finite + synthetic, digits, tolerances)
     points = tuple(replace(p, paths=tuple(k for k in p.paths if k < first),
                            recovered_by_symmetry=all(k >= first for k in p.paths)) for p in points)
@@ -448,18 +319,11 @@ def _close_under_symmetry(system, run, finite, points, point_of_path, evidence, 
 
 
 def _certify(system: CriticalPointSystem, points: Sequence[CriticalPoint], digits: int):
-    """Certify the refined points, read back exactly from their ``digits``-digit text."""
+    """Certify the refined points: real coordinates as their exact binary rationals, others as ``mpc``."""
     from ..verify.certify import certify_points
 
-    centers = [[Fraction(re) if im == "0" else complex_from_text(re, im, digits) for re, im in p.coordinates_text]
-               for p in points]
+    centers = [[to_fraction(z.real) if z.imag == 0 else z for z in p.refined] for p in points]
     return certify_points(system, centers, digits=digits, real=[p.is_real for p in points])
-
-
-def complex_from_text(real_part: str, imaginary_part: str, digits: int):
-    """``mpc`` from decimal text at ``digits + 10`` digits."""
-    with mp_context(digits + 10):
-        return mpmath.mpc(real_part, imaginary_part)
 
 
 def _certification_problems(counts: Counts, points: Sequence[CriticalPoint]) -> list[str]:
@@ -532,9 +396,6 @@ def _start_set_count_problems(counts: Counts, architecture, dataset, reg, stored
     if reg.kind not in (RegularizationKind.GENERIC, RegularizationKind.GIVEN):
         return []
     if stored is None:  # not given by the caller: the library's, if any
-        from ..model.family import family_mode, tracking_family
-        from ..startsets.store import load_start_set
-
         stored = load_start_set(tracking_family(architecture, dataset.n_samples, family_mode(reg)))
     if stored is None or counts.complex >= stored.size:
         return []

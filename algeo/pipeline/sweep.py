@@ -138,6 +138,7 @@ def solve_instance(settings_json: dict, index: int, start_set_path: str | None =
     Never raises for a failed solve: an exception comes back as
     ``{"error": text}`` so the sweep records it and a re-run retries it.
     """
+    from .options import SolveOptions
     from .solve import solve
 
     settings = SweepSettings(**{k: (tuple(v) if k == "widths" else v) for k, v in settings_json.items()
@@ -148,9 +149,8 @@ def solve_instance(settings_json: dict, index: int, start_set_path: str | None =
             start_set = "none"
         else:
             start_set = start_set_path
-        result = solve(settings.widths, samples=settings.samples, seed=seed,
-                       regularization=settings.regularization, digits=settings.digits, start_set=start_set,
-                       build_start_set=False)
+        result = solve(settings.widths, samples=settings.samples, seed=seed, regularization=settings.regularization,
+                       options=SolveOptions(digits=settings.digits, start_set=start_set))
     except (InputError, BackendUnavailableError):
         raise
     except Exception as error:  # recorded as data: the sweep goes on, a re-run retries

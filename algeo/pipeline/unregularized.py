@@ -1,7 +1,7 @@
 """Critical points of the *unregularized* loss, grouped by end-to-end matrix (``regularization="none"``).
 
-Method (docs/unregularized.md): solve the generic regularized system with
-``Lambda_0`` (the ordinary :func:`algeo.solve` pipeline), continue every distinct
+Method (docs/unregularized.md): the pipeline solves the generic regularized system with
+``Lambda_0`` (:func:`start_regularization`) and hands the result over; every distinct
 finite solution along ``Lambda = tau Lambda_0``, ``tau -> 0``
 (:mod:`algeo.tracking.continuation`), refine each end point on the exact unregularized
 system, and group the refined points by ``Wbar = W_H ... W_1``. Each distinct
@@ -31,126 +31,14 @@ from ..tracking.continuation import (
     track_to_zero,
 )
 from ..model.data import Dataset, Regularization, RegularizationKind, generic_regularization
-from ..verify.refine import mp_context
-from ..results.solve_result import Counts, SolveResult
 from ..model.system import build_system
+from ..results.solve_result import Counts, SolveResult, decimal_text
+from ..results.unregularized import ContinuationPath, Product, UnregularizedSolveResult
+from ..verify.refine import mp_context
 
-__all__ = ["ContinuationPath", "Product", "UnregularizedSolveResult", "solve_unregularized"]
+__all__ = ["solve_unregularized", "start_regularization"]
 
 logger = logging.getLogger(__name__)
-
-
-def _text(value, digits: int) -> str:
-    return mpmath.nstr(value, digits, strip_zeros=False) if value != 0 else "0"
-
-
-@dataclass(frozen=True)
-class ContinuationPath:
-    """One path ``Lambda = tau Lambda_0``, ``tau: 1 -> 0``, from a regularized critical point."""
-
-    index: int
-    start_point: int  # index into SolveResult.points (the Lambda_0 critical points)
-    status: ContinuationStatus
-    detail: str
-    steps: int
-    rejected_steps: int
-    s_reached: float
-    end_norm: float
-    residual: float | None = None  # max |G_0| after refinement on the exact unregularized system
-    newton_step: float | None = None
-    step_converged: bool | None = None  # False: singular end point, Newton converged only linearly
-    jacobian_rank: int | None = None
-    jacobian_gap: float | None = None
-    coordinates_text: tuple[tuple[str, str], ...] | None = None
-    product: int | None = None
-    rank: int | None = None
-    stratum_residual: float | None = None  # part of grad l tangent to the rank stratum (relative)
-    stratum_check: det.Decision | None = None  # YES: critical on its stratum, as it must be
-
-    def to_json(self) -> dict:
-        data = {k: getattr(self, k) for k in ("index", "start_point", "detail", "steps", "rejected_steps",
-                                               "s_reached", "end_norm", "residual", "newton_step", "step_converged",
-                                               "jacobian_rank", "jacobian_gap", "product", "rank",
-                                               "stratum_residual")}
-        data["status"] = self.status.value
-        data["stratum_check"] = self.stratum_check.value if self.stratum_check else None
-        data["coordinates_text"] = [list(pair) for pair in self.coordinates_text] if self.coordinates_text else None
-        return data
-
-
-@dataclass(frozen=True)
-class Product:
-    """A distinct end-to-end matrix ``Wbar`` of unregularized critical points, classified."""
-
-    index: int
-    matrix_text: tuple[tuple[str, ...], ...]  # real parts at the working precision
-    max_imaginary: float
-    rank: int | None
-    singular_values: tuple[float, ...]
-    largest_singular_value_called_zero: float | None
-    smallest_singular_value_called_nonzero: float | None
-    loss: float | None
-    loss_text: str | None
-    is_global: bool | None
-    stratum_index: int | None  # Morse index of l on the rank-e stratum
-    stratum_degenerate: bool | None  # extra zero eigenvalues beyond the GL(e) directions
-    stratum_hessian_eigenvalues: tuple[float, ...] | None
-    purity: det.Purity
-    purity_residual: float | None
-    is_local_minimum_on_M_r: bool | None
-    index_set: tuple[int, ...]  # 1-based indices of U's singular directions
-    distance_to_U_I: float  # ||Wbar - U_I (XX^T)^{-1/2}||_F
-    eckart_young_loss_difference: float | None  # loss - (1/2 sum_{i not in I} sigma_i^2 + const)
-    paths: tuple[int, ...]  # continuation paths that ended here
-    start_points: tuple[int, ...]  # regularized critical points whose paths ended here
-
-    def to_json(self) -> dict:
-        data: dict[str, Any] = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "purity"}
-        data["purity"] = self.purity.value
-        data["matrix_text"] = [list(row) for row in self.matrix_text]
-        for key in ("singular_values", "stratum_hessian_eigenvalues", "index_set", "paths", "start_points"):
-            data[key] = list(data[key]) if data[key] is not None else None
-        return data
-
-
-@dataclass(frozen=True)
-class UnregularizedSolveResult(SolveResult):
-    """A :class:`SolveResult` for ``Lambda = 0``: ``points`` and ``paths`` are the ``Lambda_0`` run;
-    ``continuation`` and ``products`` are the unregularized answer."""
-
-    continuation: tuple[ContinuationPath, ...] = ()
-    products: tuple[Product, ...] = ()
-    filling: bool = False
-
-    def to_json(self) -> dict:
-        data = super().to_json()
-        data["algeo_result"] = "solve_unregularized"
-        data["filling"] = self.filling
-        data["continuation"] = [p.to_json() for p in self.continuation]
-        data["products"] = [p.to_json() for p in self.products]
-        return data
-
-    def summary(self) -> str:
-        extra = self.counts.extra
-        base = super().summary().splitlines()
-        lines = base[:1] + [
-            f"• start: generic Lambda_0 (seed {self.provenance['seed']}): {self.counts.complex} finite critical points "
-            f"from {self.counts.paths} PHCpack paths",
-            f"• continuation Lambda = tau Lambda_0, tau -> 0: {extra['continuation_converged']} converged, "
-            f"{extra['continuation_diverged']} diverged, {extra['continuation_failed']} failed",
-            f"• {extra['products']} distinct end-to-end matrices ({'filling' if self.filling else 'non-filling'}; "
-            f"generic theory {extra['products_generic_theory']}): {extra['pure']} pure, {extra['spurious']} spurious, "
-            f"{extra['undecided']} undecided; local minima of l on M_r: {extra['local_minima_on_M_r']}",
-        ]
-        for p in self.products:
-            rank = "?" if p.rank is None else p.rank
-            index = "-" if p.stratum_index is None else p.stratum_index
-            loss = "complex" if p.loss is None else f"{p.loss:.6g}"
-            lines.append(f"    product {p.index}: I = {{{','.join(map(str, p.index_set))}}} rank {rank} loss {loss} "
-                         f"{p.purity.value} stratum index {index}{' global' if p.is_global else ''} "
-                         f"(|Wbar - U_I| = {p.distance_to_U_I:.1e}, {len(p.paths)} paths)")
-        lines += [line for line in base[1:] if line.startswith(("!", "✗", "• seed"))]
-        return "\n".join(lines)
 
 
 @dataclass
@@ -213,7 +101,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
                           step_converged=refined.step_converged,
                           jacobian_rank=refined.jacobian_rank,
                           jacobian_gap=None if refined.jacobian_gap is None else float(refined.jacobian_gap),
-                          coordinates_text=tuple((_text(mpmath.re(z), digits), _text(mpmath.im(z), digits))
+                          coordinates_text=tuple((decimal_text(mpmath.re(z), digits), decimal_text(mpmath.im(z), digits))
                                                  for z in refined.point))
             if not refined.converged:
                 records.append(ContinuationPath(status=ContinuationStatus.FAILED, detail=(
@@ -262,7 +150,7 @@ def _classify(index: int, matrix, members_paths, members_starts, architecture: A
     loss = loss_text = eckart = None
     if is_real:
         value = det.loss_of_product(matrix, whitened)
-        loss, loss_text = float(mpmath.re(value)), _text(mpmath.re(value), digits)
+        loss, loss_text = float(mpmath.re(value)), decimal_text(mpmath.re(value), digits)
         outside = sum((whitened.sigma[i] ** 2 for i in range(whitened.q) if i not in index_set), mpmath.mpf(0))
         constant = whitened.trace_YYt / 2 - sum(s ** 2 for s in whitened.sigma) / 2
         eckart = float(mpmath.re(value) - (outside / 2 + constant))
@@ -279,7 +167,7 @@ def _classify(index: int, matrix, members_paths, members_starts, architecture: A
         local_minimum = stratum_index == 0 and not degenerate
     return dict(
         index=index,
-        matrix_text=tuple(tuple(_text(mpmath.re(matrix[i, j]), digits) for j in range(matrix.cols))
+        matrix_text=tuple(tuple(decimal_text(mpmath.re(matrix[i, j]), digits) for j in range(matrix.cols))
                           for i in range(matrix.rows)),
         max_imaginary=imaginary, rank=rank,
         singular_values=tuple(float(v) for v in rank_decision.singular_values),
@@ -297,21 +185,25 @@ def _classify(index: int, matrix, members_paths, members_starts, architecture: A
     )
 
 
-def solve_unregularized(architecture: Architecture, dataset: Dataset, *, seed: int, digits: int,
-                        solve_options: dict, track_options: TrackOptions = TrackOptions(),
-                        description: str = "none") -> UnregularizedSolveResult:
+def start_regularization(architecture: Architecture, dataset: Dataset, seed: int) -> Regularization:
+    """The generic ``Lambda_0`` the continuation starts from, after the exact genericity check.
+
+    Raises :class:`InputError` for non-generic data (singular ``XX^T``, repeated or zero
+    singular values of ``U``).
+    """
+    det.check_generic_targets(dataset, architecture)
+    return generic_regularization(architecture, seed)
+
+
+def solve_unregularized(base: SolveResult, architecture: Architecture, dataset: Dataset, start_reg: Regularization,
+                        *, seed: int, digits: int, track_options: TrackOptions = TrackOptions(),
+                        description: str = "none", started: float | None = None) -> UnregularizedSolveResult:
     """Critical points of ``L`` with ``Lambda = 0``, grouped and classified by end-to-end matrix.
 
-    ``solve_options`` are passed to :func:`algeo.solve` for the ``Lambda_0`` system
-    (backend, timeout, ...). Raises :class:`InputError` for non-generic data (singular
-    ``XX^T``, repeated or zero singular values of ``U``), checked exactly first.
+    ``base`` is the solve of the same data at ``start_reg`` (:func:`start_regularization`);
+    every one of its points is continued to ``Lambda = 0``.
     """
-    from .solve import solve
-
-    started = time.monotonic()
-    det.check_generic_targets(dataset, architecture)
-    start_reg = generic_regularization(architecture, seed)
-    base = solve(architecture, data=dataset, seed=seed, regularization=start_reg, digits=digits, **solve_options)
+    started = time.monotonic() if started is None else started
     thresholds = _thresholds(digits)
     records, products, whitened, gamma = _continue_all(base, architecture, dataset, start_reg, seed=seed,
                                                        digits=digits, options=track_options, thresholds=thresholds)

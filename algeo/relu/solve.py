@@ -28,12 +28,12 @@ from pathlib import Path
 import mpmath
 
 from .. import phc
-from ..classify.points import Tolerances
-from ..model.data import parse_entry
+from ..classify.points import Tolerances, refine_and_classify
 from ..exceptions import BudgetExceededError, InputError
-from ..verify.refine import mp_context
+from ..model.data import parse_entry
+from ..results.provenance import software_versions
 from ..results.solve_result import CriticalPoint, PathStatus
-from ..pipeline.solve import path_status, refine_and_classify, software_versions
+from ..verify.refine import mp_context
 from .arrangement import chambers
 from .instance import ReluArchitecture, ReluData, resolve_relu_data
 from .system import build_region_system, generic_lambda, scalar_lambda
@@ -182,7 +182,7 @@ def _solve_region(index, architecture, data, pattern, Lambda, digits, tolerances
     system = build_region_system(architecture, data, pattern, Lambda)
     names = system.variable_names
     run = phc.blackbox_solve(system.polynomial_system, names, seed=seed + index, timeout=timeout)
-    statuses = [path_status(raw) for raw in run.paths]
+    statuses = [raw.status for raw in run.paths]
     tally = {s.value: statuses.count(s) for s in PathStatus}
     if not run.succeeded:
         return RegionReport(index, pattern, RegionOutcome.FAILED, run.declared_paths, tally, (),
@@ -195,7 +195,7 @@ def _solve_region(index, architecture, data, pattern, Lambda, digits, tolerances
         for point in points:
             if not point.is_real:
                 continue
-            coordinates = [mpmath.mpf(re) for re, _ in point.coordinates_text]
+            coordinates = [mpmath.re(z) for z in point.refined]
             where, margin = placement(architecture, data, pattern, coordinates, tolerance=margin_tolerance)
             placed.append(RegionPoint(point, where, float(margin), index))
     return RegionReport(index, pattern, RegionOutcome.SOLVED, run.declared_paths, tally, tuple(placed),

@@ -10,22 +10,33 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import mpmath
+
+from .statuses import PathStatus
 
 if TYPE_CHECKING:
     from ..verify.certify import PointCertificate
 
-__all__ = ["PathStatus", "PathEnd", "CriticalPoint", "Counts", "Bounds", "SolveResult", "write_json_atomically"]
+__all__ = ["PathStatus", "PathEnd", "CriticalPoint", "Counts", "Bounds", "SolveResult", "write_json_atomically",
+           "decimal_text", "to_fraction"]
 
 
-class PathStatus(str, enum.Enum):
-    """Fate of one homotopy path."""
+def decimal_text(value, digits: int) -> str:
+    """``value`` (an mpf) as decimal text with ``digits`` significant digits; ``"0"`` for zero."""
+    return mpmath.nstr(value, digits, strip_zeros=False) if value != 0 else "0"
 
-    REGULAR = "regular"  # converged to a nonsingular finite solution
-    SINGULAR = "singular"  # converged to a finite solution with a singular Jacobian
-    AT_INFINITY = "at_infinity"  # diverged: PHCpack stopped it before t = 1 ("failure")
-    FAILED = "failed"  # neither a finite solution nor a divergent path
+
+def to_fraction(value) -> Fraction:
+    """The exact rational value of an ``mpf`` (a binary fraction), without rounding."""
+    value = mpmath.mpf(value)
+    if not mpmath.isfinite(value):
+        raise ValueError(f"{value} has no rational value")
+    sign, mantissa, exponent, _ = value._mpf_
+    return (-1) ** sign * Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,10 @@ class CriticalPoint:
 
     index: int
     coordinates: tuple[complex, ...]  # double precision copy
-    coordinates_text: tuple[tuple[str, str], ...]  # (re, im) at the refinement precision
+    #: the refined coordinates as ``mpmath.mpc`` at ``digits`` digits: what certification and
+    #: the theorem checks read (never the decimal text of the JSON)
+    refined: tuple = field(compare=False, repr=False)
+    digits: int
     is_real: bool
     has_zero_coordinate: bool
     residual: float  # max |F| after refinement, on the exact system
@@ -75,6 +89,16 @@ class CriticalPoint:
     #: no PHCpack path ended here: the point is the image of a found one under a symmetry
     #: of the system (algeo.model.symmetry), refined on the exact system
     recovered_by_symmetry: bool = False
+
+    @property
+    def coordinates_text(self) -> tuple[tuple[str, str], ...]:
+        """``(re, im)`` decimal text at ``digits`` digits: for JSON only."""
+        return tuple((decimal_text(mpmath.re(z), self.digits), decimal_text(mpmath.im(z), self.digits))
+                     for z in self.refined)
+
+    def exact_real_coordinates(self) -> list[Fraction]:
+        """The real parts of the refined coordinates as exact rationals (the binary values, no rounding)."""
+        return [to_fraction(mpmath.re(z)) for z in self.refined]
 
     @property
     def is_local_minimum(self) -> bool:

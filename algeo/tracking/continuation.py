@@ -19,7 +19,6 @@ Jacobian's singular values.
 from __future__ import annotations
 
 import cmath
-import enum
 import math
 import random
 from dataclasses import dataclass
@@ -29,18 +28,11 @@ import mpmath
 import numpy
 
 from ..model.polynomial import PolynomialSystem
+from ..results.statuses import ContinuationStatus
 from ..verify.refine import mp_rational
 
 __all__ = ["CompiledSystem", "ContinuationStatus", "TrackOptions", "TrackedPath", "CriticalSetRefinement", "track_to_zero",
            "refine_on_critical_set", "seeded_gamma"]
-
-
-class ContinuationStatus(str, enum.Enum):
-    """Fate of one path of the continuation ``Lambda = tau Lambda_0``, ``tau -> 0``."""
-
-    CONVERGED = "converged"  # bounded, settling end point (s_end, or endgame_start if steps underflowed), refined
-    DIVERGED = "diverged"  # the norm blew up as tau -> 0 (also: steps underflowed while the norm was growing)
-    FAILED = "failed"  # step size underflow, corrector failure, or refinement at tau = 0 did not converge
 
 
 @dataclass(frozen=True)

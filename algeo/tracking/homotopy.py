@@ -1,14 +1,15 @@
 """Parameter homotopy: track a start set (one generic complex instance) to a given instance.
 
 The target is the lifted gradient system (:mod:`algeo.model.family`) at the instance's data;
-the start system is the same family at the start set's complex data; PHCpack's
+the start system is the same family at the start set's complex data (the caller, the
+pipeline, reads the start-set library and hands the start data and points over); PHCpack's
 trackers follow ``gamma (1 - t)^2 G + t^2 F`` (phcpy, child process) from every start
 solution. The end points, cut back to the weight coordinates, go through the same
 refinement and classification as the blackbox (:func:`algeo.pipeline.solve.solve`). Paths =
 start-set size; when a path does not end at a solution, or two ends coincide, all paths
 are tracked again with another ``gamma`` (up to ``max_attempts`` in all; then the failed
-paths alone, :func:`_track_orbits`), and if that fails too the caller falls back to the
-blackbox.
+paths alone, :func:`_track_orbits`); if that fails too the run says so and the caller
+falls back to the blackbox.
 
 Only one start point per orbit of the hidden-unit sign flips is tracked: every system
 of the family is equivariant under the flips, so the path from ``s x0`` is ``s`` times
@@ -20,37 +21,37 @@ system like every other.
 
 from __future__ import annotations
 
-import cmath
 import logging
-import random
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable
+from typing import Sequence
 
 import numpy
 
 from .. import phc
-from ..exceptions import InputError
 from ..model.family import family_mode, tracking_family
-from ..startsets.store import StartSet, ensure_start_set, load_start_set
 from ..model.symmetry import orbit_representatives
 from ..model.system import CriticalPointSystem
+from .gamma import homotopy_gamma
 
-__all__ = ["HomotopyRun", "parameter_homotopy", "homotopy_gamma"]
+__all__ = ["HomotopyRun", "parameter_homotopy"]
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class HomotopyRun:
-    """The tracked paths (weight coordinates) and the start set they came from; ``reason`` when unusable."""
+    """The tracked paths, cut to the weight coordinates, one per start point."""
 
-    run: phc.BackendRun | None
-    start_set: StartSet | None
-    start_set_path: str | None
+    run: phc.BackendRun
     gamma: complex | None  # of the clean run; None when paths were retried alone with several (run.attempts)
-    reason: str | None  # why the homotopy could not be used (then the caller uses the blackbox)
-    tracked_paths: int = 0  # paths PHCpack tracked (one per sign-flip orbit); the others are their images
+    tracked_paths: int  # paths PHCpack tracked (one per sign-flip orbit); the others are their images
+
+    @property
+    def succeeded(self) -> bool:
+        return self.run.succeeded
+
+    def failure_detail(self) -> str:
+        return "; ".join(f"{a.backend}: {a.outcome.value} {a.detail}".strip() for a in self.run.attempts)
 
 
 def _colliding(paths, flips, tolerance: float = 1e-6) -> list[int]:
@@ -113,51 +114,26 @@ def _track_orbits(target, start, points, family, flips, gammas, timeout) -> tupl
     return finished(run), None
 
 
-def homotopy_gamma(seed: int, attempt: int = 0) -> complex:
-    """The ``gamma`` of attempt ``attempt`` for an instance seed: a seeded point on the unit circle."""
-    angle = random.Random(f"algeo-gamma-{seed}-{attempt}").uniform(0.1, 2 * cmath.pi - 0.1)
-    return cmath.exp(1j * angle)
-
-
 def parameter_homotopy(
     system: CriticalPointSystem,
+    start_parameters: Sequence[complex],
+    start_points: Sequence[Sequence[complex]],
     *,
-    start_set: str | Path = "auto",
-    build: bool = True,
     seed: int = 0,
     timeout: float = 3600.0,
     max_attempts: int = 3,
-    progress: Callable[[int], None] | None = None,
 ) -> HomotopyRun:
-    """Track the start set of ``system``'s family to ``system``.
+    """Track ``start_points`` (every solution of ``system``'s family at ``start_parameters``) to ``system``.
 
-    ``start_set`` is ``"auto"`` (the library, made on first use when ``build``) or the
-    path of a start set file (refused when its key is not the family's).
+    The start data come from a start set (:mod:`algeo.startsets`), which the caller reads.
     """
     family = tracking_family(system.architecture, system.dataset.n_samples, family_mode(system.regularization))
-    if str(start_set) == "auto":
-        from ..startsets.store import start_set_path
-
-        path = start_set_path(family)
-        chosen = ensure_start_set(family, build=build, progress=progress)
-    else:
-        path = Path(start_set)
-        if not path.is_file():
-            raise InputError("start_set", f"{str(path)!r} is not a file", "give a start set file, auto or none")
-        chosen = load_start_set(family, path)
-        if chosen is None:
-            raise InputError("start_set", f"{str(path)!r} is not a start set of widths {system.architecture}, "
-                             f"m = {system.dataset.n_samples} (its key differs or it is unreadable)",
-                             "use auto, none, or the matching file")
-    if chosen is None:
-        return HomotopyRun(None, None, str(path), None, f"no usable start set at {path}")
-    parameters = family.parameters_of(system.dataset, system.regularization)
-    target = family.coefficients(parameters)
-    start = family.coefficients(chosen.parameters)
+    target = family.coefficients(family.parameters_of(system.dataset, system.regularization))
+    start = family.coefficients(numpy.asarray(start_parameters))
     gammas = [homotopy_gamma(seed, attempt) for attempt in range(max_attempts)]
     flips = family.sign_flips()
-    representatives, images = orbit_representatives(chosen.points, flips)
-    run, gamma = _track_orbits(target, start, [chosen.points[k] for k in representatives], family, flips, gammas,
+    representatives, images = orbit_representatives(start_points, flips)
+    run, gamma = _track_orbits(target, start, [start_points[k] for k in representatives], family, flips, gammas,
                                timeout)
     n = len(family.weight_names)
     cut = []
@@ -169,9 +145,6 @@ def parameter_homotopy(
                 coordinates = tuple(complex(z) for z in numpy.asarray(coordinates) * flips[f][:n])
                 label = f"{label} (sign-flip image of path {representatives[r] + 1})"
             cut.append(phc.RawPath(p.phase, coordinates, p.t, p.multiplicity, p.err, p.rco, p.res, p.outcome, label))
-    cut = tuple(cut)
-    run = phc.BackendRun(run.backend, cut, len(chosen.points), run.root_counts, run.seed, run.attempts,
+    run = phc.BackendRun(run.backend, tuple(cut), len(start_points), run.root_counts, run.seed, run.attempts,
                          run.version, run.paths_observed)
-    reason = None if run.succeeded else "tracking failed: " + "; ".join(
-        f"{a.backend}: {a.outcome.value} {a.detail}".strip() for a in run.attempts)
-    return HomotopyRun(run, chosen, str(path), gamma, reason, len(representatives))
+    return HomotopyRun(run, gamma, len(representatives))

@@ -27,7 +27,7 @@ from typing import Callable
 import numpy
 
 from .. import phc
-from .homotopy import homotopy_gamma
+from .gamma import homotopy_gamma
 from ..model.symmetry import PointSet
 
 __all__ = ["MonodromyResult", "first_solution", "populate_by_monodromy", "dead_unit_masks", "track_points"]

@@ -33,7 +33,7 @@ from typing import Callable, Sequence
 import numpy
 
 from ..model.family import ParameterFamily, TraceFamily
-from .homotopy import homotopy_gamma
+from .gamma import homotopy_gamma
 from .monodromy import populate_by_monodromy, track_points
 from ..model.symmetry import PointSet
 

@@ -1,0 +1,91 @@
+"""``SolveOptions``: how a solve runs (one frozen object instead of loose keywords).
+
+The instance (widths, data, regularization, seed) is given to :func:`algeo.solve`
+directly; everything about *how* it is solved lives here, so a call's options can be
+read from one object and passed on unchanged.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..classify.points import Tolerances
+from ..exceptions import InputError
+
+__all__ = ["SolveOptions", "HomotopyFallback", "DEFAULT_DIGITS", "DEFAULT_MAX_PATHS"]
+
+DEFAULT_DIGITS = 40
+DEFAULT_MAX_PATHS = 50_000
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Options of :func:`algeo.solve`.
+
+    Parameters
+    ----------
+    digits : precision of the Newton refinement on the exact system (at least 20).
+    backend : ``"auto"`` (``phc``, then phcpy), ``"phc"`` or ``"phcpy"``.
+    timeout, max_attempts : per PHCpack attempt; a crash or time-out is retried with
+        another PHCpack seed and recorded in ``provenance.backend.attempts``.
+    max_paths : refuse systems whose stable mixed volume exceeds this budget.
+    tolerances : every numerical decision's tolerance (docs/tolerances.md).
+    progress : progress bars on stderr (hidden when stderr is not a terminal).
+    certify : prove each point with Krawczyk's test on the exact system.
+    start_set : ``"auto"`` (the start-set library, docs/sweep.md), ``"none"`` (the
+        blackbox only) or the path of a start set file.
+    build_start_set : with ``start_set="auto"``, make a missing start set first.
+
+    >>> SolveOptions(digits=60).digits
+    60
+    >>> SolveOptions(digits=10)
+    Traceback (most recent call last):
+    ...
+    algeo.exceptions.InputError: digits: is 10; use an integer of at least 20
+    """
+
+    digits: int = DEFAULT_DIGITS
+    backend: str = "auto"
+    timeout: float = 3600.0
+    max_attempts: int = 3
+    max_paths: int = DEFAULT_MAX_PATHS
+    tolerances: Tolerances = field(default_factory=Tolerances)
+    progress: bool = False
+    certify: bool = False
+    start_set: str | Path = "auto"
+    build_start_set: bool = False
+
+    def __post_init__(self) -> None:
+        if isinstance(self.digits, bool) or not isinstance(self.digits, int) or self.digits < 20:
+            raise InputError("digits", f"is {self.digits!r}; use an integer of at least 20")
+        if self.backend not in ("auto", "phc", "phcpy"):
+            raise InputError("backend", f"is {self.backend!r}", "use auto, phc or phcpy")
+        if not self.timeout > 0:
+            raise InputError("timeout", f"is {self.timeout!r}; give a positive number of seconds")
+        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int) or self.max_attempts < 1:
+            raise InputError("max_attempts", f"is {self.max_attempts!r}; give a positive integer")
+        if isinstance(self.max_paths, bool) or not isinstance(self.max_paths, int) or self.max_paths < 1:
+            raise InputError("max_paths", f"is {self.max_paths!r}; give a positive integer")
+
+    @property
+    def uses_start_sets(self) -> bool:
+        return str(self.start_set) != "none"
+
+    def to_json(self) -> dict:
+        return {"digits": self.digits, "backend": self.backend, "timeout": self.timeout,
+                "max_attempts": self.max_attempts, "max_paths": self.max_paths,
+                "tolerances": self.tolerances.to_json(), "certify": self.certify, "start_set": str(self.start_set),
+                "build_start_set": self.build_start_set}
+
+
+class HomotopyFallback(str, enum.Enum):
+    """Why the parameter homotopy was not used (then the blackbox ran); recorded in ``provenance.method``."""
+
+    NOT_REQUESTED = "not_requested"  # start_set="none"
+    NOT_ENTRYWISE = "not_entrywise"  # a scalar Lambda: no stored family for it
+    NO_START_SET = "no_start_set"  # the library has none and building was off
+    TRACKING_FAILED = "tracking_failed"  # every gamma lost a path
+    COUNT_SHORT = "count_short"  # fewer distinct points than start points, or a non-regular end
+    CHECK_FAILED = "check_failed"  # a consistency check of the homotopy's result failed

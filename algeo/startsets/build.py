@@ -1,0 +1,208 @@
+"""Making start sets: solve the lifted system at random complex data, then confirm the count.
+
+The only start-set code that solves: PHCpack's blackbox or monodromy
+(:mod:`algeo.tracking.monodromy`) finds the points; the modular count
+(:mod:`algeo.verify.exact`), the trace test (:mod:`algeo.tracking.trace`), the published
+count, and optionally a solve of a real instance supplied by the caller
+(``check_instance``) confirm them. A set nothing confirms is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from pathlib import Path
+from typing import Callable
+
+import numpy
+
+from .. import phc
+from ..exceptions import InputError, SolverFailedError
+from ..model.family import ParameterFamily
+from ..results.solve_result import PathStatus
+from .store import StartSet, load_start_set, save_start_set, start_set_path
+
+__all__ = ["make_start_set", "ensure_start_set", "InstanceCheck", "TRACE_LIMIT"]
+
+logger = logging.getLogger(__name__)
+
+#: ``check_instance(seed) -> (N_C, ok, bounds JSON)``: an independent solve of a real instance
+#: of the family (the pipeline supplies the blackbox one)
+InstanceCheck = Callable[[int], tuple[int, bool, dict]]
+
+
+def _distinct_regular_points(family: ParameterFamily, parameters, run: phc.BackendRun) -> tuple[list, dict]:
+    """Regular finite end points, checked for residual and distinctness (double precision)."""
+    points, singular, other = [], 0, 0
+    for raw in run.paths:
+        if raw.status is PathStatus.REGULAR:
+            points.append(numpy.array(raw.coordinates))
+        elif raw.status is PathStatus.SINGULAR:
+            singular += 1
+        else:
+            other += 1
+    residuals = [float(numpy.abs(family.evaluate(parameters, p)).max()) for p in points]
+    closest = min((float(numpy.abs(a - b).max()) for i, a in enumerate(points) for b in points[i + 1:]),
+                  default=None)
+    return points, {"regular": len(points), "singular": singular, "not_finite": other,
+                    "largest_residual": max(residuals, default=None), "closest_pair_distance": closest}
+
+
+#: With a modular count, the trace test runs by default only up to this many start points
+#: (its witness sets were 1.4 to 12 times the count in the measured rows; docs/sweep.md).
+TRACE_LIMIT = 150
+
+
+def _modular_count(family: ParameterFamily, seed: int):
+    """Singular's vdim over ZZ/p of an instance with random rational data, or None without Singular."""
+    from ..exceptions import BudgetExceededError
+    from ..verify.exact import instance_counts, singular_available
+
+    if not singular_available():
+        logger.info("Singular is not installed: no modular count for the start set")
+        return None
+    try:
+        return instance_counts(family.architecture.widths, family.samples, seed, timeout=600)
+    except BudgetExceededError as error:
+        logger.warning("no modular count for the start set: %s", error)
+        return None
+
+
+def make_start_set(
+    family: ParameterFamily,
+    *,
+    seed: int = 0,
+    check_instance: InstanceCheck | None = None,
+    method: str = "blackbox",
+    timeout: float = 3600.0,
+    workers: int = 1,
+    trace: bool | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> StartSet:
+    """Solve the lifted system at random complex data, then check the count.
+
+    ``method="blackbox"``: PHCpack's blackbox on the lifted system. ``"monodromy"``:
+    loops in parameter space (:mod:`algeo.tracking.monodromy`), which needs no blackbox but
+    proves nothing by itself. Its completeness is decided by independent counts: the
+    modular count (Singular's vdim over ZZ/p at random rational data, when Singular is
+    installed), which the loops also aim at, and the trace test (:mod:`algeo.tracking.trace`;
+    ``trace=None`` runs it when there is no modular count or at most :data:`TRACE_LIMIT`
+    points). ``check_instance`` adds an independent solve of a real instance. Raises
+    :class:`SolverFailedError` when the solver fails, a start point is not a solution,
+    two coincide, a count differs from an independent one, or nothing confirmed a
+    monodromy set; ``check["confirmed_by"]`` lists what did.
+    """
+    from ..verify.known_counts import published_counts
+
+    if method not in ("blackbox", "monodromy"):
+        raise InputError("method", f"unknown start-set method {method!r}", "use blackbox or monodromy")
+    started = time.monotonic()
+    names = family.variable_names
+    exact = None
+    if method == "monodromy":
+        from ..tracking.monodromy import populate_by_monodromy
+
+        exact = _modular_count(family, seed)
+        populated = populate_by_monodromy(family, seed=seed, progress=progress, workers=workers,
+                                          target=exact.complex if exact is not None else None,
+                                          passes=3 if exact is not None else 1)
+        parameters = numpy.array(populated.parameters)
+        paths = tuple(phc.RawPath.known_solution(point, "monodromy") for point in populated.points)
+        run = phc.BackendRun("monodromy", paths, len(paths), {}, seed, (), None, True)
+        volumes = {"monodromy_loops": populated.loops, "monodromy_lost_paths": populated.failed_paths,
+                   "monodromy_tracked_paths": populated.tracked_paths,
+                   "monodromy_added_by_symmetry": populated.added_by_symmetry,
+                   "monodromy_seconds": populated.seconds, "monodromy_passes": populated.passes}
+    else:
+        parameters = family.random_parameters(seed)
+        system = family.coefficients(parameters)
+        volumes = phc.mixed_volumes(system, names)
+        run = phc.blackbox_solve(system, names, seed=seed + 1, backend="phc" if phc.phc_program() else "auto",
+                                 timeout=timeout, expected_paths=volumes.get("stable_mixed_volume"),
+                                 progress=progress)
+        if not run.succeeded:
+            raise SolverFailedError(f"the blackbox failed on the start system of {family.architecture}, "
+                                    f"m = {family.samples}: {[a.to_json() for a in run.attempts]}")
+    points, evidence = _distinct_regular_points(family, parameters, run)
+    problems = []
+    if evidence["singular"]:
+        problems.append(f"{evidence['singular']} singular end points at generic complex data")
+    if evidence["largest_residual"] is not None and evidence["largest_residual"] > 1e-8:
+        problems.append(f"a start point has residual {evidence['largest_residual']:.2e}")
+    if evidence["closest_pair_distance"] is not None and evidence["closest_pair_distance"] < 1e-6:
+        problems.append("two start points coincide")
+    check_record: dict = {"start_solutions": len(points), "lifted_root_counts": volumes, **evidence}
+    confirmed = []
+    if exact is not None:
+        check_record["modular_count"] = exact.to_json()
+        if exact.complex == len(points):
+            confirmed.append("modular count")
+        else:
+            problems.append(f"{len(points)} start solutions, but the modular count (Singular vdim over "
+                            f"{exact.to_json()['field']}) is {exact.complex}")
+    if method == "monodromy" and (trace if trace is not None else exact is None or len(points) <= TRACE_LIMIT):
+        from ..tracking.trace import Completeness, trace_test
+
+        traced = trace_test(family, parameters, points, seed=seed + 1, workers=workers)
+        check_record["trace_test"] = traced.to_json()
+        if traced.verdict is Completeness.COMPLETE:
+            confirmed.append("trace test")
+        elif "modular count" not in confirmed:
+            problems.append(f"trace test {traced.verdict.value} (residual {traced.trace_residual}, "
+                            f"{traced.lost_paths} paths lost)")
+    published = published_counts(family.architecture.widths, family.samples)
+    if published is not None:
+        check_record["published_N_C"] = published["N_C"]
+        if published["N_C"] != len(points):
+            problems.append(f"{len(points)} start solutions, published N_C = {published['N_C']}")
+    if check_instance is not None:
+        check_seed = seed + 1
+        found, ok, bounds = check_instance(check_seed)
+        check_record.update(blackbox_instance_seed=check_seed, blackbox_N_C=found, blackbox_ok=ok,
+                            weight_system_bounds=bounds)
+        if not ok or found != len(points):
+            problems.append(f"{len(points)} start solutions, but the blackbox found N_C = {found} "
+                            f"on the real instance with seed {check_seed} (ok = {ok})")
+    check_record["confirmed_by"] = confirmed + [name for name, present in (("blackbox instance",
+                                                                            check_instance is not None),
+                                                                           ("published count", published is not None))
+                                                if present]
+    if method == "monodromy" and not confirmed:
+        problems.append("neither a modular count nor the trace test confirmed the monodromy set")
+    if problems:
+        raise SolverFailedError(f"start set for {family.architecture}, m = {family.samples} rejected: "
+                                + "; ".join(problems))
+    provenance = {"seed": seed, "method": method, "backend": run.backend, "phc_seed": run.seed, "phcpack": run.version,
+                  "seconds": round(time.monotonic() - started, 3),
+                  "made": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    return StartSet(family.key, family.architecture.widths, family.samples, family.mode,
+                    tuple(complex(z) for z in parameters), tuple(tuple(complex(z) for z in p) for p in points),
+                    check_record, provenance, family.formulation)
+
+
+def ensure_start_set(
+    family: ParameterFamily,
+    *,
+    directory: str | Path | None = None,
+    build: bool = True,
+    seed: int = 0,
+    method: str = "blackbox",
+    check_instance: InstanceCheck | None = None,
+    workers: int = 1,
+    trace: bool | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> StartSet | None:
+    """Load the family's start set from the library, or make and store it when ``build``.
+
+    ``method`` and ``check_instance`` are :func:`make_start_set`'s (used only when the set is made).
+    """
+    path = start_set_path(family, directory)
+    found = load_start_set(family, path)
+    if found is not None or not build:
+        return found
+    logger.info("making the start set for %s, m = %d (first use)", family.architecture, family.samples)
+    start_set = make_start_set(family, seed=seed, method=method, check_instance=check_instance, workers=workers,
+                               trace=trace, progress=progress)
+    save_start_set(start_set, path)
+    return start_set
