@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from .exceptions import AlgeoError, BackendUnavailableError, BudgetExceededError, InputError, SolverFailedError
 from .model.architecture import Architecture

@@ -80,7 +80,7 @@ def run_check(
                   "backend": backend, "python": platform.python_version(), "finished": now(),
                   "instances": [{"label": i.label, "data": i.dataset.to_json(), "regularization": i.regularization.to_json()}
                                 for i in chosen]}
-    from .. import __version__
+    from .._version import __version__
 
     provenance["algeo"] = __version__
     return CheckReport(theorem, module.STATEMENT, module.EXISTENCE, results, description, provenance)

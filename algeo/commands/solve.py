@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..exceptions import InputError
 from ..results.solve_result import write_json_atomically
-from ..pipeline.options import DEFAULT_DIGITS, DEFAULT_MAX_PATHS
+from ..pipeline.options import DEFAULT_DIGITS, DEFAULT_MAX_PATHS, DEFAULT_MAX_UNKNOWNS
 
 
 def add_instance_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,6 +47,8 @@ def register(subparsers) -> None:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per PHCpack attempt")
     parser.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS,
                         help="refuse systems with more paths than this (default %(default)s)")
+    parser.add_argument("--max-unknowns", type=int, default=DEFAULT_MAX_UNKNOWNS,
+                        help="refuse architectures with more unknowns, before any work (default %(default)s)")
     parser.add_argument("--certify", action="store_true",
                         help="prove every point with Krawczyk's test on the exact system (docs/certification.md)")
     parser.add_argument("--start-set", default="auto",
@@ -64,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
     target = check_output_path(args.json)
     options = SolveOptions(digits=args.digits, backend=args.backend, timeout=args.timeout, max_paths=args.max_paths,
+                           max_unknowns=args.max_unknowns,
                            progress=not args.quiet, certify=args.certify, start_set=args.start_set,
                            build_start_set=args.build_start_set)
     result = solve(args.widths, samples=args.samples, seed=args.seed, data=args.data,

@@ -6,6 +6,7 @@ See docs/conventions.md and REFERENCE.md section 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from math import comb
 
 from ..exceptions import InputError
@@ -126,15 +127,32 @@ class Architecture:
     def __str__(self) -> str:
         return ",".join(str(width) for width in self.widths)
 
-    def check_budget(self, *, max_parameters: int) -> None:
-        """Raise when the system has more unknowns than ``max_parameters``."""
+    @property
+    def total_degree_text(self) -> str:
+        """The Bezout bound as ``"3^20000 (about 10^9542)"``: its decimal form may be too long to print.
+
+        >>> Architecture((100, 100, 100)).total_degree_text
+        '3^20000 (about 10^9542)'
+        >>> Architecture((2, 2, 2)).total_degree_text
+        '3^8 = 6561'
+        """
+        base, exponent = self.equation_degree, self.n_parameters
+        if exponent * math.log10(base) < 15:
+            return f"{base}^{exponent} = {base ** exponent}"
+        return f"{base}^{exponent} (about 10^{int(exponent * math.log10(base))})"
+
+    def check_budget(self, *, max_unknowns: int) -> None:
+        """Raise :class:`BudgetExceededError` when the system has more unknowns than ``max_unknowns``.
+
+        Cheap: runs before any symbolic work, so a hopeless architecture is refused at once.
+        """
         from ..exceptions import BudgetExceededError
 
-        if self.n_parameters > max_parameters:
+        if self.n_parameters > max_unknowns:
             raise BudgetExceededError(
-                f"widths {self}: {self.n_parameters} unknowns exceed the budget of "
-                f"{max_parameters} (raise --max-parameters if you mean it; total degree "
-                f"{self.total_degree})"
+                f"widths {self}: {self.n_parameters} unknowns exceed the budget of {max_unknowns}; the "
+                f"total-degree bound on the number of paths is {self.total_degree_text}, and the largest "
+                f"systems solved completely so far have about 16 unknowns (raise --max-unknowns if you mean it)"
             )
 
 

@@ -44,6 +44,16 @@ GRID_DENOMINATOR = 10**6
 Matrix = tuple[tuple[Fraction, ...], ...]
 
 
+#: decimals beyond 10^+-300 (outside the double range PHCpack reads) are refused at once;
+#: ``Fraction(Decimal("1e999999999"))`` would take hours
+MAX_DECIMAL_EXPONENT = 300
+MAX_DECIMAL_DIGITS = 400
+
+
+def _in_range(decimal: Decimal) -> bool:
+    return abs(decimal.adjusted()) <= MAX_DECIMAL_EXPONENT and len(decimal.as_tuple().digits) <= MAX_DECIMAL_DIGITS
+
+
 def parse_entry(value: Any, field: str) -> Fraction:
     """Turn an integer, a rational string ``"-3/7"`` or a decimal into an exact Fraction.
 
@@ -55,6 +65,9 @@ def parse_entry(value: Any, field: str) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, int):
+        if value and math.log10(abs(value)) > MAX_DECIMAL_EXPONENT + 1:
+            raise InputError(field, f"integer entry with {len(str(abs(value)))} digits is out of range",
+                             f"rescale the data: exponents up to +-{MAX_DECIMAL_EXPONENT} are read")
         return Fraction(value)
     if isinstance(value, (float, Decimal)):
         if not math.isfinite(value):
@@ -62,20 +75,23 @@ def parse_entry(value: Any, field: str) -> Fraction:
         return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
     if isinstance(value, str):
         text = value.strip()
+        decimal = None
         try:
             if "/" in text:
                 numerator, denominator = text.split("/")
                 result = Fraction(int(numerator), int(denominator))
             else:
                 decimal = Decimal(text)
-                if not decimal.is_finite():
-                    result = None
-                else:
-                    result = Fraction(decimal)
+                result = Fraction(decimal) if decimal.is_finite() and _in_range(decimal) else None
         except (ValueError, ZeroDivisionError, InvalidOperation):
             raise InputError(
                 field, f"entry {value!r} is not a number", "use integers, '-3/7' or decimals"
             ) from None
+        if result is None and decimal.is_finite():
+            raise InputError(field, f"entry {value!r} is out of range (decimal exponent {decimal.adjusted()}, "
+                             f"{len(decimal.as_tuple().digits)} digits)",
+                             f"rescale the data: exponents up to +-{MAX_DECIMAL_EXPONENT} and at most "
+                             f"{MAX_DECIMAL_DIGITS} digits are read")
         if result is None:
             raise InputError(field, f"entry {value!r} is not finite", "give a finite number")
         return result

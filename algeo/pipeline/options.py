@@ -14,10 +14,12 @@ from pathlib import Path
 from ..classify.points import Tolerances
 from ..exceptions import InputError
 
-__all__ = ["SolveOptions", "HomotopyFallback", "DEFAULT_DIGITS", "DEFAULT_MAX_PATHS"]
+__all__ = ["SolveOptions", "HomotopyFallback", "DEFAULT_DIGITS", "DEFAULT_MAX_PATHS", "DEFAULT_MAX_UNKNOWNS"]
 
 DEFAULT_DIGITS = 40
 DEFAULT_MAX_PATHS = 50_000
+#: systems with more unknowns are refused before any symbolic work (the largest rows solved have 16)
+DEFAULT_MAX_UNKNOWNS = 40
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class SolveOptions:
     timeout, max_attempts : per PHCpack attempt; a crash or time-out is retried with
         another PHCpack seed and recorded in ``provenance.backend.attempts``.
     max_paths : refuse systems whose stable mixed volume exceeds this budget.
+    max_unknowns : refuse, before building the system, architectures with more unknowns.
     tolerances : every numerical decision's tolerance (docs/tolerances.md).
     progress : progress bars on stderr (hidden when stderr is not a terminal).
     certify : prove each point with Krawczyk's test on the exact system.
@@ -51,6 +54,7 @@ class SolveOptions:
     timeout: float = 3600.0
     max_attempts: int = 3
     max_paths: int = DEFAULT_MAX_PATHS
+    max_unknowns: int = DEFAULT_MAX_UNKNOWNS
     tolerances: Tolerances = field(default_factory=Tolerances)
     progress: bool = False
     certify: bool = False
@@ -66,6 +70,8 @@ class SolveOptions:
             raise InputError("timeout", f"is {self.timeout!r}; give a positive number of seconds")
         if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int) or self.max_attempts < 1:
             raise InputError("max_attempts", f"is {self.max_attempts!r}; give a positive integer")
+        if isinstance(self.max_unknowns, bool) or not isinstance(self.max_unknowns, int) or self.max_unknowns < 1:
+            raise InputError("max_unknowns", f"is {self.max_unknowns!r}; give a positive integer")
         if isinstance(self.max_paths, bool) or not isinstance(self.max_paths, int) or self.max_paths < 1:
             raise InputError("max_paths", f"is {self.max_paths!r}; give a positive integer")
 
@@ -75,7 +81,7 @@ class SolveOptions:
 
     def to_json(self) -> dict:
         return {"digits": self.digits, "backend": self.backend, "timeout": self.timeout,
-                "max_attempts": self.max_attempts, "max_paths": self.max_paths,
+                "max_attempts": self.max_attempts, "max_paths": self.max_paths, "max_unknowns": self.max_unknowns,
                 "tolerances": self.tolerances.to_json(), "certify": self.certify, "start_set": str(self.start_set),
                 "build_start_set": self.build_start_set}
 

@@ -34,7 +34,7 @@ from ..startsets.build import InstanceCheck, ensure_start_set
 from ..startsets.store import StartSet, load_start_set, start_set_path
 from ..tracking.homotopy import parameter_homotopy
 from ..verify.known_counts import CORRECTED, published_counts
-from .instance import prepare_instance
+from .instance import parse_architecture, prepare_instance
 from .options import DEFAULT_DIGITS, DEFAULT_MAX_PATHS, HomotopyFallback, SolveOptions
 
 __all__ = ["solve", "solve_system", "instance_check", "DEFAULT_DIGITS", "DEFAULT_MAX_PATHS"]
@@ -84,6 +84,7 @@ def solve(
     options = options if options is not None else SolveOptions()
     if not isinstance(options, SolveOptions):
         raise InputError("options", f"is a {type(options).__name__}", "give a SolveOptions")
+    parse_architecture(widths).check_budget(max_unknowns=options.max_unknowns)  # before any symbolic work
     architecture, dataset, reg = prepare_instance(widths, samples=samples, seed=seed, data=data,
                                                   regularization=regularization)
     if reg.kind is RegularizationKind.NONE:  # positive-dimensional critical set: docs/unregularized.md

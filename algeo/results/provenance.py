@@ -14,7 +14,7 @@ def software_versions(backend_version: str | None) -> dict:
     """Versions of algeo, Python and the numerical libraries, with PHCpack's when known."""
     import sympy
 
-    from .. import __version__
+    from .._version import __version__
 
     versions = {"algeo": __version__, "python": platform.python_version(), "sympy": sympy.__version__,
                 "mpmath": mpmath.__version__, "numpy": numpy.__version__, "phcpack": backend_version}

@@ -26,13 +26,17 @@ __all__ = ["PathStatus", "PathEnd", "CriticalPoint", "Counts", "Bounds", "SolveR
 
 
 def decimal_text(value, digits: int) -> str:
-    """``value`` (an mpf) as decimal text with ``digits`` significant digits; ``"0"`` for zero."""
+    """``value`` (an mpf) as decimal text with ``digits`` significant digits; ``"0"`` for zero.
+
+    ``mpmath.nstr`` prints the value's own bits, whatever the working precision.
+    """
     return mpmath.nstr(value, digits, strip_zeros=False) if value != 0 else "0"
 
 
 def to_fraction(value) -> Fraction:
     """The exact rational value of an ``mpf`` (a binary fraction), without rounding."""
-    value = mpmath.mpf(value)
+    if not isinstance(value, mpmath.mpf):
+        value = mpmath.mpf(value)  # an int, Fraction or float: exact at any precision above 53 bits
     if not mpmath.isfinite(value):
         raise ValueError(f"{value} has no rational value")
     sign, mantissa, exponent, _ = value._mpf_
@@ -93,12 +97,11 @@ class CriticalPoint:
     @property
     def coordinates_text(self) -> tuple[tuple[str, str], ...]:
         """``(re, im)`` decimal text at ``digits`` digits: for JSON only."""
-        return tuple((decimal_text(mpmath.re(z), self.digits), decimal_text(mpmath.im(z), self.digits))
-                     for z in self.refined)
+        return tuple((decimal_text(z.real, self.digits), decimal_text(z.imag, self.digits)) for z in self.refined)
 
     def exact_real_coordinates(self) -> list[Fraction]:
         """The real parts of the refined coordinates as exact rationals (the binary values, no rounding)."""
-        return [to_fraction(mpmath.re(z)) for z in self.refined]
+        return [to_fraction(z.real) for z in self.refined]  # .real: no rounding to the working precision
 
     @property
     def is_local_minimum(self) -> bool:

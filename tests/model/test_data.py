@@ -97,3 +97,25 @@ def test_degenerate_data_are_flagged():
     assert any("Y row 0 is zero" in w for w in degeneracy_warnings(zero_row, reg))
     collinear = type(data)(((Fraction(1), Fraction(2)), (Fraction(2), Fraction(4))), data.Y)
     assert any("X has rank 1" in w for w in degeneracy_warnings(collinear, reg))
+
+
+@pytest.mark.parametrize("entry", ["1e999999999", "-1e-400", "1" * 500, 10 ** 305])
+def test_out_of_range_entries_are_refused_at_once(entry):
+    import time
+
+    from algeo.model.data import parse_entry
+
+    started = time.monotonic()
+    with pytest.raises(InputError, match="out of range"):
+        parse_entry(entry, "X")
+    assert time.monotonic() - started < 1.0
+
+
+def test_decimals_spread_over_magnitudes_are_read_exactly():
+    from fractions import Fraction
+
+    from algeo.model.data import parse_entry
+
+    assert parse_entry("1.5e-3", "X") == Fraction(3, 2000)
+    assert parse_entry("2.25e3", "X") == 2250
+    assert parse_entry("-7e-300", "X") == Fraction(-7, 10 ** 300)

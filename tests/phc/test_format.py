@@ -10,7 +10,7 @@ import algeo
 from algeo.phc import format_polynomials, format_system, parse_blackbox_output
 from algeo.model.polynomial import Polynomial, PolynomialSystem
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 NAMES = ("w1_1_1", "w1_1_2", "w2_1_1", "w2_2_1")
 
 
