@@ -1,0 +1,1 @@
+"""Independent exact verification of root counts and real solutions (msolve)."""
