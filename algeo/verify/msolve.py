@@ -23,6 +23,7 @@ correct with high probability (not a proof; Sage calls msolve with ``proof=False
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import enum
 import functools
@@ -197,9 +198,6 @@ def msolve_input(system: PolynomialSystem, variable_names: Sequence[str]) -> str
     return ",".join(names) + "\n0\n" + ",\n".join(lines) + "\n"
 
 
-_TOKEN = re.compile(r"\s*(?:(-?\d+)|('[^']*')|([\[\],/^:]))")
-
-
 def _integer(digits: str) -> int:
     """``int(digits)`` beyond Python's 4300-digit conversion limit (exact, by halves)."""
     if len(digits) <= 4000:
@@ -209,90 +207,46 @@ def _integer(digits: str) -> int:
     return sign * (_integer(digits[:-half]) * 10**half + _integer(digits[-half:]))
 
 
-class _Number(str):
-    """A number as msolve wrote it (``N``, ``N/D`` or ``N/D^k``); converted only when used.
-
-    The parametrization's coefficients run to thousands of digits (widths 2,2,2, m = 2:
-    7000) and are never needed, so they stay text.
-    """
-
-    def fraction(self) -> Fraction:
-        numerator, _, rest = self.partition("/")
-        if not rest:
-            return Fraction(_integer(numerator))
-        base, _, exponent = rest.partition("^")
-        power = _integer(exponent) if exponent else 1
-        scale = _integer(base) ** abs(power)
-        return Fraction(_integer(numerator), scale) if power >= 0 else Fraction(_integer(numerator) * scale)
-
-
-def _tokens(text: str) -> list[str]:
-    tokens, position, text = [], 0, text.rstrip()
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None:
-            raise ValueError(f"unexpected text at character {position}: {text[position:position + 30]!r}")
-        tokens.append(match.group(match.lastindex))
-        position = match.end()
-    return tokens
+# A quoted name, or a number N, N / D or N / D^k (box endpoints are N / 2^k).
+_ATOM = re.compile(r"'[^']*'|(-?\d+(?:\s*/\s*\d+(?:\s*\^\s*-?\d+)?)?)")
 
 
 def _parse_output(text: str) -> list:
-    """msolve's output as nested lists of :class:`_Number` and ``str``; ``ValueError`` if malformed."""
-    tokens = _tokens(text)
-    if not tokens or tokens[-1] != ":":
+    """msolve's output as nested lists of names and numbers; ``ValueError`` if malformed.
+
+    A number stays text, marked ``"#N/D^k"`` (see :func:`_fraction`): the parametrization's
+    coefficients run to thousands of digits (widths 2,2,2, m = 2: 7000) and are not needed.
+    """
+    body = text.rstrip()
+    if not body.endswith(":"):
         raise ValueError("msolve output does not end with ':' (empty or truncated)")
-    tokens.pop()
-    position = 0
-
-    def take() -> str:
-        nonlocal position
-        if position >= len(tokens):
-            raise ValueError("msolve output ends inside an expression")
-        position += 1
-        return tokens[position - 1]
-
-    def following(token: str) -> bool:
-        return position < len(tokens) and tokens[position] == token
-
-    def value():
-        token = take()
-        if token == "[":
-            items = []
-            if following("]"):
-                take()
-                return items
-            while True:
-                items.append(value())
-                separator = take()
-                if separator == "]":
-                    return items
-                if separator != ",":
-                    raise ValueError(f"expected ',' or ']', read {separator!r}")
-        if token.startswith("'"):
-            return token[1:-1]
-        if not token.lstrip("-").isdigit():
-            raise ValueError(f"unexpected token {token!r}")
-        if following("/"):
-            take()
-            token += "/" + take()
-            if following("^"):
-                take()
-                token += "^" + take()
-            if not re.fullmatch(r"-?\d+/\d+(\^-?\d+)?", token):
-                raise ValueError(f"malformed number {token!r}")
-        return _Number(token)
-
-    data = value()
-    if position != len(tokens):
-        raise ValueError(f"{len(tokens) - position} tokens after the result")
+    marked = _ATOM.sub(lambda m: "'#" + re.sub(r"\s", "", m.group(1)) + "'" if m.group(1) else m.group(0), body[:-1])
+    try:
+        data = ast.literal_eval(marked)
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
+        raise ValueError(f"msolve output is not a nested list ({type(error).__name__})") from None
+    if not isinstance(data, list):
+        raise ValueError("msolve output is not a list")
     return data
 
 
-def _small(value) -> int:
-    if not isinstance(value, _Number) or len(value) > 30 or "/" in value:
+def _fraction(value: object) -> Fraction:
+    if not isinstance(value, str) or not value.startswith("#"):
+        raise ValueError(f"expected a number, read {str(value)[:40]!r}")
+    numerator, _, rest = value[1:].partition("/")
+    base, _, exponent = rest.partition("^")
+    power = _integer(exponent) if exponent else 1 if base else 0
+    scale = _integer(base) ** abs(power) if base else 1
+    return Fraction(_integer(numerator), scale) if power >= 0 else Fraction(_integer(numerator) * scale)
+
+
+def _small(value: object) -> int:
+    if not isinstance(value, str) or len(value) > 30:
         raise ValueError(f"expected a small integer, read {str(value)[:40]!r}")
-    return int(value)
+    number = _fraction(value)
+    if number.denominator != 1:
+        raise ValueError(f"expected an integer, read {value[1:]!r}")
+    return int(number)
 
 
 def _interpret(data: list, names: Sequence[str]) -> tuple[int, int, tuple[Box, ...]]:
@@ -309,9 +263,9 @@ def _interpret(data: list, names: Sequence[str]) -> tuple[int, int, tuple[Box, .
     boxes = []
     for raw in raw_boxes:
         if not isinstance(raw, list) or len(raw) != n or any(
-                not isinstance(i, list) or len(i) != 2 or not all(isinstance(e, _Number) for e in i) for i in raw):
+                not isinstance(i, list) or len(i) != 2 for i in raw):
             raise ValueError(f"malformed box {str(raw)[:200]}")
-        box = tuple((raw[p][0].fraction(), raw[p][1].fraction()) for p in position)
+        box = tuple((_fraction(raw[p][0]), _fraction(raw[p][1])) for p in position)
         if any(lo > hi for lo, hi in box):
             raise ValueError(f"empty interval in box {str(raw)[:200]}")
         boxes.append(box)
@@ -381,7 +335,7 @@ def msolve_counts(system: PolynomialSystem, variable_names: Sequence[str], *, ti
                             f"exit code {code}; {stderr_tail}", version)
     try:
         data = _parse_output(output)
-        head = _small(data[0]) if isinstance(data, list) and data else None
+        head = _small(data[0]) if data else None
         if head == -1 and len(data) == 1:
             return MsolveCounts(0, 0, 0, (), seconds, MsolveStatus.COMPLETE, "no complex solution", version)
         if head == 1:
@@ -415,7 +369,7 @@ class BoxMatch:
 def _exact(value) -> Fraction | None:
     """A real number (int, float, Fraction, mpmath ``mpf``; complex: its real part) as an exact Fraction."""
     value = getattr(value, "real", value)
-    if hasattr(value, "man_exp"):  # mpmath mpf: signed mantissa * 2^exponent, exactly
+    if hasattr(value, "man_exp"):  # mpmath mpf: mantissa * 2^exponent (unsigned in mpmath 1.3), exactly
         if not value.man and value != 0:
             return None  # inf or nan
         mantissa, exponent = value.man_exp
@@ -434,9 +388,10 @@ def match_real_points(boxes: Sequence[Box], points: Sequence[Sequence[object]], 
     msolve's boxes are refined to ``2^-128`` (``precision``), far narrower than a double or
     a refined numerical point is accurate, so each interval ``[lo, hi]`` is widened by
     ``slack * max(1, |x|)`` about the point coordinate ``x`` (relative for large coordinates,
-    absolute near 0). The default ``1e-8`` tolerates points accurate to about 8 digits; two
-    distinct real solutions closer than that show up as ``ambiguous_points``, never as a wrong
-    match. ``slack=0`` asks for exact containment.
+    absolute near 0). The default ``1e-8`` suits points accurate to about 8 digits or better
+    (refined points are far better): for such points a match is never wrong, and two real
+    solutions closer than the slack give ``ambiguous_points``. ``slack=0`` asks for exact
+    containment (points are converted to rationals exactly; boxes may be single points).
 
     Parameters
     ----------

@@ -48,24 +48,25 @@ def test_input_rejects_bad_names(names):
 
 
 def test_number_formats():
-    assert ms._Number("-7").fraction() == -7
-    assert ms._Number("3/2").fraction() == Fraction(3, 2)
-    assert ms._Number("-5/2^3").fraction() == Fraction(-5, 8)
-    assert ms._Number("5/2^-3").fraction() == 40
+    assert ms._fraction("#-7") == -7
+    assert ms._fraction("#3/2") == Fraction(3, 2)
+    assert ms._fraction("#-5/2^3") == Fraction(-5, 8)
+    assert ms._fraction("#5/2^-3") == 40
     digits = "12345678901234567890" * 400  # 8000 digits: beyond Python's str -> int limit
     assert ms._integer(digits) % 10**20 == 12345678901234567890
     assert ms._integer("-" + digits) == -ms._integer(digits)
+    assert ms._parse_output(f"[{digits} / 2^3, 'w1_2']:") == [f"#{digits}/2^3", "w1_2"]
 
 
 def test_output_layouts():
-    assert ms._parse_output("[-1]:\n") == ["-1"]
-    assert ms._parse_output("[1, 2, -1, []]:\n") == ["1", "2", "-1", []]
+    assert ms._parse_output("[-1]:\n") == ["#-1"]
+    assert ms._parse_output("[1, 2, -1, []]:\n") == ["#1", "#2", "#-1", []]
     boxes = "[1,\n[[[1 / 2, 3 / 2^2], [0, 0]]]\n]"
     text = f"[0, [0, \n2, \n3, \n['y', 'x'],\n[0, 1],\n[1,\n[[2, [1, 0, 1]],\n[1, [0, 2]],\n[\n]]]],{boxes}]:\n"
     degree, distinct, parsed = ms._interpret(ms._parse_output(text), ["x", "y"])
     assert (degree, distinct) == (3, 2)
     assert parsed == (((Fraction(0), Fraction(0)), (Fraction(1, 2), Fraction(3, 4))),)  # reordered to x, y
-    for broken in ["", "[0, [1, 2]", "[0, [1, 2]]", "[0 / x]:"]:
+    for broken in ["", "[0, [1, 2]", "[0, [1, 2]]", "[0 / x]:", "[0, __import__('os')]:", "'x':"]:
         with pytest.raises(ValueError):
             ms._interpret(ms._parse_output(broken), ["x", "y"])
 
