@@ -11,12 +11,14 @@ the real roots of ``w``. It is run as ``msolve -v 0 -P 1 -p PREC -t THREADS -f I
   otherwise. ``deg`` is the degree of the ideal (solutions counted with multiplicity,
   Singular's ``vdim``); ``w = [degree, coefficients]`` has one root per *distinct* solution.
   ``vars`` may be a permutation of the input variables, followed by an extra variable when
-  msolve added a linear form for genericity (the staircase was not generic enough: the
-  network systems always need it, their solutions share coordinates). Each box lists one
+  msolve added a linear form for genericity (no coordinate separates the solutions: the
+  network systems with several hidden neurons, whose solutions share coordinates, such as
+  zeros, needed it in every case tried; widths 1,1,1 did not). Each box lists one
   interval ``[lo, hi]`` per variable *in the order of* ``vars`` (msolve only restores the
   input order when ``-P`` is absent); endpoints read ``N``, ``N / 2`` or ``N / 2^k``.
 
-The real boxes are isolating for the roots of the parametrization; the parametrization is
+A coordinate that is exactly zero comes as a tiny interval around 0 unless the whole point is
+rational (the origin's box is exact). The boxes isolate the roots of the parametrization, which is
 lifted from many primes by Chinese remaindering and rational reconstruction, which is
 correct with high probability (not a proof; Sage calls msolve with ``proof=False``).
 """
