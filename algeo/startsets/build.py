@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import logging
+import random
 import time
+from fractions import Fraction
 from pathlib import Path
 from typing import Callable
 
@@ -19,11 +21,15 @@ import numpy
 
 from .. import phc
 from ..exceptions import InputError, SolverFailedError
+from ..model.data import Dataset, Regularization, RegularizationKind
 from ..model.family import ParameterFamily
 from ..results.solve_result import PathStatus
-from .store import StartSet, load_start_set, save_start_set, start_set_path
+from .store import StartSet, find_start_set, load_start_set, save_start_set, start_set_path
 
-__all__ = ["make_start_set", "ensure_start_set", "InstanceCheck", "TRACE_LIMIT"]
+__all__ = ["make_start_set", "ensure_start_set", "default_method", "InstanceCheck", "TRACE_LIMIT", "METHODS"]
+
+#: how a start set can be made (:func:`make_start_set`)
+METHODS = ("msolve", "monodromy", "blackbox")
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +75,47 @@ def _modular_count(family: ParameterFamily, seed: int):
         return None
 
 
+def _integer_instance(family: ParameterFamily, seed: int) -> tuple[Dataset, Regularization]:
+    """Real start data with small entries (msolve's coefficients stay small): X, Y in [-9, 9], Lambda k/97."""
+    rng = random.Random(f"algeo-start-data-{seed}")
+    a = family.architecture
+    integer = lambda rows, cols: tuple(tuple(Fraction(rng.randint(-9, 9)) for _ in range(cols)) for _ in range(rows))
+    dataset = Dataset(integer(a.input_width, family.samples), integer(a.output_width, family.samples),
+                      source=f"start data: integers uniform on [-9, 9], seed {seed}")
+    Lambda = tuple(tuple(tuple(Fraction(rng.randint(1, 96), 97) for _ in range(cols)) for _ in range(rows))
+                   for rows, cols in a.shapes)
+    return dataset, Regularization(RegularizationKind.GIVEN, Lambda, f"start data: k/97, 1 <= k <= 96, seed {seed}")
+
+
+def _solve_by_msolve(family: ParameterFamily, seed: int, timeout: float):
+    """All solutions at integer start data by msolve: (parameters, run of known solutions, msolve record)."""
+    from ..model.system import build_system
+    from ..verify.msolve import MsolveStatus, msolve_counts
+    from ..verify.parametrization import complex_solutions
+
+    dataset, regularization = _integer_instance(family, seed)
+    system = build_system(family.architecture, dataset, regularization)
+    counts = msolve_counts(system.polynomial_system, system.variable_names, timeout=timeout)
+    if counts.status is not MsolveStatus.COMPLETE:
+        raise SolverFailedError(f"msolve did not solve the start system of {family.architecture}, m = "
+                                f"{family.samples}: {counts.status.value} {counts.detail}")
+    if counts.distinct != counts.complex:
+        raise SolverFailedError(f"the start data of {family.architecture}, m = {family.samples} (seed {seed}) are "
+                                f"not generic: {counts.complex - counts.distinct} multiple solutions")
+    parameters = family.parameters_of(dataset, regularization)
+    weights = complex_solutions(counts.parametrization, system.variable_names)
+    paths = tuple(phc.RawPath.known_solution(family.lift(w, parameters), "msolve") for w in weights)
+    record = {key: value for key, value in counts.to_json().items() if key != "real_boxes"}
+    return parameters, phc.BackendRun("msolve", paths, len(paths), {}, seed, (), counts.version, True), record
+
+
+def default_method() -> str:
+    """``msolve`` when the program is there (exact, and the fastest measured), else ``monodromy``."""
+    from ..verify.msolve import msolve_available
+
+    return "msolve" if msolve_available() else "monodromy"
+
+
 def make_start_set(
     family: ParameterFamily,
     *,
@@ -82,6 +129,12 @@ def make_start_set(
 ) -> StartSet:
     """Solve the lifted system at random complex data, then check the count.
 
+    ``method="msolve"``: every solution of the exact system at random small-integer data
+    (X, Y entries in ``[-9, 9]``, Lambda entries ``k / 97``), from msolve's rational
+    parametrization (:mod:`algeo.verify.parametrization`); the start data are real, which the
+    parameter homotopy's ``gamma`` makes harmless. Its count is exact over QQ (with high
+    probability, as every multi-modular computation), and the modular count of an
+    independent random instance checks that the start data were generic.
     ``method="blackbox"``: PHCpack's blackbox on the lifted system. ``"monodromy"``:
     loops in parameter space (:mod:`algeo.tracking.monodromy`), which needs no blackbox but
     proves nothing by itself. Its completeness is decided by independent counts: the
@@ -95,12 +148,17 @@ def make_start_set(
     """
     from ..verify.known_counts import published_counts
 
-    if method not in ("blackbox", "monodromy"):
-        raise InputError("method", f"unknown start-set method {method!r}", "use blackbox or monodromy")
+    if method not in METHODS:
+        raise InputError("method", f"unknown start-set method {method!r}", f"use one of {', '.join(METHODS)}")
     started = time.monotonic()
     names = family.variable_names
     exact = None
-    if method == "monodromy":
+    solved_exactly = None
+    if method == "msolve":
+        parameters, run, solved_exactly = _solve_by_msolve(family, seed, timeout)
+        exact = _modular_count(family, seed)
+        volumes = {}
+    elif method == "monodromy":
         from ..tracking.monodromy import populate_by_monodromy
 
         exact = _modular_count(family, seed)
@@ -134,6 +192,12 @@ def make_start_set(
         problems.append("two start points coincide")
     check_record: dict = {"start_solutions": len(points), "lifted_root_counts": volumes, **evidence}
     confirmed = []
+    if solved_exactly is not None:
+        check_record["msolve"] = solved_exactly
+        if solved_exactly["N_C_distinct"] == len(points):
+            confirmed.append("msolve (exact over QQ)")
+        else:
+            problems.append(f"{len(points)} start points from msolve's {solved_exactly['N_C_distinct']} solutions")
     if exact is not None:
         check_record["modular_count"] = exact.to_json()
         if exact.complex == len(points):
@@ -168,7 +232,7 @@ def make_start_set(
                                                                             check_instance is not None),
                                                                            ("published count", published is not None))
                                                 if present]
-    if method == "monodromy" and not confirmed:
+    if method in ("monodromy", "msolve") and not confirmed:
         problems.append("neither a modular count nor the trace test confirmed the monodromy set")
     if problems:
         raise SolverFailedError(f"start set for {family.architecture}, m = {family.samples} rejected: "
@@ -187,20 +251,27 @@ def ensure_start_set(
     directory: str | Path | None = None,
     build: bool = True,
     seed: int = 0,
-    method: str = "blackbox",
+    method: str = "auto",
     check_instance: InstanceCheck | None = None,
     workers: int = 1,
     trace: bool | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> StartSet | None:
-    """Load the family's start set from the library, or make and store it when ``build``.
+    """Load the family's start set (the user's library, then the shipped sets), or make and store it.
 
-    ``method`` and ``check_instance`` are :func:`make_start_set`'s (used only when the set is made).
+    ``method`` and ``check_instance`` are :func:`make_start_set`'s (used only when the set is made,
+    which happens only when ``build``); ``"auto"`` is :func:`default_method`. With ``directory``
+    only that directory is read and written.
     """
-    path = start_set_path(family, directory)
-    found = load_start_set(family, path)
+    if directory is None:
+        found, _ = find_start_set(family)
+    else:
+        found = load_start_set(family, start_set_path(family, directory))
     if found is not None or not build:
         return found
+    path = start_set_path(family, directory)
+    if method == "auto":
+        method = default_method()
     logger.info("making the start set for %s, m = %d (first use)", family.architecture, family.samples)
     start_set = make_start_set(family, seed=seed, method=method, check_instance=check_instance, workers=workers,
                                trace=trace, progress=progress)

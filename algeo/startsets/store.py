@@ -13,16 +13,20 @@ This module reads and writes the library (``$ALGEO_START_SETS`` or
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..model.family import FORMULATION, ParameterFamily
+import numpy
+
+from ..model.family import FORMULATION, GRAM_FORMULATION, ParameterFamily
 from ..results.solve_result import write_json_atomically
 
-__all__ = ["StartSet", "start_set_directory", "start_set_path", "load_start_set", "save_start_set"]
+__all__ = ["StartSet", "start_set_directory", "start_set_path", "find_start_set", "load_start_set", "save_start_set",
+           "SHIPPED"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,20 +50,37 @@ class StartSet:
         return len(self.points)
 
     def to_json(self) -> dict:
-        pair = lambda z: [z.real, z.imag]
-        return {"algeo_start_set": 1, "formulation": self.formulation, "key": self.key, "widths": list(self.widths),
+        """Compact JSON: parameters and points as base64 of little-endian complex128 (lossless)."""
+        return {"algeo_start_set": 2, "formulation": self.formulation, "key": self.key, "widths": list(self.widths),
                 "samples": self.samples, "mode": self.mode, "size": self.size,
-                "parameters": [pair(z) for z in self.parameters],
-                "points": [[pair(z) for z in point] for point in self.points],
+                "parameters_b64": _pack([self.parameters]), "points_b64": _pack(self.points),
+                "coordinates": len(self.points[0]) if self.points else 0,
                 "check": self.check, "provenance": self.provenance}
 
     @classmethod
     def from_json(cls, content: dict) -> "StartSet":
-        unpair = lambda pair: complex(pair[0], pair[1])
-        return cls(content["key"], tuple(content["widths"]), content["samples"], content["mode"],
-                   tuple(unpair(p) for p in content["parameters"]),
-                   tuple(tuple(unpair(z) for z in point) for point in content["points"]),
-                   content["check"], content["provenance"], content.get("formulation", FORMULATION))
+        """Either layout: version 2 (base64) or version 1 (``[re, im]`` pairs)."""
+        if "points_b64" in content:
+            parameters = _unpack(content["parameters_b64"], None)[0]
+            points = _unpack(content["points_b64"], content["coordinates"]) if content["size"] else ()
+        else:
+            unpair = lambda pair: complex(pair[0], pair[1])
+            parameters = tuple(unpair(p) for p in content["parameters"])
+            points = tuple(tuple(unpair(z) for z in point) for point in content["points"])
+        if len(points) != content.get("size", len(points)):
+            raise ValueError(f"{len(points)} points, but the file says {content['size']}")
+        return cls(content["key"], tuple(content["widths"]), content["samples"], content["mode"], tuple(parameters),
+                   tuple(points), content["check"], content["provenance"], content.get("formulation", FORMULATION))
+
+
+def _pack(rows) -> str:
+    return base64.b64encode(numpy.asarray(rows, dtype="<c16").tobytes()).decode("ascii")
+
+
+def _unpack(text: str, width: int | None) -> tuple[tuple[complex, ...], ...]:
+    flat = numpy.frombuffer(base64.b64decode(text), dtype="<c16")
+    rows = flat.reshape(1, -1) if width is None else flat.reshape(-1, width)
+    return tuple(tuple(complex(z) for z in row) for row in rows)
 
 
 def start_set_directory() -> Path:
@@ -70,10 +91,29 @@ def start_set_directory() -> Path:
     return Path(cache) / "algeo" / "starts"
 
 
+#: start sets that ship with the package (read-only; the user's library is searched first)
+SHIPPED = Path(__file__).resolve().parent / "shipped"
+
+
 def start_set_path(family: ParameterFamily, directory: str | Path | None = None) -> Path:
+    """The file of ``family``'s set in ``directory`` (default: the user's library).
+
+    A Gram family (``m >= d_0``) does not depend on ``m``: one set serves every such ``m``.
+    """
     directory = Path(directory) if directory is not None else start_set_directory()
     widths = "-".join(map(str, family.architecture.widths))
-    return directory / f"{widths}_m{family.samples}_{family.mode}_{family.key}.json"
+    samples = "gram" if family.formulation == GRAM_FORMULATION else f"m{family.samples}"
+    return directory / f"{widths}_{samples}_{family.mode}_{family.key}.json"
+
+
+def find_start_set(family: ParameterFamily) -> tuple[StartSet | None, Path]:
+    """The family's set from the user's library, else the shipped one; with the path it came from."""
+    for directory in (start_set_directory(), SHIPPED):
+        path = start_set_path(family, directory)
+        found = load_start_set(family, path)
+        if found is not None:
+            return found, path
+    return None, start_set_path(family)
 
 
 def load_start_set(family: ParameterFamily, path: str | Path | None = None) -> StartSet | None:
@@ -91,8 +131,9 @@ def load_start_set(family: ParameterFamily, path: str | Path | None = None) -> S
     except (OSError, ValueError, KeyError, TypeError) as error:
         logger.warning("start set %s is unreadable (%s); ignored", path, error)
         return None
-    expected = (family.key, family.architecture.widths, family.samples, family.mode)
-    found = (start_set.key, start_set.widths, start_set.samples, start_set.mode)
+    gram = family.formulation == GRAM_FORMULATION  # its key does not depend on m
+    expected = (family.key, family.architecture.widths, None if gram else family.samples, family.mode)
+    found = (start_set.key, start_set.widths, None if gram else start_set.samples, start_set.mode)
     if found != expected:
         logger.warning("start set %s is for %s, not %s; ignored", path, found, expected)
         return None

@@ -39,16 +39,17 @@ import subprocess
 import sysconfig
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from math import lcm
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from ..exceptions import BackendUnavailableError, InputError
+from .parametrization import Parametrization
 
 if TYPE_CHECKING:
-    from ..polynomial import PolynomialSystem
+    from ..model.polynomial import PolynomialSystem
 
 __all__ = ["MsolveStatus", "MsolveCounts", "BoxMatch", "msolve_program", "msolve_available",
            "msolve_version", "msolve_counts", "msolve_input", "match_real_points"]
@@ -87,6 +88,8 @@ class MsolveCounts:
     status: MsolveStatus
     detail: str = ""
     version: str | None = None
+    #: the exact parametrization (complex solutions, N_C*: :mod:`algeo.verify.parametrization`)
+    parametrization: "Parametrization | None" = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict:
         return {"method": "msolve", "field": "QQ", "version": self.version, "status": self.status.value,
@@ -344,12 +347,32 @@ def msolve_counts(system: PolynomialSystem, variable_names: Sequence[str], *, ti
             return MsolveCounts(None, None, None, (), seconds, MsolveStatus.POSITIVE_DIMENSIONAL,
                                 "infinitely many complex solutions", version)
         degree, distinct, boxes = _interpret(data, tuple(variable_names))
+        parametrization = _parametrization(data)
     except ValueError as error:
         return MsolveCounts(None, None, None, (), seconds, MsolveStatus.FAILED,
                             f"unreadable output: {error}; {stderr_tail}", version)
     detail = "" if distinct == degree else f"not radical: {degree - distinct} solutions are multiple"
     logger.info("msolve: N_C = %d (%d distinct), N_R = %d in %.2f s", degree, distinct, len(boxes), seconds)
-    return MsolveCounts(degree, distinct, len(boxes), boxes, seconds, MsolveStatus.COMPLETE, detail, version)
+    return MsolveCounts(degree, distinct, len(boxes), boxes, seconds, MsolveStatus.COMPLETE, detail, version,
+                        parametrization)
+
+
+def _polynomial(entry) -> tuple[int, ...]:
+    """``[degree, [c_0, ..., c_degree]]`` as integer coefficients, lowest degree first."""
+    degree, coefficients = entry
+    values = tuple(int(_fraction(c)) for c in coefficients)
+    if len(values) != _small(degree) + 1:
+        raise ValueError(f"a polynomial of degree {degree} with {len(values)} coefficients")
+    return values
+
+
+def _parametrization(data: list) -> Parametrization:
+    """The exact parametrization of a zero-dimensional ``-P 1`` answer."""
+    _, (_, _, _, order, _, (_, (elim, den, params))), _ = data
+    numerators = tuple((_polynomial(v), int(_fraction(c))) for v, c in params)
+    if len(numerators) != len(order) - 1:
+        raise ValueError(f"{len(numerators)} parametrized variables for the ordering {order}")
+    return Parametrization(tuple(order), _polynomial(elim), _polynomial(den), numerators)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Build the start sets that ship with algeo (algeo/startsets/shipped/), by msolve.
+
+One set per parameter family of the rows in benchmarks/results/modular_counts.jsonl with
+N_C <= --max-count (Bharadwaj & Hosten's m = 1 rows and the m = 2, 3 rows; a Gram family,
+m >= d_0, serves every such m). Each set is every solution at small-integer start data,
+from msolve's exact parametrization, confirmed by the modular count of an independent
+instance and checked against the row's count in the JSON-lines file. Resumable: existing
+files are kept. Usage:
+
+    .venv/bin/python scripts/build_start_sets.py [--max-count 1000] [--only 2,2,2:2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from algeo.model.architecture import Architecture  # noqa: E402
+from algeo.model.family import tracking_family  # noqa: E402
+from algeo.startsets.build import make_start_set  # noqa: E402
+from algeo.startsets.store import SHIPPED, load_start_set, save_start_set, start_set_path  # noqa: E402
+
+
+def rows(path: Path, max_count: int) -> list[tuple[tuple[int, ...], int, int]]:
+    """(widths, m, N_C) of every row with a modular count <= max_count, one per family, smallest first."""
+    seen, chosen = set(), []
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        count = row.get("N_C")
+        if count is None or count > max_count:
+            continue
+        widths, m = tuple(row["widths"]), row["samples"]
+        family = tracking_family(Architecture(widths), m)
+        if family.key in seen:
+            continue
+        seen.add(family.key)
+        chosen.append((widths, m, count))
+    return sorted(chosen, key=lambda r: (r[2], r[0], r[1]))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--counts", default=str(ROOT / "benchmarks" / "results" / "modular_counts.jsonl"))
+    parser.add_argument("--max-count", type=int, default=1000)
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds for msolve per set")
+    parser.add_argument("--only", help="one family, widths:m (e.g. 2,2,2:2)")
+    args = parser.parse_args()
+    chosen = rows(Path(args.counts), args.max_count)
+    if args.only:
+        widths, m = args.only.split(":")
+        chosen = [r for r in chosen if r[0] == tuple(map(int, widths.split(","))) and r[1] == int(m)]
+    failures = 0
+    for widths, m, count in chosen:
+        family = tracking_family(Architecture(widths), m)
+        path = start_set_path(family, SHIPPED)
+        if load_start_set(family, path) is not None:
+            print(f"{widths} m={m}: kept {path.name}", flush=True)
+            continue
+        started = time.monotonic()
+        try:
+            start_set = make_start_set(family, method="msolve", seed=0, timeout=args.timeout)
+        except Exception as error:  # noqa: BLE001 - reported, the next family goes on
+            failures += 1
+            print(f"{widths} m={m}: FAILED {type(error).__name__}: {error}", flush=True)
+            continue
+        if start_set.size != count:
+            failures += 1
+            print(f"{widths} m={m}: {start_set.size} points but the row's modular count is {count}; not saved")
+            continue
+        save_start_set(start_set, path)
+        print(f"{widths} m={m}: {start_set.size} points, confirmed by {start_set.check['confirmed_by']}, "
+              f"{time.monotonic() - started:.1f} s", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
