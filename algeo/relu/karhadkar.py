@@ -59,8 +59,8 @@ _INT_SCALE = 2**24  # torch.rand and numpy's float32 random are multiples of 2^-
 def linear_bounds(d0: int) -> tuple[float, float]:
     """Bounds ``(B_w, B_b)`` of ``nn.Linear(d0, d1)``'s default initialisation (PyTorch 2.x).
 
-    >>> linear_bounds(4)
-    (0.5, 0.5)
+    >>> linear_bounds(4)                  # the weight bound is 1/2 less one rounding, as in torch
+    (0.49999999999999994, 0.5)
     """
     gain = math.sqrt(2.0 / (1 + math.sqrt(5) ** 2))        # calculate_gain("leaky_relu", sqrt(5))
     weight = math.sqrt(3.0) * (gain / math.sqrt(d0))         # kaiming_uniform_
