@@ -10,7 +10,8 @@ import pytest
 from algeo.relu import karhadkar
 from algeo.relu.jacobian import jacobian_rank
 from algeo.relu.karhadkar import (KarhadkarDraws, draw_trials, exact_patterns, exact_ranks, float32_patterns,
-                                  full_rank_counts, linear_bounds, numerical_ranks, torch_jacobians)
+                                  full_rank_counts, linear_bounds, numerical_ranks, rank_upper_bounds,
+                                  torch_jacobians)
 
 
 def test_draws_follow_nn_linear_defaults_and_fresh_uniform_data():
@@ -65,6 +66,15 @@ def test_exact_rank_is_the_khatri_rao_rank_and_float64_agrees_on_small_cases():
             rows = [[int(pattern[t, j, i]) for j in range(n)] for i in range(d1)]
             assert ranks[t] == jacobian_rank(rows, points)
         assert numpy.array_equal(numerical_ranks(torch_jacobians(draws, pattern, numpy.float64)), ranks)
+        assert (rank_upper_bounds(pattern, d0) >= ranks).all()
+
+
+def test_the_pattern_bound_proves_most_deficient_ranks():
+    # d0 = 95, n = 190, d1 = 3 (the varying-d0 grid): enough columns (288), yet the bound is the rank
+    draws = draw_trials(95, 190, 3, range(4), seed=0)
+    pattern = exact_patterns(draws)
+    bounds, ranks = rank_upper_bounds(pattern, 95), exact_ranks(draws, pattern)
+    assert (bounds >= ranks).all() and (bounds < 190).any() and (ranks < 190).all()
 
 
 def test_a_zero_output_weight_uses_the_full_exact_jacobian():

@@ -35,7 +35,8 @@ of ``J`` is computed three ways (:data:`RANK_METHODS`):
   integer matrix. Its rank is computed with python-flint: modulo ``2^61 - 1`` (a value ``n``
   proves full rank, as a modular rank is at most the rational one), otherwise exactly with
   ``fmpz_mat.rank``. No probabilistic step. A trial with some ``v_i == 0`` is done on the
-  full exact Jacobian instead.
+  full exact Jacobian instead. Before any arithmetic, :func:`rank_upper_bounds` (rows with the
+  same pattern span at most ``d0 + 1`` dimensions) proves most deficient trials deficient.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ import flint
 import numpy
 
 __all__ = ["RANK_METHODS", "KarhadkarDraws", "draw_trials", "exact_patterns", "float32_patterns",
-           "torch_jacobians", "numerical_ranks", "exact_ranks", "full_rank_counts", "linear_bounds"]
+           "torch_jacobians", "numerical_ranks", "exact_ranks", "rank_upper_bounds", "full_rank_counts", "linear_bounds"]
 
 RANK_METHODS = ("exact", "float64", "float32")
 
@@ -199,13 +200,24 @@ def exact_ranks(draws: KarhadkarDraws, pattern: numpy.ndarray) -> numpy.ndarray:
     return ranks
 
 
-def _structurally_deficient(pattern: numpy.ndarray, d0: int) -> numpy.ndarray:
-    """Trials whose rank is provably below ``n`` without any arithmetic: a sample active in no
-    neuron (a zero row), or ``sum_i min(d0 + 1, #active_i) < n``."""
-    n = pattern.shape[1]
-    zero_row = ~pattern.any(axis=2).all(axis=1)
-    column_bound = numpy.minimum(pattern.sum(axis=1), d0 + 1).sum(axis=1) < n
-    return zero_row | column_bound
+def rank_upper_bounds(pattern: numpy.ndarray, d0: int) -> numpy.ndarray:
+    """An upper bound of each trial's exact rank, from the pattern alone (int array (T,)).
+
+    Row ``j`` of ``M`` is ``a_j (x) x~_j``: rows sharing a pattern ``s`` lie in the
+    ``(d0 + 1)``-dimensional space ``s (x) R^{d0+1}`` (``0`` for ``s = 0``), so the rank is at most
+    ``sum_s min(#rows with pattern s, d0 + 1)``; by columns it is at most
+    ``sum_i min(#samples active in neuron i, d0 + 1)``. The smaller bound is returned.
+
+    >>> rank_upper_bounds(numpy.array([[[1, 0], [1, 0], [1, 0], [0, 0]]], dtype=bool), 1).tolist()
+    [2]
+    """
+    columns = numpy.minimum(pattern.sum(axis=1), d0 + 1).sum(axis=1)
+    packed = numpy.packbits(pattern, axis=2)
+    bounds = numpy.empty(len(pattern), dtype=numpy.int64)
+    for t, rows in enumerate(packed):
+        distinct, counts = numpy.unique(rows, axis=0, return_counts=True)
+        bounds[t] = sum(min(int(c), d0 + 1) for s, c in zip(distinct, counts) if s.any())
+    return numpy.minimum(bounds, columns)
 
 
 def full_rank_counts(d0: int, n: int, d1: int, trials: int, seed: int, methods: tuple[str, ...], *,
@@ -231,8 +243,7 @@ def full_rank_counts(d0: int, n: int, d1: int, trials: int, seed: int, methods: 
             elif method == "float64":
                 ranks = numerical_ranks(torch_jacobians(draws, exact, numpy.float64))
             else:
-                deficient = _structurally_deficient(exact, d0) if d1 * (d0 + 1) >= n else numpy.ones(len(exact), bool)
-                keep = numpy.nonzero(~deficient)[0]
+                keep = numpy.nonzero(rank_upper_bounds(exact, d0) >= n)[0]   # the others are proven deficient
                 ranks = numpy.zeros(len(exact), dtype=numpy.int64)
                 if len(keep):
                     subset = KarhadkarDraws(draws.W[keep], draws.b[keep], draws.v[keep], draws.X[keep])

@@ -11,7 +11,7 @@ from .phase import PhaseCell, PhaseGrid
 
 __all__ = ["plot_grid"]
 
-_RANK_TITLES = {"exact": "exact rank (over QQ)", "float64": "float64 SVD rank", "float32": "float32 SVD rank (published)"}
+_RANK_TITLES = {"exact": "exact rank (over ℚ)", "float64": "float64 SVD rank", "float32": "float32 SVD rank (published)"}
 
 
 def _edges(values: Sequence[int]) -> numpy.ndarray:
@@ -47,17 +47,16 @@ def plot_grid(grid: PhaseGrid, cells: Sequence[PhaseCell], stem: Path, *, annota
                 if not numpy.isnan(value):
                     panel.text(samples[column], widths[row], f"{value:.2f}".lstrip("0") if value < 1 else "1",
                                ha="center", va="center", fontsize=6, color="white" if value < 0.6 else "black")
-        panel.plot(xs, xs / columns, "w--", lw=1,
-                   label=r"$d_1 (d_0+1) = n$" if grid.bias else r"$d_1 d_0 = n$")
+        panel.plot(xs, xs / columns, "w--", lw=1)
         panel.set_ylim(_edges(widths)[0], _edges(widths)[-1])
         panel.set_xlim(_edges(samples)[0], _edges(samples)[-1])
         panel.set_xlabel("dataset size n")
         panel.set_title(_RANK_TITLES[rank], fontsize=10)
-        panel.legend(loc="upper left", fontsize=7)
     axes[0][0].set_ylabel("width $d_1$")
     what = f"$d_0 = {grid.d0}$" if grid.ratio is None else f"$d_0 = \\lceil {grid.ratio}\\, n \\rceil$"
+    line = r"$d_1 (d_0+1) = n$" if grid.bias else r"$d_1 d_0 = n$"
     figure.suptitle(f"fraction of full-rank Jacobians, {what}, {grid.protocol} sampling, "
-                    f"{grid.trials} trials/cell, seed {grid.seed}", fontsize=10)
+                    f"{grid.trials} trials/cell, seed {grid.seed}; dashed: {line}", fontsize=10)
     figure.colorbar(image, ax=list(axes[0]), fraction=0.03)
     target = stem.with_suffix(".png")
     figure.savefig(target, dpi=130)
