@@ -10,6 +10,7 @@ import pytest
 
 from algeo.exceptions import InputError
 from algeo.relu.phase import CSV_FIELDS, PhaseGrid, algeo_cell, parse_range, parse_ratios, run_grids
+from algeo.relu.phase_plot import plot_grid
 
 ALGEO = [sys.executable, "-m", "algeo.cli"]
 
@@ -47,9 +48,12 @@ def test_grid_options_are_checked_by_name(changes, field):
     assert error.value.field == field
 
 
-def test_ratio_grid_sets_d0_per_n():
-    grid = _grid(d0=None, ratio="0.25", samples=(10, 30))
+def test_ratio_grids_set_d0_per_n_and_keep_the_ratio_in_file_names(tmp_path):
+    grid = _grid(d0=None, ratio="0.25", samples=(10, 30), widths=(1, 2), trials=3)
     assert [grid.d0_for(n) for n in grid.samples] == [3, 8] and grid.name == "karhadkar_ratio_0.25"
+    results, _ = run_grids([grid], tmp_path)
+    assert {cell.d0 for cell in results[grid]} == {3, 8}
+    assert plot_grid(grid, results[grid], tmp_path / grid.name) == [tmp_path / "karhadkar_ratio_0.25.png"]
 
 
 def test_algeo_cells_are_reproducible_and_extremes_are_right():

@@ -58,7 +58,7 @@ def plot_grid(grid: PhaseGrid, cells: Sequence[PhaseCell], stem: Path, *, annota
     figure.suptitle(f"fraction of full-rank Jacobians, {what}, {grid.protocol} sampling, "
                     f"{grid.trials} trials/cell, seed {grid.seed}; dashed: {line}", fontsize=10)
     figure.colorbar(image, ax=list(axes[0]), fraction=0.03)
-    target = stem.with_suffix(".png")
+    target = stem.parent / f"{stem.name}.png"   # not with_suffix: a stem may hold a dot (ratio_0.25)
     figure.savefig(target, dpi=130)
     plt.close(figure)
     return [target]
