@@ -34,8 +34,8 @@ def plot_grid(grid: PhaseGrid, cells: Sequence[PhaseCell], stem: Path, *, annota
     annotate = len(samples) * len(widths) <= 150 if annotate is None else annotate
     figure, axes = plt.subplots(1, len(grid.ranks), figsize=(5.2 * len(grid.ranks) + 1, 4.6), squeeze=False,
                                 sharey=True)
-    xs = numpy.linspace(samples[0], samples[-1], 200)
-    columns = numpy.array([grid.d0_for(int(numpy.ceil(x))) + (1 if grid.bias else 0) for x in xs])
+    xs = numpy.array(samples, dtype=float)            # d0 may depend on n: the line through the grid's n
+    columns = numpy.array([grid.d0_for(n) + (1 if grid.bias else 0) for n in samples])
     for panel, rank in zip(axes[0], grid.ranks):
         values = numpy.full((len(widths), len(samples)), numpy.nan)
         for cell in cells:
