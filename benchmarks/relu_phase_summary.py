@@ -12,11 +12,11 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from algeo.relu.phase import _read_cells
+from algeo.relu.phase import read_cells
 
 
 def summarise(path: Path) -> None:
-    cells = _read_cells(path)
+    cells = read_cells(path)
     by_rank = defaultdict(dict)
     for cell in cells:
         by_rank[cell.rank][(cell.n, cell.d1)] = cell

@@ -39,7 +39,7 @@ from .jacobian import integer_points, jacobian_rank
 from .karhadkar import RANK_METHODS, full_rank_counts
 from .regions import sample_patterns
 
-__all__ = ["PROTOCOLS", "PhaseCell", "PhaseGrid", "run_grids", "parse_range", "parse_ratios", "CSV_FIELDS",
+__all__ = ["PROTOCOLS", "PhaseCell", "PhaseGrid", "run_grids", "read_cells", "parse_range", "parse_ratios", "CSV_FIELDS",
            "AUTHORS_FIXED_D0", "AUTHORS_RATIOS"]
 
 logger = logging.getLogger(__name__)
@@ -204,7 +204,8 @@ def compute_cell(grid: PhaseGrid, n: int, d1: int, ranks: tuple[str, ...]) -> li
                       counts[rank][0], counts[rank][1], seconds) for rank in ranks]
 
 
-def _read_cells(path: Path) -> list[PhaseCell]:
+def read_cells(path: Path) -> list[PhaseCell]:
+    """Every row of a phase CSV (none if the file does not exist)."""
     if not path.exists():
         return []
     with path.open(newline="") as stream:
@@ -242,7 +243,7 @@ def run_grids(grids: Sequence[PhaseGrid], out: Path, *, workers: int = 1,
     if workers <= 0:
         raise InputError("workers", f"is {workers}; it must be a positive integer")
     out.mkdir(parents=True, exist_ok=True)
-    stored = {grid: _read_cells(out / f"{grid.name}.csv") for grid in grids}
+    stored = {grid: read_cells(out / f"{grid.name}.csv") for grid in grids}
     todo = []
     for grid in grids:
         done = {cell.key for cell in stored[grid]}
