@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from ..exceptions import InputError
@@ -30,14 +31,24 @@ def register(subparsers) -> None:
     regions.add_argument("--trials", type=int, default=1000, help="parameter draws when sampling (default 1000)")
     regions.set_defaults(func=run_regions)
 
-    phase = commands.add_parser("phase", help="fraction of full-rank Jacobians over a grid of n and d1")
-    phase.add_argument("--d0", type=int, required=True, help="input dimension")
-    phase.add_argument("--samples", required=True, help="dataset sizes n, start:stop:step (x axis)")
-    phase.add_argument("--width", required=True, help="widths d1, start:stop:step (y axis)")
-    phase.add_argument("--trials", type=int, default=100, help="parameter draws per cell (default 100)")
+    phase = commands.add_parser(
+        "phase", help="fraction of full-rank Jacobians over a grid of n and d1 (Karhadkar et al.)",
+        description="Karhadkar et al.'s full-rank experiment. Without --samples/--width the authors' grids: "
+        "n = 10:100:10, d1 = 30:300:30 for a fixed d0; n = 10:190:20, d1 = 1:15:1 for --ratio.")
+    phase.add_argument("--protocol", default="karhadkar",
+                       help="karhadkar (the authors' sampling, fresh data per trial; default) or algeo "
+                       "(one centred dataset per n, Gaussian parameters, exact rank; the project's earlier law)")
+    phase.add_argument("--d0", help="input dimensions, e.g. 2 or 1,2,3,5 (one grid each)")
+    phase.add_argument("--ratio", help="instead of --d0: d0 = ceil(ratio n), e.g. 0.25,0.5,1,2 (karhadkar only)")
+    phase.add_argument("--samples", help="dataset sizes n, start:stop:step or a,b,c (x axis)")
+    phase.add_argument("--width", help="widths d1, start:stop:step or a,b,c (y axis)")
+    phase.add_argument("--trials", type=int, default=100, help="trials per cell (default 100)")
     phase.add_argument("--seed", type=int, default=0)
-    phase.add_argument("--no-bias", dest="bias", action="store_false", help="no bias (default: with bias)")
-    phase.add_argument("--out", required=True, help="directory for phase_d0_<d0>.csv/.png/.pdf")
+    phase.add_argument("--rank", help="rank methods, any of exact,float64,float32 (default exact,float32 side by "
+                       "side; the algeo protocol has exact only)")
+    phase.add_argument("--workers", type=int, default=1, help="cells computed in this many processes (default 1)")
+    phase.add_argument("--no-bias", dest="bias", action="store_false", help="no bias (algeo protocol only)")
+    phase.add_argument("--out", required=True, help="directory for <protocol>_d0_<d0>.csv/.png (or _ratio_<r>)")
     phase.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     phase.set_defaults(func=run_phase_command)
 
@@ -77,17 +88,36 @@ def run_regions(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-def run_phase_command(args: argparse.Namespace) -> int:
-    from ..relu.phase import parse_range, plot_phase, run_phase
+def phase_grids(args: argparse.Namespace) -> list:
+    """The grids an ``algeo relu phase`` command asks for (InputError naming the option otherwise)."""
+    from ..relu.phase import AUTHORS_FIXED_D0, AUTHORS_RATIOS, PhaseGrid, parse_range, parse_ratios
 
-    _positive(args.d0, "d0")
     _positive(args.trials, "trials")
-    samples = parse_range(args.samples, "samples")
-    widths = parse_range(args.width, "width")
+    if (args.d0 is None) == (args.ratio is None):
+        raise InputError("d0", "give exactly one of --d0 and --ratio", "e.g. --d0 1,2,3,5 or --ratio 0.25,0.5,1,2")
+    if args.d0 is not None:
+        fixed = [(d0, None) for d0 in parse_range(args.d0, "d0")]
+        samples, widths = AUTHORS_FIXED_D0[1:]
+    else:
+        fixed = [(None, ratio) for ratio in parse_ratios(args.ratio)]
+        samples, widths = AUTHORS_RATIOS[1:]
+    samples = parse_range(args.samples, "samples") if args.samples else samples
+    widths = parse_range(args.width, "width") if args.width else widths
+    default_ranks = "exact" if args.protocol == "algeo" else "exact,float32"
+    ranks = tuple(part.strip() for part in (args.rank or default_ranks).split(","))
+    return [PhaseGrid(args.protocol, d0, ratio, samples, widths, args.trials, args.seed, ranks, bias=args.bias)
+            for d0, ratio in fixed]
+
+
+def run_phase_command(args: argparse.Namespace) -> int:
+    from ..relu.phase import run_grids
+    from ..relu.phase_plot import plot_grid
+
+    grids = phase_grids(args)
+    _positive(args.workers, "workers")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise InputError("out", f"{args.out!r} is a file", "give a directory")
-    stem = out / f"phase_d0_{args.d0}{'' if args.bias else '_nobias'}"
     bar = None
     if not args.quiet:
         from tqdm import tqdm
@@ -100,15 +130,19 @@ def run_phase_command(args: argparse.Namespace) -> int:
             bar.n = done
             bar.refresh()
 
+    started = time.monotonic()
     try:
-        cells, computed = run_phase(d0=args.d0, samples=samples, widths=widths, trials=args.trials, seed=args.seed,
-                                    bias=args.bias, csv_path=stem.with_suffix(".csv"), progress=progress)
+        results, computed = run_grids(grids, out, workers=args.workers, progress=progress)
     finally:
         if bar is not None:
             bar.close()
-    written = plot_phase(cells, d0=args.d0, bias=args.bias, samples=samples, widths=widths, stem=stem)
-    print(f"{len(cells)} grid cells ({computed} computed now, {len(cells) - computed} resumed from the CSV)")
-    print("wrote " + ", ".join(str(p) for p in [stem.with_suffix(".csv"), *written]))
+    for grid, cells in results.items():
+        written = plot_grid(grid, cells, out / grid.name)
+        print(f"{grid.name}: {len(cells)} rows; wrote {out / (grid.name + '.csv')}, "
+              + ", ".join(str(p) for p in written))
+    total = sum(len(cells) for cells in results.values())
+    print(f"{computed} cells computed now ({total} rows in all) in {time.monotonic() - started:.1f} s "
+          f"with {args.workers} worker(s)")
     return 0
 
 

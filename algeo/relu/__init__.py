@@ -3,8 +3,10 @@
 See docs/relu.md. Modules: :mod:`~algeo.relu.instance` (architecture, exact data),
 :mod:`~algeo.relu.arrangement` (exact chambers of one neuron), :mod:`~algeo.relu.jacobian`
 (Khatri-Rao rank), :mod:`~algeo.relu.estimate` (Wilson intervals),
-:mod:`~algeo.relu.regions` (regions and ranks, exact or sampled), :mod:`~algeo.relu.phase`
-(phase diagram), :mod:`~algeo.relu.system` (per-region gradient system),
+:mod:`~algeo.relu.regions` (regions and ranks, exact or sampled), :mod:`~algeo.relu.karhadkar`
+(Karhadkar et al.'s sampling and the exact/float64/float32 ranks of their Jacobian),
+:mod:`~algeo.relu.phase` (phase-diagram grids, resumable CSV, workers),
+:mod:`~algeo.relu.phase_plot` (heat maps), :mod:`~algeo.relu.system` (per-region gradient system),
 :mod:`~algeo.relu.solve` (every differentiable critical point), :mod:`~algeo.relu.certify`
 (exact proof of a strict local minimum).
 """

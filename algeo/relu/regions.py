@@ -10,7 +10,8 @@ regions (or when one neuron's arrangement could have more than
 of full-rank regions is estimated with 95% Wilson intervals:
 
 - by volume: parameters ``w~_i`` i.i.d. standard Gaussian; a trial succeeds when its
-  region has full rank (this is Karhadkar et al.'s experiment);
+  region has full rank (the shape of Karhadkar et al.'s experiment, with another parameter and
+  data law; their own sampling is :mod:`algeo.relu.karhadkar`);
 - by count: when the chambers of one neuron are known, a region is drawn uniformly
   among all ``R^{d1}`` regions (each neuron's row uniformly among its chambers), so
   trials are i.i.d. uniform over regions. Otherwise no count estimate is given.
