@@ -17,7 +17,7 @@ from algeo.relu.certify import RationalInterval, certify_local_minimum, positive
 from algeo.relu.instance import ReluArchitecture, load_relu_data, random_relu_data
 from algeo.relu.system import build_region_system, generic_lambda, relu_loss
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ALGEO = [sys.executable, "-m", "algeo.cli"]
 needs_phc = pytest.mark.skipif(shutil.which("phc") is None, reason="PHCpack's phc is not installed")
 

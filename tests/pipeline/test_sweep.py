@@ -15,7 +15,7 @@ from algeo.exceptions import BackendUnavailableError, InputError
 from algeo.results.solve_result import write_json_atomically
 from algeo.pipeline.sweep import SweepSettings, instance_seed, run_sweep, summarize
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_instance_seeds_are_deterministic_and_distinct():
