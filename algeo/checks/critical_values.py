@@ -42,6 +42,7 @@ STATEMENT = ("every critical value of l = 1/2||WX - Y||^2 on a rank-e stratum eq
              "1/2(tr YY^T - sum_{i in S} lambda_i(Sigma)) for some |S| = e (Zhou & Liang)")
 EXISTENCE = False
 CLAIM_KEYS = ("offset",)
+RATIONAL_CLAIM_KEYS = ("offset",)
 DISAGREE = mpmath.mpf("1e-8")
 
 
