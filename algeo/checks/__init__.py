@@ -4,7 +4,8 @@ Each theorem module provides ``NAME``, ``STATEMENT``, ``EXISTENCE`` (an existenc
 is searched for; a universal one is checked on every instance), ``CLAIM_KEYS`` (numbers a
 user may override to test the checker with a deliberately wrong claim), ``validate`` and
 ``check(instance, *, claim, digits, backend) -> InstanceCheck``; claims are non-negative
-integers except the keys in ``RATIONAL_CLAIM_KEYS``. See ``docs/checks.md``.
+integers except the keys in ``RATIONAL_CLAIM_KEYS``, and an optional
+``validate_claim(instance, claim)`` refuses a claim the instance cannot test. See ``docs/checks.md``.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def run_check(
                             regularization=regularization or getattr(module, "REGULARIZATION", "generic"))
     for instance in chosen:
         module.validate(instance)
+        if hasattr(module, "validate_claim"):
+            module.validate_claim(instance, claim)
     results = tuple(module.check(instance, claim=claim, digits=digits, backend=backend) for instance in chosen)
     results = tuple(InstanceCheck(r.label, r.verdict, r.summary, jsonable(r.evidence), r.seed, r.widths, r.samples)
                     for r in results)
