@@ -39,7 +39,7 @@ def validate_claim(instance: Instance, claim: dict) -> None:
     beyond = sorted(key for key in claim if int(key.split("_")[1]) > r)
     if beyond:
         raise InputError("claim", f"{', '.join(beyond)} is about a rank above r = {r} for widths "
-                         f"{instance.architecture}", f"use rank_1 .. rank_{r}, or wider layers")
+                         f"{instance.architecture}", ("use rank_1" if r == 1 else f"use rank_1 .. rank_{r}") + ", or wider layers")
 
 
 def _stratum_evidence(instance: Instance, e: int, expected: int, digits: int, backend: str) -> tuple[dict, Verdict]:
