@@ -3,13 +3,16 @@
 Each theorem module provides ``NAME``, ``STATEMENT``, ``EXISTENCE`` (an existence statement
 is searched for; a universal one is checked on every instance), ``CLAIM_KEYS`` (numbers a
 user may override to test the checker with a deliberately wrong claim), ``validate`` and
-``check(instance, *, claim, digits, backend) -> InstanceCheck``. See ``docs/checks.md``.
+``check(instance, *, claim, digits, backend) -> InstanceCheck``; claims are non-negative
+integers except the keys in ``RATIONAL_CLAIM_KEYS``, and an optional
+``validate_claim(instance, claim)`` refuses a claim the instance cannot test. See ``docs/checks.md``.
 """
 
 from __future__ import annotations
 
 import importlib
 import platform
+from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
@@ -63,12 +66,21 @@ def run_check(
     if unknown:
         raise InputError("claim", f"unknown key(s) {unknown} for {theorem}",
                          "valid keys: " + (", ".join(module.CLAIM_KEYS) or "none"))
+    rational_keys = getattr(module, "RATIONAL_CLAIM_KEYS", ())
+    for key, value in claim.items():
+        if key in rational_keys and (isinstance(value, bool) or not _is_rational(value)):
+            raise InputError("claim", f"{key}={value!r} is not a rational number", "e.g. 1/1000")
+        if key not in rational_keys and (isinstance(value, bool) or not _is_count(value)):
+            raise InputError("claim", f"{key}={value!r} is not a non-negative integer", f"{key} is a count")
+    claim = {key: value if key in rational_keys else int(Fraction(str(value))) for key, value in claim.items()}
     if not isinstance(digits, int) or digits < 20:
         raise InputError("digits", f"is {digits!r}; use an integer of at least 20")
     chosen = make_instances(widths, samples=samples, instances=instances, seed=seed, data=data,
                             regularization=regularization or getattr(module, "REGULARIZATION", "generic"))
     for instance in chosen:
         module.validate(instance)
+        if hasattr(module, "validate_claim"):
+            module.validate_claim(instance, claim)
     results = tuple(module.check(instance, claim=claim, digits=digits, backend=backend) for instance in chosen)
     results = tuple(InstanceCheck(r.label, r.verdict, r.summary, jsonable(r.evidence), r.seed, r.widths, r.samples)
                     for r in results)
@@ -84,6 +96,18 @@ def run_check(
 
     provenance["algeo"] = __version__
     return CheckReport(theorem, module.STATEMENT, module.EXISTENCE, results, description, provenance)
+
+
+def _is_rational(value) -> bool:
+    try:
+        Fraction(str(value))
+    except (ValueError, ZeroDivisionError):
+        return False
+    return True
+
+
+def _is_count(value) -> bool:
+    return _is_rational(value) and Fraction(str(value)).denominator == 1 and Fraction(str(value)) >= 0
 
 
 def _without_seed(text: str) -> str:

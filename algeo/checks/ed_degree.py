@@ -16,6 +16,7 @@ from math import comb
 
 import mpmath
 
+from ..exceptions import InputError
 from ..verify.exact import singular_available, singular_counts
 from .common import eckart_young_hypothesis
 from .instances import Instance
@@ -30,6 +31,15 @@ CLAIM_KEYS = ("rank_1", "rank_2", "rank_3", "rank_4")
 
 def validate(instance: Instance) -> None:
     return None
+
+
+def validate_claim(instance: Instance, claim: dict) -> None:
+    """A claim about a stratum the instance does not have would be silently untested: refuse it."""
+    r = instance.architecture.rank_bound
+    beyond = sorted(key for key in claim if int(key.split("_")[1]) > r)
+    if beyond:
+        raise InputError("claim", f"{', '.join(beyond)} is about a rank above r = {r} for widths "
+                         f"{instance.architecture}", ("use rank_1" if r == 1 else f"use rank_1 .. rank_{r}") + ", or wider layers")
 
 
 def _stratum_evidence(instance: Instance, e: int, expected: int, digits: int, backend: str) -> tuple[dict, Verdict]:

@@ -77,6 +77,9 @@ def prove_non_global_minimum(system: PolynomialSystem, loss: Polynomial, point: 
     iv.dps = digits
     try:
         return _prove(system, loss, point, other, radius, digits)
+    except OverflowError as error:  # an infinite end point: the enclosure proves nothing
+        return {"proven": False, "step": f"unbounded interval enclosure ({error})", "box_radius": str(radius),
+                "interval_digits": digits}
     finally:
         iv.dps = saved
 

@@ -1,16 +1,33 @@
 """``no-spurious-minima`` and ``pure-spurious``: theorems about *unregularized* networks.
 
-Both read the end-to-end matrices (``products``) of ``solve(..., regularization="none")``,
-the unregularized mode of issue 4. The interface expected (issue 4's text): the result JSON
-has ``products``, one entry per distinct ``Wbar`` with its ``rank`` (or ``undecided``), loss,
-``global``, its index on the rank stratum, ``pure`` / ``spurious`` / ``undecided`` and the
-SVD index set ``I``; ``counts`` gains ``products``, ``pure``, ``spurious``, ``undecided``.
+Both read the result of ``solve(..., regularization="none")`` (docs/unregularized.md): its
+``products`` (one per distinct end-to-end matrix ``Wbar``, classified on ``M_r``) and its
+``continuation`` end points (the critical points ``theta`` of ``L``, refined at ``digits``
+digits). When the solve is unavailable every instance is UNDECIDED with the reason.
 
-When this build's ``solve`` refuses ``regularization="none"`` or the result lacks those
-fields, every instance is UNDECIDED with the reason: nothing is assumed.
+- ``no-spurious-minima`` (Baldi-Hornik; Kawaguchi; Zhou & Liang): no critical point is a
+  non-global local minimum; every other critical point is a saddle. Each product gets its own
+  evidence (:func:`product_evidence`):
 
-- ``no-spurious-minima`` (Baldi-Hornik; Kawaguchi; Zhou & Liang): no product that is a local
-  minimum of ``l`` on ``M_r`` is non-global; every other critical point is a saddle.
+  * **global minimum**: its loss, computed at ``digits`` digits from a refined end point,
+    equals the Eckart-Young minimum ``1/2 (tr YY^T - sum_{i<=r} lambda_i(Sigma))`` of ``l`` on
+    ``M_r`` (exact ``CRootOf`` eigenvalues) within ``10^(-digits/2)`` relative: every ``theta`` in
+    its fiber is a global, hence local, minimum of ``L``;
+  * **saddle**: every real critical point ``theta`` that ended on it has a descent direction of
+    ``L`` in parameter space (:mod:`algeo.checks.descent`: negative curvature, or a rank-one
+    chain of order ``H``), and its loss is at least ``1e-8`` above the minimum;
+  * **non-global local minimum** (a counterexample): loss above the minimum, the solver
+    classifies it a local minimum of ``l`` on ``M_r`` (pure, Morse index 0 on its stratum,
+    nondegenerate), and no real critical point on it shows a descent direction;
+  * **not real**: a non-real ``Wbar`` is no critical point of the real loss;
+  * otherwise **undecided**, with the reason (no real end point, a point without a descent
+    direction, conflicting evidence, a loss between the tolerances).
+
+  The number of local minima is the number of global-minimum products (claim key
+  ``local_minima``, default 1). FAIL: a non-global local minimum, or more minima than claimed,
+  or (every product decided and the solve complete: not flagged, so ``sum_{k<=r} C(q,k)``
+  products and no failed path) a number of minima different from the claim. PASS: every
+  product decided, the solve complete and the count as claimed. Else UNDECIDED.
 - ``pure-spurious`` (REFERENCE.md section 4): every product of rank ``r`` is pure; the number
   of products is ``sum_{k<=r} C(q,k)``; pure ones number ``C(q,r)`` (non-filling) or 1
   (filling); no product is undecided.
@@ -18,18 +35,31 @@ fields, every instance is UNDECIDED with the reason: nothing is assumed.
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from math import comb
 from types import SimpleNamespace
 
+import mpmath
+
 from ..exceptions import InputError
+from ..model.system import build_system
+from ..results.statuses import ContinuationStatus
+from ..tracking.continuation import refine_on_critical_set
+from ..verify.refine import mp_rational
+from .common import eckart_young_hypothesis
+from .descent import DescentEvidence, descent_evidence, layers_of, mp_matrix, network_loss
 from .instances import Instance
 from .report import InstanceCheck, Verdict
+from .strata import formula_value
 
 REGULARIZATION = "none"
+#: a loss at least this (relative) above the Eckart-Young minimum is not global
+NOT_GLOBAL = mpmath.mpf("1e-8")
 
 
-def _unregularized_products(instance: Instance, digits: int, backend: str) -> tuple[dict | None, str]:
-    """The result JSON of the unregularized solve, or ``None`` and why not."""
+def _unregularized_solve(instance: Instance, digits: int, backend: str):
+    """The unregularized solve result (object and JSON), or ``None`` and why not."""
     from ..pipeline.options import SolveOptions
     from ..pipeline.solve import solve
 
@@ -37,11 +67,10 @@ def _unregularized_products(instance: Instance, digits: int, backend: str) -> tu
         result = solve(instance.architecture, data=instance.dataset, regularization=instance.regularization,
                        seed=instance.seed or 0, options=SolveOptions(digits=digits, backend=backend))
     except InputError as error:
-        return None, f"solve(regularization='none') is not available in this build: {error}"
-    data = result.to_json()
-    if "products" not in data:
-        return None, "the unregularized result has no 'products' field (issue 4's interface)"
-    return data, ""
+        return None, None, f"solve(regularization='none') is not available for this instance: {error}"
+    if not hasattr(result, "products"):
+        return None, None, "the solve returned no products (not an unregularized result)"
+    return result, result.to_json(), ""
 
 
 def _flag(product: dict, *names: str):
@@ -58,37 +87,176 @@ def _purity(product: dict) -> str | None:
     return value
 
 
-def _no_spurious_minima(instance: Instance, data: dict, claim: dict) -> tuple[Verdict, str, dict]:
-    products = data["products"]
-    minima, saddles, unknown, bad = [], [], [], []
-    for k, product in enumerate(products):
-        local = _flag(product, "is_local_minimum_on_M_r", "local_minimum", "is_local_minimum")
-        index = _flag(product, "stratum_index", "index", "hessian_index")
-        purity = _purity(product)
-        if local is None and index is not None and purity in ("pure", "spurious"):
-            local = purity == "pure" and index == 0 and not product.get("stratum_degenerate")
-        if local is None:
-            unknown.append(k)
-        elif local:
-            minima.append(k)
-            if not _flag(product, "is_global", "global"):
-                bad.append(k)
-        elif purity == "spurious" or (isinstance(index, int) and index > 0):
-            saddles.append(k)  # spurious: grad l has a component along M_r's tangent cone; index > 0: descent on the stratum
-        else:
-            unknown.append(k)  # not a local minimum by the flag, but no evidence of a descent direction either
-    expected_minima = int(claim.get("local_minima", 1))
-    evidence = {"products": len(products), "local_minima": minima, "non_global_local_minima": bad,
-                "saddles": len(saddles), "undecided": unknown, "claimed_local_minima": expected_minima}
-    text = f"{len(products)} products: {len(minima)} local minima ({len(bad)} non-global), {len(saddles)} saddles"
-    if bad or len(minima) > expected_minima:
-        return Verdict.FAIL, text, evidence
-    if unknown or len(minima) != expected_minima:
-        return Verdict.UNDECIDED, text + f"; {len(unknown)} undecided", evidence
-    return Verdict.PASS, text, evidence
+class ProductStatus(str, enum.Enum):
+    """What the evidence shows about one product ``Wbar`` (all critical points ``theta`` over it)."""
+
+    GLOBAL_MINIMUM = "global_minimum"  # loss = Eckart-Young minimum: global (so local) minima of L
+    SADDLE = "saddle"  # every real critical point over it has a descent direction of L
+    NON_GLOBAL_MINIMUM = "non_global_minimum"  # a counterexample to the theorem
+    NOT_REAL = "not_real"  # not a critical point of the real loss
+    UNDECIDED = "undecided"
 
 
-def _pure_spurious(instance: Instance, data: dict, claim: dict) -> tuple[Verdict, str, dict]:
+@dataclass(frozen=True)
+class ProductEvidence:
+    """One product's status and the evidence for it."""
+
+    index: int
+    index_set: tuple[int, ...]
+    rank: int | None
+    status: ProductStatus
+    loss: str | None  # at `digits` digits (decimal text)
+    minimum: str | None  # the Eckart-Young minimum of l on M_r
+    relative_loss_gap: str | None  # (loss - minimum) / max(1, |loss|)
+    solver_local_minimum_on_M_r: bool | None
+    descent: tuple[tuple[int, DescentEvidence], ...]  # (continuation path, evidence) per real end point
+    reason: str
+
+    def to_json(self) -> dict:
+        return {"index": self.index, "I": list(self.index_set), "rank": self.rank, "status": self.status.value,
+                "loss": self.loss, "eckart_young_minimum": self.minimum,
+                "relative_loss_gap": self.relative_loss_gap,
+                "solver_local_minimum_on_M_r": self.solver_local_minimum_on_M_r,
+                "descent": [{"path": path, **evidence.to_json()} for path, evidence in self.descent],
+                "reason": self.reason}
+
+
+def eckart_young_minimum(instance: Instance, digits: int):
+    """``min l on M_r = 1/2 (tr YY^T - sum_{i<=r} lambda_i)`` at ``digits + 10`` digits, or None and why."""
+    spectrum, reason = eckart_young_hypothesis(instance)
+    if spectrum is None:
+        return None, reason
+    r = instance.architecture.rank_bound
+    with mpmath.workdps(digits + 10):
+        return mpmath.mpf(str(formula_value(spectrum, tuple(range(r))).evalf(digits + 10))), ""
+
+
+def product_evidence(instance: Instance, result, *, digits: int) -> list[ProductEvidence]:
+    """The evidence of the module docstring for every product of an unregularized solve."""
+    minimum, why = eckart_young_minimum(instance, digits)
+    system = build_system(instance.architecture, instance.dataset, instance.regularization).polynomial_system
+    records = {record.index: record for record in result.continuation}
+    zero = mpmath.mpf(10) ** (-(digits // 2))
+    evidence = []
+    with mpmath.workdps(digits):
+        X, Y = mp_matrix(instance.dataset.X), mp_matrix(instance.dataset.Y)
+        for product in result.products:
+            ends = [records[p] for p in product.paths if records[p].status is ContinuationStatus.CONVERGED
+                    and records[p].refined is not None]
+            common = dict(index=product.index, index_set=tuple(product.index_set), rank=product.rank,
+                          solver_local_minimum_on_M_r=product.is_local_minimum_on_M_r)
+            if product.loss is None or not ends:
+                evidence.append(ProductEvidence(status=ProductStatus.NOT_REAL if product.loss is None else
+                                                ProductStatus.UNDECIDED, loss=None, minimum=None,
+                                                relative_loss_gap=None, descent=(), **common,
+                                                reason="a non-real end-to-end matrix" if product.loss is None
+                                                else "no refined end point"))
+                continue
+            best = min(ends, key=lambda record: record.residual)
+            loss = mpmath.re(network_loss(layers_of(instance.architecture, list(best.refined)), X, Y))
+            real_points = [(record.index, point) for record in ends
+                           if (point := real_critical_point(system, record.refined, digits=digits)) is not None]
+            evidence.append(_decide_product(instance, system, product, loss, minimum, why, real_points, zero, digits,
+                                            common))
+    return evidence
+
+
+def real_critical_point(system, point, *, digits: int, near_real: float = 1e-6):
+    """A real critical point of ``L`` at (or next to) a refined end point, or None when it is not near real.
+
+    The unregularized critical set is positive-dimensional, so a refined end point over a real
+    ``Wbar`` may keep a small imaginary part (a point of the complexified fiber). A point whose
+    imaginary parts are at most ``10^(-digits/2)`` (relative) is used as it is (real parts); one
+    within ``near_real`` is moved to its real part and refined again on the critical set in real
+    arithmetic, and kept when the exact gradient there is below ``10^(10 - digits)`` (relative).
+    """
+    with mpmath.workdps(digits):
+        scale = max(1, max(abs(z) for z in point))
+        imaginary = max(abs(mpmath.im(z)) for z in point) / scale
+        if imaginary <= mpmath.mpf(10) ** (-(digits // 2)):
+            return tuple(mpmath.re(z) for z in point)
+        if imaginary > near_real:
+            return None
+        refined = refine_on_critical_set(system, [complex(0) + mpmath.re(z) for z in point], digits=digits)
+        real = tuple(mpmath.re(z) for z in refined.point)
+        residual = max(abs(v) for v in system.evaluate(real, coerce=mp_rational, zero=mpmath.mpf(0),
+                                                        one=mpmath.mpf(1)))
+        if residual > mpmath.mpf(10) ** (10 - digits) * max(1, max(abs(x) for x in real)):
+            return None
+        return real
+
+
+def _decide_product(instance, system, product, loss, minimum, why, real_points, zero, digits, common):
+    gap = None if minimum is None else (loss - minimum) / max(1, abs(loss))
+    texts = dict(loss=mpmath.nstr(loss, 30), minimum=None if minimum is None else mpmath.nstr(minimum, 30),
+                 relative_loss_gap=None if gap is None else mpmath.nstr(gap, 5))
+    local = product.is_local_minimum_on_M_r
+    if gap is None:
+        return ProductEvidence(status=ProductStatus.UNDECIDED, descent=(), reason=f"no Eckart-Young minimum: {why}",
+                               **texts, **common)
+    if abs(gap) <= zero:
+        if local is False:
+            return ProductEvidence(status=ProductStatus.UNDECIDED, descent=(), **texts, **common,
+                                   reason="conflicting evidence: the loss is the global minimum, but the solver "
+                                   "says it is not a local minimum of l on M_r")
+        return ProductEvidence(status=ProductStatus.GLOBAL_MINIMUM, descent=(), **texts, **common,
+                               reason="loss equals the Eckart-Young minimum of l on M_r: every theta over it is a "
+                               "global minimum of L")
+    if gap < NOT_GLOBAL:
+        return ProductEvidence(status=ProductStatus.UNDECIDED, descent=(), **texts, **common,
+                               reason="the loss is neither equal to nor clearly above the minimum")
+    descent = tuple((path, descent_evidence(instance.architecture, instance.dataset, system, point, digits=digits))
+                    for path, point in real_points)
+    shown = [evidence.found for _, evidence in descent]
+    if shown and all(shown):
+        if local:
+            return ProductEvidence(status=ProductStatus.UNDECIDED, descent=descent, **texts, **common,
+                                   reason="conflicting evidence: descent directions, but the solver says it is a "
+                                   "local minimum of l on M_r")
+        return ProductEvidence(status=ProductStatus.SADDLE, descent=descent, **texts, **common,
+                               reason=f"a descent direction of L at each of its {len(shown)} real critical points")
+    if local and not any(shown):
+        return ProductEvidence(status=ProductStatus.NON_GLOBAL_MINIMUM, descent=descent, **texts, **common,
+                               reason="above the minimum, a local minimum of l on M_r by the solver's "
+                               "classification, and no descent direction found")
+    reason = ("no real critical point ended on it" if not shown else
+              f"no descent direction at {shown.count(False)} of its {len(shown)} real critical points")
+    return ProductEvidence(status=ProductStatus.UNDECIDED, descent=descent, **texts, **common, reason=reason)
+
+
+def decide_minima(evidence: list[ProductEvidence], *, claimed_minima: int, complete: bool) -> tuple[Verdict, str, dict]:
+    """The verdict of ``no-spurious-minima`` from the products' evidence (see the module docstring)."""
+    tally = {status: [e.index for e in evidence if e.status is status] for status in ProductStatus}
+    minima = len(tally[ProductStatus.GLOBAL_MINIMUM])
+    counterexamples = tally[ProductStatus.NON_GLOBAL_MINIMUM]
+    undecided = tally[ProductStatus.UNDECIDED]
+    text = (f"{len(evidence)} products: {minima} global minima, {len(tally[ProductStatus.SADDLE])} saddles "
+            f"(a descent direction at every real critical point), {len(counterexamples)} non-global minima, "
+            f"{len(undecided)} undecided; claimed local minima {claimed_minima}")
+    record = {"products": len(evidence), "claimed_local_minima": claimed_minima, "local_minima": minima,
+              "statuses": {status.value: indices for status, indices in tally.items()}, "complete": complete,
+              "per_product": [e.to_json() for e in evidence]}
+    if counterexamples:
+        return Verdict.FAIL, text + " (a non-global local minimum)", record
+    if minima > claimed_minima:
+        return Verdict.FAIL, text + " (more local minima than claimed)", record
+    if undecided or not complete:
+        record["undecided_because"] = ([f"product {e.index}: {e.reason}" for e in evidence
+                                        if e.status is ProductStatus.UNDECIDED]
+                                       + ([] if complete else ["the solve was flagged: products may be missing"]))
+        return Verdict.UNDECIDED, text, record
+    if minima != claimed_minima:
+        return Verdict.FAIL, text + " (every product decided: the number of local minima differs from the claim)", \
+            record
+    return Verdict.PASS, text, record
+
+
+def _no_spurious_minima(instance: Instance, result, data: dict, claim: dict, digits: int) -> tuple[Verdict, str, dict]:
+    evidence = product_evidence(instance, result, digits=digits)
+    return decide_minima(evidence, claimed_minima=int(claim.get("local_minima", 1)), complete=result.ok)
+
+
+def _pure_spurious(instance: Instance, result, data: dict, claim: dict, digits: int) -> tuple[Verdict, str, dict]:
     a = instance.architecture
     q, r = a.outer_rank, a.rank_bound
     products = data["products"]
@@ -120,14 +288,14 @@ def _pure_spurious(instance: Instance, data: dict, claim: dict) -> tuple[Verdict
     return Verdict.PASS, text, evidence
 
 
-def _make(name: str, statement: str, claim_keys: tuple[str, ...], decide) -> SimpleNamespace:
+def _make(name: str, statement: str, claim_keys: tuple[str, ...], decide, method: str) -> SimpleNamespace:
     def check(instance: Instance, *, claim: dict, digits: int, backend: str = "auto") -> InstanceCheck:
         common = dict(seed=instance.seed, widths=instance.architecture.widths, samples=instance.dataset.n_samples)
-        data, reason = _unregularized_products(instance, digits, backend)
-        if data is None:
+        result, data, reason = _unregularized_solve(instance, digits, backend)
+        if result is None:
             return InstanceCheck(instance.label, Verdict.UNDECIDED, reason, {"undecided_because": reason}, **common)
-        verdict, text, evidence = decide(instance, data, claim)
-        evidence["method"] = "algeo.solve(regularization='none'): products and their classification"
+        verdict, text, evidence = decide(instance, result, data, claim, digits)
+        evidence["method"] = method
         evidence["solve_ok"] = data.get("ok")
         if verdict is Verdict.PASS and not data.get("ok", False):
             verdict, evidence["undecided_because"] = Verdict.UNDECIDED, "the solve was flagged: " + "; ".join(
@@ -145,10 +313,13 @@ def _make(name: str, statement: str, claim_keys: tuple[str, ...], decide) -> Sim
 THEOREMS = {
     "no-spurious-minima": _make(
         "no-spurious-minima", "unregularized deep linear networks have no non-global local minimum; every other "
-        "critical point is a saddle (Baldi-Hornik, Kawaguchi, Zhou & Liang)", ("local_minima",), _no_spurious_minima),
+        "critical point is a saddle (Baldi-Hornik, Kawaguchi, Zhou & Liang)", ("local_minima",), _no_spurious_minima,
+        "algeo.solve(regularization='none'); per product: loss vs the exact Eckart-Young minimum, or a descent "
+        "direction of L (algeo.checks.descent) at every real critical point over it"),
     "pure-spurious": _make(
         "pure-spurious", "REFERENCE.md section 4: sum_{k<=r} C(q,k) products; rank-r products are pure; C(q,r) pure "
-        "(non-filling) or 1 (filling)", ("products", "pure"), _pure_spurious),
+        "(non-filling) or 1 (filling)", ("products", "pure"), _pure_spurious,
+        "algeo.solve(regularization='none'): products and their classification"),
 }
 
 

@@ -23,7 +23,9 @@ def register(subparsers) -> None:
     parser.add_argument("--instances", type=int, default=1, help="number K of random instances (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first instance (default 0)")
     parser.add_argument("--data", help='JSON file {"X", "Y", "Lambda"?} (one instance)')
-    parser.add_argument("--regularization", default=None, help="generic (default), a scalar, or none")
+    parser.add_argument("--regularization", default=None,
+                        help="generic, a scalar, or none (default: none for no-spurious-minima and pure-spurious, "
+                        "generic otherwise)")
     parser.add_argument("--digits", type=int, default=50, help="working precision (default 50)")
     parser.add_argument("--backend", choices=("auto", "phc", "phcpy"), default="auto")
     parser.add_argument("--claim", action="append", default=[], metavar="KEY=VALUE",

@@ -102,7 +102,8 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
                           jacobian_rank=refined.jacobian_rank,
                           jacobian_gap=None if refined.jacobian_gap is None else float(refined.jacobian_gap),
                           coordinates_text=tuple((decimal_text(mpmath.re(z), digits), decimal_text(mpmath.im(z), digits))
-                                                 for z in refined.point))
+                                                 for z in refined.point),
+                          refined=tuple(mpmath.mpc(z) for z in refined.point))
             if not refined.converged:
                 records.append(ContinuationPath(status=ContinuationStatus.FAILED, detail=(
                     f"Gauss-Newton at tau = 0 did not converge (residual {float(refined.residual):.3g})"),

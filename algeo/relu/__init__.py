@@ -8,12 +8,14 @@ See docs/relu.md. Modules: :mod:`~algeo.relu.instance` (architecture, exact data
 :mod:`~algeo.relu.phase` (phase-diagram grids, resumable CSV, workers),
 :mod:`~algeo.relu.phase_plot` (heat maps), :mod:`~algeo.relu.system` (per-region gradient system),
 :mod:`~algeo.relu.solve` (every differentiable critical point), :mod:`~algeo.relu.certify`
-(exact proof of a strict local minimum).
+(exact proof of a strict local minimum), :mod:`~algeo.relu.minima` (what is proven about each
+minimum, with and without regularization).
 """
 
 from __future__ import annotations
 
 from .certify import LocalMinimumCertificate, certify_local_minimum
+from .minima import MinimumReport, UnregularizedStatus, assess_minima
 from .instance import ReluArchitecture, ReluData, load_relu_data, random_relu_data
 from .regions import Region, RegionsResult, regions
 from .solve import Placement, ReluSolveResult, solve_relu
@@ -31,4 +33,7 @@ __all__ = [
     "Placement",
     "certify_local_minimum",
     "LocalMinimumCertificate",
+    "MinimumReport",
+    "UnregularizedStatus",
+    "assess_minima",
 ]

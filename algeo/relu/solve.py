@@ -12,6 +12,13 @@ points of the ReLU loss; points on a boundary and outside are counted and listed
 Regions where some neuron is inactive on every sample are decided without solving:
 there ``dL_A/dw~_i = lambda o w~_i``, so every critical point has ``w~_i = 0``, on the
 boundary of the (open) region.
+
+Every local minimum found is then assessed (:mod:`algeo.relu.minima`): proven a strict local
+minimum of the regularized loss (and, if not the best, proven not global) in exact rational
+arithmetic, and compared with the *unregularized* loss -- whether its region holds a
+(non-strict) local minimum of ``L_0`` (the region's least-squares fit realized inside), whether
+that one is spurious for ``L_0``, and whether a regularized spurious minimum is non-global only
+because ``Lambda`` is asymmetric (e.g. a neuron-swapped copy of the global one).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from ..results.solve_result import CriticalPoint, PathStatus
 from ..verify.refine import mp_context
 from .arrangement import chambers
 from .instance import ReluArchitecture, ReluData, resolve_relu_data
+from .minima import MinimumReport, UnregularizedStatus, assess_minima
 from .system import build_region_system, generic_lambda, scalar_lambda
 
 __all__ = ["Placement", "RegionPoint", "RegionReport", "ReluSolveResult", "solve_relu", "placement"]
@@ -102,6 +110,8 @@ class ReluSolveResult:
     provenance: dict
     warnings: tuple[str, ...]
     problems: tuple[str, ...]
+    #: every local minimum found, with its proof and the unregularized comparison (algeo.relu.minima)
+    minima: tuple[MinimumReport, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -125,6 +135,7 @@ class ReluSolveResult:
                 "variables": list(self.architecture.variable_names), "counts": self.counts,
                 "regions": [r.to_json() for r in self.regions],
                 "points": [p.to_json() for p in self.points if p.point.is_real],
+                "minima": [m.to_json() for m in self.minima],
                 "warnings": list(self.warnings), "problems": list(self.problems), "provenance": self.provenance}
 
     def summary(self) -> str:
@@ -136,6 +147,12 @@ class ReluSolveResult:
                  f"{c['outside']} outside",
                  f"• critical points {c['critical_points']}: local minima {c['local_minima']}, global minima "
                  f"{c['global_minima']}, spurious local minima {c['spurious_local_minima']}",
+                 f"• proven (exact rationals): {c['certified_local_minima']} strict local minima of the regularized "
+                 f"loss, {c['proven_spurious_local_minima']} of them not global, "
+                 f"{c['spurious_only_through_regularization']} non-global only through the asymmetric Lambda; "
+                 f"{c['unregularized_local_minima']} regions hold a (non-strict) local minimum of the unregularized "
+                 f"loss, {c['unregularized_spurious_minima']} of them spurious",
+                 *[f"    {m.describe()}" for m in self.minima],
                  f"• seed {self.provenance['seed']}, {self.provenance['digits']} digits, "
                  f"{self.provenance['wall_time_seconds']:.1f} s"]
         lines += [f"! warning: {w}" for w in self.warnings]
@@ -283,6 +300,19 @@ def solve_relu(architecture: ReluArchitecture, *, samples: int | None = None, se
         "index": {str(k): sum(p.point.index_of_hessian == k for p in critical)
                   for k in sorted({p.point.index_of_hessian for p in critical})},
     }
+    minima = assess_minima(architecture, dataset, Lambda,
+                           [(p.region, next(r.pattern for r in reports if r.index == p.region), p.point,
+                             bool(p.point.is_global)) for p in critical if p.point.is_local_minimum])
+    counts.update(
+        certified_local_minima=sum(m.certificate.is_local_minimum for m in minima),
+        proven_spurious_local_minima=sum(m.proven_spurious for m in minima),
+        spurious_only_through_regularization=sum(bool(m.only_through_regularization) for m in minima),
+        unregularized_local_minima=sum(m.unregularized.is_local_minimum for m in minima),
+        unregularized_spurious_minima=sum(m.unregularized.status is UnregularizedStatus.SPURIOUS for m in minima),
+    )
+    uncertified = [(m.region, m.point) for m in minima if not m.certificate.is_local_minimum]
+    if uncertified:
+        warnings.append(f"local minima {uncertified} (region, point) are not proven by the exact certificate")
     if counts["boundary"]:
         warnings.append(f"{counts['boundary']} real solutions lie on a region boundary (not differentiable "
                         "critical points; listed with placement 'boundary')")
@@ -298,7 +328,7 @@ def solve_relu(architecture: ReluArchitecture, *, samples: int | None = None, se
                   "wall_time_seconds": round(time.monotonic() - started, 3),
                   "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     return ReluSolveResult(architecture, dataset, Lambda, tuple(reports), counts, provenance, tuple(warnings),
-                           tuple(problems))
+                           tuple(problems), minima)
 
 
 def _replace_global(point: CriticalPoint, is_global: bool) -> CriticalPoint:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .solve_result import SolveResult
@@ -33,6 +33,9 @@ class ContinuationPath:
     rank: int | None = None
     stratum_residual: float | None = None  # part of grad l tangent to the rank stratum (relative)
     stratum_check: Decision | None = None  # YES: critical on its stratum, as it must be
+    #: the refined end point as ``mpmath.mpc`` at the working precision: what the theorem checks
+    #: read (never ``coordinates_text``, which is for JSON only)
+    refined: tuple | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict:
         data = {k: getattr(self, k) for k in ("index", "start_point", "detail", "steps", "rejected_steps",

@@ -1,7 +1,10 @@
 """Interval arithmetic for :mod:`algeo.verify.certify` with ``mpmath.iv`` (outward rounding).
 
 A ``Fraction`` becomes ``iv.mpf(p) / q``, an interval containing ``p/q``; complex
-values are ``iv.mpc`` rectangles. Bounds are read back as exact ``Fraction`` endpoints.
+values are ``iv.mpc`` rectangles. Bounds are read back as exact ``Fraction`` endpoints; an
+infinite or NaN endpoint (an unbounded enclosure) raises :class:`OverflowError`, which the
+certifier reads as "not proven" (``mpmath``'s ``to_rational`` would turn ``+-inf`` into 0 and
+an unbounded interval into ``[0, 0]``).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 import mpmath
-from mpmath.libmp import to_rational
+from mpmath.libmp import finf, fnan, fninf, to_rational
 
 __all__ = ["IntervalArithmetic"]
 
@@ -58,8 +61,16 @@ class IntervalArithmetic:
         return iv.mpc(self.real_box(real_part, radius), self.real_box(imaginary_part, radius))
 
     def real_bounds(self, value) -> tuple[Fraction, Fraction]:
+        """The exact end points; raises ``OverflowError`` for an unbounded (or NaN) enclosure."""
         lower, upper = value._mpi_
-        return Fraction(*to_rational(lower)), Fraction(*to_rational(upper))
+        return _finite_fraction(lower), _finite_fraction(upper)
 
     def complex_bounds(self, value) -> tuple[tuple[Fraction, Fraction], tuple[Fraction, Fraction]]:
         return self.real_bounds(value.real), self.real_bounds(value.imag)
+
+
+def _finite_fraction(raw) -> Fraction:
+    """An mpf tuple as the exact Fraction it denotes; ``OverflowError`` for ``+-inf`` and NaN."""
+    if raw in (finf, fninf, fnan):
+        raise OverflowError("unbounded interval enclosure (infinite or NaN end point): not proven")
+    return Fraction(*to_rational(raw))

@@ -189,8 +189,13 @@ def _arithmetic(backend: str, bits: int):
 
 
 def _fraction(value) -> Fraction:
-    """A finite ``mpf``, float, int or decimal string as the exact Fraction it denotes (no rounding)."""
+    """A finite ``mpf``, float, int or decimal string as the exact Fraction it denotes (no rounding).
+
+    Raises ``OverflowError`` for an infinite or NaN ``mpf`` (``to_rational`` would give 0).
+    """
     if hasattr(value, "_mpf_"):
+        if not mpmath.isfinite(value):
+            raise OverflowError(f"{value} is not a finite number")
         return Fraction(*mpmath.libmp.to_rational(value._mpf_))
     return Fraction(value)
 
@@ -234,7 +239,7 @@ def _approximate_inverse(system: PolynomialSystem, center, digits: int):
             return None, None
         values = system.evaluate(point, coerce=coerce, zero=mpmath.mpc(0), one=mpmath.mpc(1))
         step = inverse * mpmath.matrix(values)
-        if not all(mpmath.isfinite(x) for x in step):
+        if not all(mpmath.isfinite(x) for x in step) or not all(mpmath.isfinite(x) for x in inverse):
             return None, None
         newton_step = max((abs(x) for x in step), default=mpmath.mpf(0))
         inverse = [[(_fraction(inverse[i, j].real), _fraction(inverse[i, j].imag)) for j in range(jacobian.cols)]

@@ -81,17 +81,19 @@ def test_solver_finds_a_proven_spurious_local_minimum():
     assert result.ok
     counts = result.counts
     assert counts["regions"] == 8 and counts["regions_solved"] == 8
-    assert counts["spurious_local_minima"] >= 1 and counts["global_minima"] == 1
+    assert counts["spurious_local_minima"] == 3 and counts["global_minima"] == 1
     assert counts["critical_points"] == counts["inside"]
-    assert outcome["certificates"]
-    for entry in outcome["certificates"]:
-        certificate = entry["certificate"]
+    assert counts["certified_local_minima"] == 4 and counts["proven_spurious_local_minima"] == 3
+    spurious = [m for m in outcome["minima"] if not m.is_global]
+    assert len(spurious) == 3
+    for minimum in spurious:
+        certificate = minimum.certificate
         assert certificate.is_local_minimum and certificate.is_not_global and certificate.is_spurious_local_minimum
         # re-check the claims independently: the box is inside the region, the lower point is lower
         assert certificate.sign_margin_lower_bound > 0
         assert certificate.lower_point_loss < certificate.loss_lower
-    right_branch = [e for e in outcome["certificates"] if e["pattern"] == [[0, 0, 1, 1]]]
-    assert right_branch and right_branch[0]["loss"] > 2  # fits x = 1, 2 only
+    right_branch = [m for m in spurious if m.pattern == ((0, 0, 1, 1),)]
+    assert right_branch and right_branch[0].loss > 2  # fits x = 1, 2 only
     yun = outcome["yun"]
     assert yun.is_local_minimum and yun.is_not_global and yun.loss == Fraction(9, 32)
 

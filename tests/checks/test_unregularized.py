@@ -1,0 +1,156 @@
+"""``no-spurious-minima`` and ``pure-spurious`` (algeo.checks.unregularized).
+
+The decisions are tested on hand-made evidence and on a hand-made solve result (no PHCpack):
+a product counts as a saddle only with a descent direction at each of its real critical points,
+and a wrong number of local minima FAILs once every product is decided.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import mpmath
+import pytest
+
+from algeo.checks import run_check, unregularized
+from algeo.checks.descent import DescentMethod
+from algeo.checks.instances import make_instances
+from algeo.checks.report import Verdict
+from algeo.checks.strata import eckart_young_points
+from algeo.checks.unregularized import ProductEvidence, ProductStatus, decide_minima, product_evidence
+from algeo.exceptions import InputError
+from algeo.results.statuses import ContinuationStatus
+
+DIGITS = 50
+
+
+@pytest.fixture(scope="module")
+def instance():
+    return make_instances("2,1,2", samples=2, instances=1, seed=1, data=None, regularization="none")[0]
+
+
+def test_unregularized_theorems_refuse_regularized_instances():
+    with pytest.raises(InputError, match="regularization"):
+        run_check("pure-spurious", "2,1,2", samples=2, seed=1, regularization="generic")
+    with pytest.raises(InputError, match="regularization"):
+        run_check("no-spurious-minima", "2,1,2", samples=2, seed=1, regularization="1/10")
+
+
+def test_pure_spurious_decision_on_given_products(instance):
+    products = [{"rank": 0, "purity": "spurious"}, {"rank": 1, "purity": "pure"}, {"rank": 1, "purity": "pure"}]
+    decide = lambda claim: unregularized._pure_spurious(instance, None, {"products": products}, claim, DIGITS)
+    assert decide({})[0] is Verdict.PASS  # q = 2, r = 1, non-filling: 1 + 2 products, C(2,1) = 2 pure
+    for claim in ({"pure": 1}, {"pure": 3}, {"products": 2}, {"products": 4}):
+        assert decide(claim)[0] is Verdict.FAIL, claim
+    products[1]["purity"] = "spurious"  # a rank-r product that is not pure contradicts REFERENCE.md section 4
+    verdict, _, evidence = decide({})
+    assert verdict is Verdict.FAIL and evidence["rank_r_not_pure"] == [1]
+
+
+def _evidence(index, status):
+    return ProductEvidence(index=index, index_set=(), rank=1, status=status, loss=None, minimum=None,
+                           relative_loss_gap=None, solver_local_minimum_on_M_r=None, descent=(), reason="test")
+
+
+def test_minima_decision_on_given_evidence():
+    G, S, U = ProductStatus.GLOBAL_MINIMUM, ProductStatus.SADDLE, ProductStatus.UNDECIDED
+    decided = [_evidence(0, S), _evidence(1, G), _evidence(2, S)]
+    assert decide_minima(decided, claimed_minima=1, complete=True)[0] is Verdict.PASS
+    for wrong in (0, 2, 3):  # every wrong claim FAILs once every product is decided
+        assert decide_minima(decided, claimed_minima=wrong, complete=True)[0] is Verdict.FAIL, wrong
+    # incomplete or undecided: only a claim below the minima found can FAIL
+    assert decide_minima(decided, claimed_minima=1, complete=False)[0] is Verdict.UNDECIDED
+    assert decide_minima(decided, claimed_minima=2, complete=False)[0] is Verdict.UNDECIDED
+    assert decide_minima(decided, claimed_minima=0, complete=False)[0] is Verdict.FAIL
+    undecided = [_evidence(0, U), _evidence(1, G), _evidence(2, S)]
+    assert decide_minima(undecided, claimed_minima=1, complete=True)[0] is Verdict.UNDECIDED
+    assert decide_minima(undecided, claimed_minima=2, complete=True)[0] is Verdict.UNDECIDED
+    counterexample = [_evidence(0, ProductStatus.NON_GLOBAL_MINIMUM), _evidence(1, G), _evidence(2, S)]
+    verdict, text, record = decide_minima(counterexample, claimed_minima=1, complete=True)
+    assert verdict is Verdict.FAIL and "non-global" in text and record["statuses"]["non_global_minimum"] == [0]
+
+
+def _record(index, point, residual=1e-50):
+    with mpmath.workdps(DIGITS):
+        refined = tuple(mpmath.mpc(z) for z in point)
+    return SimpleNamespace(index=index, status=ContinuationStatus.CONVERGED, refined=refined, residual=residual)
+
+
+def _product(index, paths, *, loss=0.5, local=False, index_set=()):
+    return SimpleNamespace(index=index, paths=tuple(paths), loss=loss, rank=len(index_set), index_set=index_set,
+                           is_local_minimum_on_M_r=local)
+
+
+def _global_point(instance):
+    with mpmath.workdps(DIGITS):
+        W = eckart_young_points(instance.dataset, 1, DIGITS)[(0,)]
+        U, S, V = mpmath.svd_r(W)
+        root = mpmath.sqrt(S[0])
+        return [root * V[0, j] for j in range(2)] + [root * U[i, 0] for i in range(2)]
+
+
+def test_product_evidence_needs_a_descent_direction_at_a_real_point(instance):
+    """A spurious product with only a non-real end point is undecided, never a saddle by its label."""
+    with mpmath.workdps(DIGITS):
+        complex_origin = [mpmath.mpc(0, 1), 0, 0, mpmath.mpc(0, 2)]  # W_2 W_1 = 0, far from real
+    result = SimpleNamespace(
+        continuation=(_record(0, [0, 0, 0, 0]), _record(1, complex_origin), _record(2, _global_point(instance))),
+        products=(_product(0, [0]), _product(1, [1]), _product(2, [2], local=True, index_set=(1,))))
+    first, second, third = product_evidence(instance, result, digits=DIGITS)
+    assert first.status is ProductStatus.SADDLE
+    (path, descent), = first.descent
+    assert path == 0 and descent.found and descent.method is DescentMethod.NEGATIVE_CURVATURE
+    assert second.status is ProductStatus.UNDECIDED and "no real critical point" in second.reason
+    assert third.status is ProductStatus.GLOBAL_MINIMUM and abs(mpmath.mpf(third.relative_loss_gap)) < 1e-40
+    verdict, _, record = decide_minima([first, second, third], claimed_minima=1, complete=True)
+    assert verdict is Verdict.UNDECIDED and record["statuses"]["undecided"] == [1]
+
+
+def test_conflicting_evidence_is_undecided(instance):
+    result = SimpleNamespace(continuation=(_record(0, [0, 0, 0, 0]), _record(1, _global_point(instance))),
+                             products=(_product(0, [0], local=True), _product(1, [1], local=False, index_set=(1,))))
+    origin, minimum = product_evidence(instance, result, digits=DIGITS)
+    assert origin.status is ProductStatus.UNDECIDED and "conflicting" in origin.reason  # descent vs "local min"
+    assert minimum.status is ProductStatus.UNDECIDED and "conflicting" in minimum.reason
+
+
+def test_near_real_end_points_are_made_real_on_the_critical_set(instance):
+    from algeo.model.system import build_system
+
+    system = build_system(instance.architecture, instance.dataset, instance.regularization).polynomial_system
+    with mpmath.workdps(DIGITS):
+        point = _global_point(instance)
+        # move along the complexified fiber (W_1 -> c W_1, W_2 -> W_2 / c): still critical, not real
+        c = mpmath.mpc(1, mpmath.mpf("1e-8"))
+        fiber = [z * c for z in point[:2]] + [z / c for z in point[2:]]
+        real = unregularized.real_critical_point(system, fiber, digits=DIGITS)
+        assert real is not None and all(isinstance(x, mpmath.mpf) for x in real)
+        residual = system.evaluate(real, coerce=lambda q: mpmath.mpf(q.numerator) / q.denominator,
+                                   zero=mpmath.mpf(0), one=mpmath.mpf(1))
+        assert max(abs(v) for v in residual) < mpmath.mpf(10) ** -40
+        far = [z * mpmath.mpc(1, 1) for z in point[:2]] + [z / mpmath.mpc(1, 1) for z in point[2:]]
+        assert unregularized.real_critical_point(system, far, digits=DIGITS) is None
+
+
+@pytest.mark.phc
+def test_unregularized_theorems_run_on_the_unregularized_solver():
+    report = run_check("pure-spurious", "2,1,2", samples=2, seed=1)  # regularization none is the default here
+    assert report.verdict is Verdict.PASS, report.summary()
+    evidence = report.instances[0].evidence
+    assert evidence["products"] == 3 and evidence["pure"] == 2 and evidence["critical_on_stratum_per_point"]["no"] == 0
+    report = run_check("no-spurious-minima", "2,1,2", samples=2, seed=1)
+    assert report.verdict is Verdict.PASS, report.summary()
+    evidence = report.instances[0].evidence
+    assert evidence["statuses"]["global_minimum"] == [1] and sorted(evidence["statuses"]["saddle"]) == [0, 2]
+    for product in evidence["per_product"]:
+        if product["status"] == "saddle":
+            assert product["descent"] and all(d["found"] and float(d["decrease"]) < 0 for d in product["descent"])
+
+
+@pytest.mark.phc
+def test_three_layer_origin_is_a_saddle_by_a_third_order_direction():
+    report = run_check("no-spurious-minima", "2,1,1,2", samples=2, seed=1)
+    assert report.verdict is Verdict.PASS, report.summary()
+    (origin,) = [p for p in report.instances[0].evidence["per_product"] if p["I"] == []]
+    assert origin["status"] == "saddle"
+    assert {d["method"] for d in origin["descent"]} == {"rank_one_chain"} and {d["order"] for d in origin["descent"]} == {3}
