@@ -30,7 +30,8 @@ from ..startsets.build import InstanceCheck, default_method, ensure_start_set
 from ..startsets.store import StartSet, find_start_set, load_start_set
 from ..tracking.homotopy import parameter_homotopy
 from .assemble import assemble
-from .crosscheck import start_exact_count
+from ..verify.parametrization import complex_solutions
+from .crosscheck import ExactCount, start_exact_count
 from .instance import parse_architecture, prepare_instance
 from .options import DEFAULT_DIGITS, DEFAULT_MAX_PATHS, HomotopyFallback, SolveOptions
 
@@ -134,8 +135,13 @@ def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOption
         if result is not None:
             return result
         level = logging.INFO if fallback[0] is HomotopyFallback.NO_START_SET else logging.WARNING
-        logger.log(level, "parameter homotopy not used (%s: %s); running the blackbox", fallback[0].value,
-                   fallback[1])
+        logger.log(level, "parameter homotopy not used (%s: %s)", fallback[0].value, fallback[1])
+    exact = exact_future.result()
+    if exact.complete:
+        result = _solve_by_parametrization(system, exact, seed=seed, options=options, started=started,
+                                           fallback=fallback)
+        if result is not None:
+            return result
     names = system.variable_names
     volumes = phc.mixed_volumes(system.polynomial_system, names, timeout=clock.limit(600.0))
     stable = volumes.get("stable_mixed_volume")
@@ -146,7 +152,6 @@ def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOption
     if fallback is not None:
         method.update(fallback_from="parameter_homotopy", fallback=fallback[0].value, fallback_reason=fallback[1])
     runs = [homotopy_run] if homotopy_run is not None else []
-    exact = None
     completion: list[dict] = []
     for step in range(options.completion_runs + 1):
         if step and clock.spent:
@@ -158,8 +163,6 @@ def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOption
                                            backend=options.backend, timeout=clock.limit(options.timeout),
                                            max_attempts=options.max_attempts, expected_paths=stable,
                                            progress=report))
-        if exact is None:
-            exact = exact_future.result()
         result = assemble(system, _merged(runs), volumes, method=dict(method, completion=completion), seed=seed,
                           options=options, started=started, exact=exact, merged=len(runs) > 1)
         target = exact.counts.distinct if exact.complete else _generic_count(result)
@@ -173,6 +176,32 @@ def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOption
         result = replace(result, problems=result.problems + (
             f"the budget of {options.budget:g} s was used up with {result.counts.complex} points found of "
             f"{_generic_count(result)} expected",))
+    return result
+
+
+def _solve_by_parametrization(system: CriticalPointSystem, exact: ExactCount, *, seed: int, options: SolveOptions,
+                              started: float, fallback) -> SolveResult | None:
+    """Every solution from msolve's exact parametrization, refined and classified like path ends.
+
+    Used when the homotopy could not give a complete answer and msolve finished: the points
+    come from exact algebra (the roots of the eliminating polynomial as certified balls), so
+    none can be lost. None when the roots could not be resolved to double precision.
+    """
+    try:
+        solutions = complex_solutions(exact.counts.parametrization, system.variable_names)
+    except ValueError as error:
+        logger.warning("msolve's parametrization not used: %s", error)
+        return None
+    paths = tuple(phc.RawPath.known_solution(point, "msolve parametrization") for point in solutions)
+    run = phc.BackendRun("msolve", paths, len(paths), {}, None, (), exact.counts.version, True)
+    method: dict = {"name": "msolve_parametrization"}
+    if fallback is not None:
+        method.update(fallback_from="parameter_homotopy", fallback=fallback[0].value, fallback_reason=fallback[1])
+    result = assemble(system, run, {}, method=method, seed=seed, options=options, started=started, exact=exact)
+    if not result.ok:
+        logger.warning("the points of msolve's parametrization failed a check (%s); running the blackbox",
+                       "; ".join(result.problems))
+        return None
     return result
 
 
