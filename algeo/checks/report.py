@@ -7,6 +7,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..results.solve_result import expect_kind
+
 __all__ = ["Verdict", "InstanceCheck", "CheckReport", "overall_verdict"]
 
 
@@ -33,6 +35,12 @@ class InstanceCheck:
     def to_json(self) -> dict:
         return {"label": self.label, "verdict": self.verdict.value, "summary": self.summary, "seed": self.seed,
                 "widths": list(self.widths), "samples": self.samples, "evidence": self.evidence}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "InstanceCheck":
+        return cls(label=data["label"], verdict=Verdict(data["verdict"]), summary=data["summary"],
+                   evidence=data["evidence"], seed=data["seed"], widths=tuple(data["widths"]),
+                   samples=data["samples"])
 
 
 def overall_verdict(verdicts: list[Verdict], *, existence: bool = False) -> Verdict:
@@ -69,6 +77,14 @@ class CheckReport:
                 "kind": "existence" if self.existence else "universal", "verdict": self.verdict.value,
                 "instances": [i.to_json() for i in self.instances], "data_description": self.data_description,
                 "provenance": self.provenance}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CheckReport":
+        """The report :meth:`to_json` wrote (``algeo check --json``): ``from_json(r.to_json()) == r``."""
+        expect_kind(data, "check")
+        return cls(theorem=data["theorem"], statement=data["statement"], existence=data["kind"] == "existence",
+                   instances=tuple(InstanceCheck.from_json(i) for i in data["instances"]),
+                   data_description=data["data_description"], provenance=data["provenance"])
 
     def summary(self) -> str:
         lines = [f"check {self.theorem}: {self.statement}"]
