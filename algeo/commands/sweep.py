@@ -18,7 +18,9 @@ def register(subparsers) -> None:
     parser.add_argument("--instances", type=int, required=True, help="number K of random instances")
     parser.add_argument("--seed", type=int, default=0, help="sweep seed; instance seeds are derived from it")
     parser.add_argument("--out", required=True, help="output directory")
-    parser.add_argument("--regularization", default="generic", help="generic (default) or a positive scalar")
+    parser.add_argument("--regularization", default="generic",
+                        help="generic (default), generic*SCALE (the generic Lambda times SCALE, e.g. generic*1/100) "
+                        "or a positive scalar")
     parser.add_argument("--digits", type=int, default=40, help="refinement precision (default %(default)s)")
     parser.add_argument("--method", choices=("auto", "blackbox"), default="auto",
                         help="auto: parameter homotopy from the start-set library (made on first use), with a "
