@@ -32,7 +32,8 @@ from ..classify.points import Tolerances, refine_and_classify
 from ..exceptions import BudgetExceededError, InputError
 from ..model.data import parse_entry
 from ..results.provenance import software_versions
-from ..results.solve_result import CriticalPoint, PathStatus
+from ..phc import Attempt
+from ..results.solve_result import CriticalPoint, PathStatus, expect_kind
 from ..verify.refine import mp_context
 from .arrangement import chambers
 from .instance import ReluArchitecture, ReluData, resolve_relu_data
@@ -72,6 +73,11 @@ class RegionPoint:
         return {**self.point.to_json(), "region": self.region, "placement": self.placement.value,
                 "sign_margin": self.margin}
 
+    @classmethod
+    def from_json(cls, data: dict, *, digits: int) -> "RegionPoint":
+        return cls(CriticalPoint.from_json(data, digits=digits), Placement(data["placement"]), data["sign_margin"],
+                   data["region"])
+
 
 @dataclass(frozen=True)
 class RegionReport:
@@ -89,7 +95,14 @@ class RegionReport:
                 "paths": self.paths, "path_statuses": self.path_statuses,
                 "placements": {p.value: sum(q.placement is p for q in self.points) for p in Placement},
                 "critical_points": [q.point.index for q in self.points if q.is_critical],
-                "seconds": round(self.seconds, 3), "attempts": [a.to_json() for a in self.attempts]}
+                "seconds": self.seconds, "attempts": [a.to_json() for a in self.attempts]}
+
+    @classmethod
+    def from_json(cls, data: dict, points: tuple[RegionPoint, ...]) -> "RegionReport":
+        """The report :meth:`to_json` wrote, with its ``points`` (listed at the top of the result JSON)."""
+        return cls(data["index"], tuple(tuple(row) for row in data["pattern"]), RegionOutcome(data["outcome"]),
+                   data["paths"], data["path_statuses"], points, data["seconds"],
+                   tuple(Attempt.from_json(a) for a in data["attempts"]))
 
 
 @dataclass(frozen=True)
@@ -126,6 +139,19 @@ class ReluSolveResult:
                 "regions": [r.to_json() for r in self.regions],
                 "points": [p.to_json() for p in self.points if p.point.is_real],
                 "warnings": list(self.warnings), "problems": list(self.problems), "provenance": self.provenance}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ReluSolveResult":
+        """The result :meth:`to_json` wrote (``algeo relu solve --json``): ``from_json(r.to_json()) == r``."""
+        expect_kind(data, "relu_solve")
+        provenance = data["provenance"]
+        points: dict[int, list[RegionPoint]] = {}
+        for entry in data["points"]:
+            points.setdefault(entry["region"], []).append(RegionPoint.from_json(entry, digits=provenance["digits"]))
+        regions = tuple(RegionReport.from_json(r, tuple(points.get(r["index"], ()))) for r in data["regions"])
+        return cls(ReluArchitecture.from_json(data["architecture"]), ReluData.from_json(provenance["data"]),
+                   tuple(Fraction(v) for v in provenance["regularization"]["Lambda"]), regions, data["counts"],
+                   provenance, tuple(data["warnings"]), tuple(data["problems"]))
 
     def summary(self) -> str:
         c = self.counts
