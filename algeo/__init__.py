@@ -19,6 +19,12 @@ from .pipeline.instance import prepare_instance
 from .pipeline.options import SolveOptions
 from .pipeline.solve import solve
 from .results.solve_result import CriticalPoint, PathStatus, SolveResult
+from .results.sweep_result import SweepResult
+from .results.unregularized import UnregularizedSolveResult
+from .pipeline.sweep import sweep
+from .checks import CheckReport, Verdict, run_check as check
+from . import relu
+from .api import load_result, plot, result_from_json, table
 
 
 def build_system(widths, *, samples=None, seed=0, data=None, regularization="generic") -> CriticalPointSystem:
@@ -47,6 +53,17 @@ __all__ = [
     "SolveResult",
     "build_system",
     "solve",
+    "sweep",
+    "check",
+    "table",
+    "plot",
+    "load_result",
+    "result_from_json",
+    "relu",
+    "UnregularizedSolveResult",
+    "SweepResult",
+    "CheckReport",
+    "Verdict",
     "SolveOptions",
     "prepare_instance",
     "load_instance",

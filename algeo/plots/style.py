@@ -1,0 +1,50 @@
+"""The publication style of algeo's figures, and writing them as PNG and PDF."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from ..exceptions import BackendUnavailableError, InputError
+
+__all__ = ["figure_style", "save", "FORMATS", "COLUMN_WIDTH"]
+
+FORMATS = ("png", "pdf")
+#: inches: one column of a two-column paper
+COLUMN_WIDTH = 3.4
+
+
+@contextlib.contextmanager
+def figure_style(*, usetex: bool = False) -> Iterator[None]:
+    """matplotlib settings for small, legible figures (serif text; LaTeX when ``usetex``)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if usetex and shutil.which("latex") is None:
+        raise BackendUnavailableError("usetex needs LaTeX: apt-get install texlive-latex-extra cm-super dvipng "
+                                      "(or leave usetex off: matplotlib's mathtext looks alike)")
+    settings = {"font.family": "serif", "font.size": 8, "axes.labelsize": 8, "axes.titlesize": 8,
+                "legend.fontsize": 7, "xtick.labelsize": 7, "ytick.labelsize": 7, "axes.spines.top": False,
+                "axes.spines.right": False, "figure.dpi": 150, "savefig.dpi": 300, "savefig.bbox": "tight",
+                "mathtext.fontset": "cm", "text.usetex": usetex}
+    with plt.rc_context(settings):
+        yield
+
+
+def save(figure, stem: str | Path, formats: Sequence[str] = FORMATS) -> list[Path]:
+    """Write ``figure`` as ``stem.png`` and ``stem.pdf`` (or ``formats``); returns the files."""
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown:
+        raise InputError("formats", f"{unknown} not supported", f"use {', '.join(FORMATS)}")
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for suffix in formats:
+        target = stem.with_suffix(f".{suffix}")
+        figure.savefig(target, dpi=300, bbox_inches="tight")
+        written.append(target)
+    return written
