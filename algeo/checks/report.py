@@ -7,6 +7,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..results.display import data_frame, summary_html
 from ..results.solve_result import expect_kind
 
 __all__ = ["Verdict", "InstanceCheck", "CheckReport", "overall_verdict"]
@@ -91,6 +92,15 @@ class CheckReport:
         lines += [f"  {i.verdict.value:9s} {i.label}: {i.summary}" for i in self.instances]
         lines.append(f"verdict: {self.verdict.value}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return summary_html(self.summary())
+
+    def to_dataframe(self):
+        """A ``pandas.DataFrame`` with one row per instance: label, seed, widths, samples, verdict, summary."""
+        return data_frame([{"theorem": self.theorem, "label": i.label, "seed": i.seed,
+                            "widths": ",".join(map(str, i.widths)), "samples": i.samples, "verdict": i.verdict.value,
+                            "summary": i.summary} for i in self.instances])
 
 
 def now() -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..exceptions import InputError
+from ..results.display import summary_html
 from ..results.solve_result import expect_kind
 from .phase import PhaseCell, plot_phase, run_phase
 
@@ -64,6 +65,9 @@ class PhaseDiagram:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def _repr_html_(self) -> str:
+        return summary_html(self.summary())
 
 
 def phase_diagram(*, d0: int, samples: Sequence[int], widths: Sequence[int], trials: int = 100, seed: int = 0,

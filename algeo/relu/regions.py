@@ -30,6 +30,7 @@ from typing import Sequence
 import numpy
 
 from ..exceptions import InputError
+from ..results.display import summary_html
 from ..results.solve_result import expect_kind
 from .arrangement import ArrangementChambers, Chamber, chambers
 from .estimate import Proportion
@@ -140,6 +141,9 @@ class RegionsResult:
         lines += [f"• note: {note}" for note in self.notes]
         lines += [f"✗ problem: {problem}" for problem in self.problems]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return summary_html(self.summary())
 
 
 def sample_patterns(architecture: ReluArchitecture, points: Sequence[Sequence[Fraction]], trials: int,

@@ -33,6 +33,7 @@ from ..exceptions import BudgetExceededError, InputError
 from ..model.data import parse_entry
 from ..results.provenance import software_versions
 from ..phc import Attempt
+from ..results.display import summary_html
 from ..results.solve_result import CriticalPoint, PathStatus, expect_kind
 from ..verify.refine import mp_context
 from .arrangement import chambers
@@ -167,6 +168,9 @@ class ReluSolveResult:
         lines += [f"! warning: {w}" for w in self.warnings]
         lines += [f"✗ problem: {q}" for q in self.problems]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return summary_html(self.summary())
 
 
 def placement(architecture: ReluArchitecture, data: ReluData, pattern, coordinates, *, tolerance) -> tuple:

@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import mpmath
 
 from ..exceptions import InputError
 from .certificate import PointCertificate
+from .display import data_frame, summary_html
 from .statuses import PathStatus
 
 __all__ = ["PathStatus", "PathEnd", "CriticalPoint", "Counts", "Bounds", "SolveResult", "write_json_atomically",
@@ -317,6 +319,34 @@ class SolveResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def _repr_html_(self) -> str:
+        return summary_html(self.summary())
+
+    def to_dataframe(self, what: str = "points"):
+        """A ``pandas.DataFrame`` of the ``points`` (one row per distinct solution) or the ``paths``.
+
+        Point rows: index, real, loss, Hessian index, local/global minimum, residual, condition,
+        certified (when certified) and, for real points, the coordinates by variable name.
+        Needs pandas (``pip install 'algeo[frames]'``).
+        """
+        if what == "paths":
+            return data_frame([p.to_json() for p in self.paths], [f.name for f in dataclass_fields(PathEnd)])
+        if what != "points":
+            raise InputError("what", f"is {what!r}", "use points or paths")
+        from ..model.architecture import Architecture
+
+        names = Architecture(tuple(self.widths)).variable_names
+        rows = []
+        for p in self.points:
+            row = {"index": p.index, "real": p.is_real, "loss": p.loss, "hessian_index": p.index_of_hessian,
+                   "local_minimum": p.is_local_minimum, "global": p.is_global, "zero_coordinate": p.has_zero_coordinate,
+                   "residual": p.residual, "condition": p.condition, "singular": p.singular,
+                   "max_imaginary": p.max_imaginary, "paths": len(p.paths),
+                   "certified": None if p.certificate is None else p.certificate.unique}
+            row.update({name: z.real if p.is_real else z for name, z in zip(names, p.coordinates)})
+            rows.append(row)
+        return data_frame(rows)
 
 
 def write_json_atomically(data: dict, path: str | Path) -> None:

@@ -19,6 +19,7 @@ from typing import Iterator
 
 from ..exceptions import InputError
 from ..model.architecture import Architecture
+from .display import data_frame, summary_html
 from .solve_result import Counts, SolveResult, expect_kind
 
 __all__ = ["SweepSettings", "InstanceStatus", "SweepInstance", "SweepResult", "instance_seed", "SWEEP_METHODS",
@@ -229,6 +230,24 @@ class SweepResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def _repr_html_(self) -> str:
+        return summary_html(self.summary())
+
+    def to_dataframe(self):
+        """A ``pandas.DataFrame`` with one row per instance: index, seed, status, method, seconds and its counts
+        (``N_C``, ``N_C*``, ``N_R``, local minima, paths, and ``index_k`` real points of Hessian index ``k``)."""
+        indices = sorted({k for e in self.solved for k in e.counts.index})
+        rows = []
+        for e in self.instances:
+            row = {"index": e.index, "seed": e.seed, "status": e.status.value, "method": e.method,
+                   "seconds": e.seconds, "N_C": None, "N_C*": None, "N_R": None, "local_minima": None, "paths": None}
+            if e.counts is not None:
+                row.update({"N_C": e.counts.complex, "N_C*": e.counts.nonzero, "N_R": e.counts.real,
+                            "local_minima": e.counts.local_minima, "paths": e.counts.paths})
+                row.update({f"index_{k}": e.counts.index.get(k, 0) for k in indices})
+            rows.append(row)
+        return data_frame(rows)
 
 
 def _mean(value: float | None) -> str:
