@@ -20,21 +20,7 @@ def _written_and_loaded(result, path: Path):
     return algeo.load_result(path)
 
 
-def make_sweep_directory(directory: Path, *, instances: int = 3, regularization: str = "generic") -> Path:
-    """A finished sweep of widths 1,2,1, m = 1 whose instances are the golden result (re-seeded)."""
-    settings = SweepSettings(widths=(1, 2, 1), samples=1, instances=instances, seed=0, regularization=regularization)
-    write_json_atomically(settings.to_json(), directory / "sweep.json")
-    for index, seed in enumerate(settings.seeds()):
-        content = json.loads((GOLDEN / "result_1_2_1_seed1.json").read_text())
-        content["provenance"]["seed"] = seed
-        write_json_atomically(content, directory / "instances" / f"{index:04d}.json")
-    from algeo.pipeline.sweep import summarize
-
-    write_json_atomically(summarize(directory, settings), directory / "summary.json")
-    return directory
-
-
-def test_every_kind_without_phcpack_round_trips(tmp_path):
+def test_every_kind_without_phcpack_round_trips(tmp_path, make_sweep_directory):
     solve = algeo.load_result(GOLDEN / "result_1_2_1_seed1.json")
     check = algeo.load_result(GOLDEN / "check_bh_1_2_1.json")
     regions = algeo.relu.regions(algeo.relu.ReluArchitecture(2, 2, 1, bias=True), samples=4, seed=1)
@@ -72,7 +58,7 @@ def test_load_result_names_what_is_wrong(tmp_path):
         algeo.load_result(tmp_path)
 
 
-def test_dataframes_and_html(tmp_path):
+def test_dataframes_and_html(tmp_path, make_sweep_directory):
     pytest.importorskip("pandas")
     solve = algeo.load_result(GOLDEN / "result_1_2_1_seed1.json")
     points = solve.to_dataframe()
@@ -104,7 +90,7 @@ def test_dataframe_without_pandas_names_the_install_step(monkeypatch):
         algeo.load_result(GOLDEN / "result_1_2_1_seed1.json").to_dataframe()
 
 
-def test_table_from_a_sweep_directory_and_objects(tmp_path):
+def test_table_from_a_sweep_directory_and_objects(tmp_path, make_sweep_directory):
     directory = make_sweep_directory(tmp_path / "sweep")
     text = algeo.table("root-counts", directory)
     assert r"9$^{\ddagger}$ & 0$^{\ddagger}$ & 3 & 3 \\" in text  # published m = 1 counts, 3 instances
