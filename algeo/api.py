@@ -154,7 +154,7 @@ def plot(kind: str, *sources, out: str | Path | None = None, formats: Sequence[s
         ``scale`` one sweep per ``generic*SCALE``) or ``"critical-values"`` (check reports).
     sources : result objects, result files or sweep directories.
     out : when given, the figure is also written as ``out.png`` and ``out.pdf`` (``out/KIND.*``
-        when ``out`` is a directory or has no suffix).
+        when ``out`` is an existing directory).
     formats : which files to write.
     usetex : typeset the labels with LaTeX.
 

@@ -17,7 +17,7 @@ def register(subparsers) -> None:
     parser.add_argument("kind", choices=sorted(FIGURES), help="which figure")
     parser.add_argument("sources", nargs="+", help="sweep directories or result JSON files")
     parser.add_argument("--out", "-o", required=True,
-                        help="file stem (OUT.png, OUT.pdf) or a directory (OUT/KIND.png, OUT/KIND.pdf)")
+                        help="file stem (OUT.png, OUT.pdf) or an existing directory (OUT/KIND.png, OUT/KIND.pdf)")
     parser.add_argument("--format", action="append", choices=("png", "pdf"), dest="formats",
                         help="write only this format (repeatable; default png and pdf)")
     parser.add_argument("--usetex", action="store_true", help="typeset labels with LaTeX (needs a TeX installation)")

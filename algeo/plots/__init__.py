@@ -42,6 +42,8 @@ def figure(kind: str, sources: Sequence, *, usetex: bool = False):
 
 
 def default_stem(kind: str, out: str | Path) -> Path:
-    """``out/kind`` when ``out`` is a directory, else ``out`` without its suffix."""
+    """``out/kind`` when ``out`` is an existing directory, else ``out`` without a ``.png`` / ``.pdf`` suffix."""
     out = Path(out)
-    return out / kind if out.is_dir() or not out.suffix else out.with_suffix("")
+    if out.is_dir():
+        return out / kind
+    return out.with_suffix("") if out.suffix in (".png", ".pdf") else out
