@@ -6,7 +6,7 @@ from typing import Sequence
 
 from ..checks.report import CheckReport
 from ..exceptions import InputError
-from .style import COLUMN_WIDTH
+from .style import COLUMN_WIDTH, new_figure
 
 __all__ = ["critical_values"]
 
@@ -27,16 +27,12 @@ def critical_values(sources: Sequence):
     if not comparisons:
         raise InputError("sources", "the reports hold no compared critical value", "check an instance that meets "
                          "the hypothesis (m >= d_0, distinct singular values)")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from fractions import Fraction
 
     def number(text: str) -> float:
         return float(Fraction(text)) if "/" in text else float(text)
 
-    figure, (left, right) = plt.subplots(1, 2, figsize=(2 * COLUMN_WIDTH, 2.6))
+    figure, (left, right) = new_figure(2 * COLUMN_WIDTH, 2.6, columns=2)
     ranks = sorted({c["rank"] for c in comparisons})
     for rank in ranks:
         chosen = [c for c in comparisons if c["rank"] == rank]

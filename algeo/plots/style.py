@@ -9,7 +9,7 @@ from typing import Iterator, Sequence
 
 from ..exceptions import BackendUnavailableError, InputError
 
-__all__ = ["figure_style", "save", "FORMATS", "COLUMN_WIDTH"]
+__all__ = ["figure_style", "save", "new_figure", "FORMATS", "COLUMN_WIDTH"]
 
 FORMATS = ("png", "pdf")
 #: inches: one column of a two-column paper
@@ -21,9 +21,6 @@ def figure_style(*, usetex: bool = False) -> Iterator[None]:
     """matplotlib settings for small, legible figures (serif text; LaTeX when ``usetex``)."""
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     if usetex and shutil.which("latex") is None:
         raise BackendUnavailableError("usetex needs LaTeX: apt-get install texlive-latex-extra cm-super dvipng "
                                       "(or leave usetex off: matplotlib's mathtext looks alike)")
@@ -31,8 +28,17 @@ def figure_style(*, usetex: bool = False) -> Iterator[None]:
                 "legend.fontsize": 7, "xtick.labelsize": 7, "ytick.labelsize": 7, "axes.spines.top": False,
                 "axes.spines.right": False, "figure.dpi": 150, "savefig.dpi": 300, "savefig.bbox": "tight",
                 "mathtext.fontset": "cm", "text.usetex": usetex}
-    with plt.rc_context(settings):
+    with matplotlib.rc_context(settings):
         yield
+
+
+def new_figure(width: float, height: float, columns: int = 1):
+    """A matplotlib ``Figure`` and its axes, made without pyplot: no backend is chosen or changed, so the
+    library works headless and a notebook shows the figure with its own backend."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height))
+    return figure, figure.subplots(1, columns)
 
 
 def save(figure, stem: str | Path, formats: Sequence[str] = FORMATS) -> list[Path]:

@@ -7,7 +7,7 @@ from typing import Sequence
 
 from ..exceptions import InputError
 from ..results.sweep_result import SweepResult
-from .style import COLUMN_WIDTH
+from .style import COLUMN_WIDTH, new_figure
 
 __all__ = ["index_histogram", "loss_by_index", "real_counts", "regularization_scale", "lambda_scale"]
 
@@ -28,20 +28,10 @@ def _label(sweep: SweepResult) -> str:
     return f"{','.join(map(str, s.widths))}, $m = {s.samples}$"
 
 
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def index_histogram(sources: Sequence):
     """Real critical points by Hessian index, summed over each sweep's instances (bars, with shares)."""
     sweeps = _sweeps(sources)
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(COLUMN_WIDTH, 2.4))
+    figure, axes = new_figure(COLUMN_WIDTH, 2.4)
     width = 0.8 / len(sweeps)
     for k, sweep in enumerate(sweeps):
         histogram = {int(i): n for i, n in sweep.aggregates["index_histogram"].items()}
@@ -65,10 +55,9 @@ def index_histogram(sources: Sequence):
 def loss_by_index(sources: Sequence):
     """Loss of every real critical point against its Hessian index (reads the instance files)."""
     sweeps = _sweeps(sources)
-    plt = _pyplot()
     import numpy
 
-    figure, axes = plt.subplots(figsize=(COLUMN_WIDTH, 2.6))
+    figure, axes = new_figure(COLUMN_WIDTH, 2.6)
     rng = numpy.random.default_rng(0)  # jitter only
     for k, sweep in enumerate(sweeps):
         indices, losses = [], []
@@ -95,8 +84,7 @@ def loss_by_index(sources: Sequence):
 def real_counts(sources: Sequence):
     """Distribution of ``N_R`` (real critical points of an instance) across each sweep's instances."""
     sweeps = _sweeps(sources)
-    plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(COLUMN_WIDTH, 2.4))
+    figure, axes = new_figure(COLUMN_WIDTH, 2.4)
     counts = [[e.counts.real for e in s.solved] for s in sweeps]
     high = max(max(c) for c in counts)
     bins = [x - 0.5 for x in range(0, high + 2)]
@@ -127,9 +115,8 @@ def regularization_scale(sources: Sequence):
     per instance, against ``s`` on a logarithmic axis (decreasing to the right).
     """
     sweeps = sorted(_sweeps(sources), key=lambda_scale, reverse=True)
-    plt = _pyplot()
     scales = [float(lambda_scale(s)) for s in sweeps]
-    figure, axes = plt.subplots(figsize=(COLUMN_WIDTH, 2.6))
+    figure, axes = new_figure(COLUMN_WIDTH, 2.6)
     real = [[e.counts.real for e in s.solved] for s in sweeps]
     minima = [[e.counts.local_minima for e in s.solved] for s in sweeps]
     mean = lambda values: sum(values) / len(values)  # noqa: E731
