@@ -62,3 +62,22 @@ def test_plot_command_writes_both_files_and_exits_two_on_bad_input(sweeps, tmp_p
     assert "wrote" in capsys.readouterr().out
     assert main(["plot", "real-counts", str(GOLDEN / "check_bh_1_2_1.json"), "--out", str(tmp_path / "x")]) == 2
     assert set(FIGURES) == {"index-histogram", "loss-index", "real-counts", "scale", "critical-values"}
+
+
+def test_flagged_instances_are_left_out_and_said_so(tmp_path, make_sweep_directory):
+    import json
+
+    from algeo.pipeline.sweep import summarize
+    from algeo.results.solve_result import write_json_atomically
+
+    directory = make_sweep_directory(tmp_path / "sweep")
+    flagged = json.loads((directory / "instances" / "0001.json").read_text())
+    flagged["ok"], flagged["problems"] = False, ["N_C below the start set"]
+    write_json_atomically(flagged, directory / "instances" / "0001.json")
+    sweep = algeo.load_result(directory)
+    write_json_atomically(summarize(directory, sweep.settings), directory / "summary.json")
+    figure = algeo.plot("real-counts", directory)
+    (legend,) = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
+    assert "2 instances (1 flagged left out)" in legend
+    histogram = algeo.plot("index-histogram", directory)
+    assert sum(bar.get_height() for bar in histogram.axes[0].patches) == 2 * 3  # 3 real points per instance

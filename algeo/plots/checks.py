@@ -34,15 +34,21 @@ def critical_values(sources: Sequence):
 
     figure, (left, right) = new_figure(2 * COLUMN_WIDTH, 2.6, columns=2)
     ranks = sorted({c["rank"] for c in comparisons})
+    colors = {rank: f"C{k}" for k, rank in enumerate(ranks)}
+    differences = [float(c["relative_difference"]) for c in comparisons if "relative_difference" in c]
+    floor = min((d for d in differences if d > 0), default=1e-60) / 10  # where exact zeros are drawn
     for rank in ranks:
         chosen = [c for c in comparisons if c["rank"] == rank]
         left.scatter([number(c["formula"]) for c in chosen], [number(c["value"]) for c in chosen], s=12,
-                     label=f"rank $e = {rank}$", zorder=3)
+                     color=colors[rank], label=f"rank $e = {rank}$", zorder=3)
         numeric = [c for c in chosen if "relative_difference" in c]
-        if numeric:
-            right.scatter([number(c["formula"]) for c in numeric],
-                          [max(float(c["relative_difference"]), 1e-300) for c in numeric], s=12,
-                          label=f"$e = {rank}$")
+        for zero, marker in ((False, "o"), (True, "x")):
+            shown = [c for c in numeric if (float(c["relative_difference"]) == 0) == zero]
+            if shown:
+                right.scatter([number(c["formula"]) for c in shown],
+                              [floor if zero else float(c["relative_difference"]) for c in shown], s=12,
+                              marker=marker, color=colors[rank],
+                              label=f"$e = {rank}$" + (": difference 0" if zero else ""))
     values = [number(c["formula"]) for c in comparisons] + [number(c["value"]) for c in comparisons]
     low, high = min(values), max(values)
     left.plot([low, high], [low, high], color="black", linewidth=0.6, label="equal", zorder=2)
@@ -51,6 +57,7 @@ def critical_values(sources: Sequence):
     left.legend(frameon=False)
     digits = {r.provenance.get("digits") for r in reports}
     right.set_yscale("log")
+    right.legend(frameon=False, loc="lower right")
     right.set_xlabel("formula value")
     right.set_ylabel("relative difference")
     tolerances = {i.evidence.get("tolerance_agree") for r in reports for i in r.instances} - {None}
