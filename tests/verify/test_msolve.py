@@ -12,7 +12,7 @@ import pytest
 
 import algeo
 from algeo.exceptions import BackendUnavailableError, InputError
-from algeo.polynomial import Polynomial, PolynomialSystem
+from algeo.model.polynomial import Polynomial, PolynomialSystem
 from algeo.verify import msolve as ms
 from algeo.verify.msolve import MsolveStatus, match_real_points, msolve_counts, msolve_input
 
