@@ -23,7 +23,6 @@ from .results.sweep_result import SweepResult
 from .results.unregularized import UnregularizedSolveResult
 from .pipeline.sweep import sweep
 from .checks import CheckReport, Verdict, run_check as check
-from . import relu
 from .api import load_result, plot, result_from_json, table
 
 
@@ -37,6 +36,15 @@ def build_system(widths, *, samples=None, seed=0, data=None, regularization="gen
     architecture, dataset, reg = prepare_instance(widths, samples=samples, seed=seed, data=data,
                                                   regularization=regularization)
     return _build_system(architecture, dataset, reg)
+
+
+def __getattr__(name: str):
+    """``algeo.relu`` is imported on first use (it needs scipy's optimizers, which ``import algeo`` avoids)."""
+    if name == "relu":
+        import importlib
+
+        return importlib.import_module(".relu", __name__)
+    raise AttributeError(f"module 'algeo' has no attribute {name!r}")
 
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -11,33 +11,39 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Iterable, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Sequence, Union
 
-from .checks.report import CheckReport
 from .exceptions import InputError
-from .plots import FIGURES, default_stem, figure, figure_style, save
-from .relu.phase_diagram import PhaseDiagram
-from .relu.regions import RegionsResult
-from .relu.solve import ReluSolveResult
 from .results.solve_result import SolveResult
 from .results.sweep_result import SweepResult, instance_path
 from .results.unregularized import UnregularizedSolveResult
 
-__all__ = ["RESULT_TYPES", "Result", "load_result", "result_from_json", "table", "TABLE_KINDS", "plot"]
+if TYPE_CHECKING:
+    from .checks.report import CheckReport
+    from .relu.phase_diagram import PhaseDiagram
+    from .relu.regions import RegionsResult
+    from .relu.solve import ReluSolveResult
 
-#: ``algeo_result`` of a JSON document -> the type that reads it
-RESULT_TYPES = {
-    "solve": SolveResult,
-    "solve_unregularized": UnregularizedSolveResult,
-    "sweep": SweepResult,
-    "check": CheckReport,
-    "relu_regions": RegionsResult,
-    "relu_solve": ReluSolveResult,
-    "relu_phase": PhaseDiagram,
-}
+__all__ = ["RESULT_KINDS", "result_types", "Result", "load_result", "result_from_json", "table", "TABLE_KINDS",
+           "plot"]
 
-Result = Union[SolveResult, UnregularizedSolveResult, SweepResult, CheckReport, RegionsResult, ReluSolveResult,
-               PhaseDiagram]
+#: every ``algeo_result`` a JSON document can have
+RESULT_KINDS = ("solve", "solve_unregularized", "sweep", "check", "relu_regions", "relu_solve", "relu_phase")
+
+Result = Union[SolveResult, UnregularizedSolveResult, SweepResult, "CheckReport", "RegionsResult", "ReluSolveResult",
+               "PhaseDiagram"]
+
+
+def result_types() -> dict[str, type]:
+    """``algeo_result`` -> the type that reads it (imported here: ``import algeo`` stays light)."""
+    from .checks.report import CheckReport
+    from .relu.phase_diagram import PhaseDiagram
+    from .relu.regions import RegionsResult
+    from .relu.solve import ReluSolveResult
+
+    return {"solve": SolveResult, "solve_unregularized": UnregularizedSolveResult, "sweep": SweepResult,
+            "check": CheckReport, "relu_regions": RegionsResult, "relu_solve": ReluSolveResult,
+            "relu_phase": PhaseDiagram}
 
 TABLE_KINDS = ("root-counts", "points", "checks")
 
@@ -51,9 +57,9 @@ def result_from_json(data: dict) -> Result:
     algeo.exceptions.InputError: algeo_result: is 'nonsense'; expected one of solve, solve_unregularized, sweep, check, relu_regions, relu_solve, relu_phase
     """
     kind = data.get("algeo_result") if isinstance(data, dict) else None
-    if kind not in RESULT_TYPES:
-        raise InputError("algeo_result", f"is {kind!r}; expected one of {', '.join(RESULT_TYPES)}")
-    return RESULT_TYPES[kind].from_json(data)
+    if kind not in RESULT_KINDS:
+        raise InputError("algeo_result", f"is {kind!r}; expected one of {', '.join(RESULT_KINDS)}")
+    return result_types()[kind].from_json(data)
 
 
 def load_result(path: str | Path) -> Result:
@@ -66,7 +72,7 @@ def load_result(path: str | Path) -> Result:
 
     Returns
     -------
-    The result object (:data:`RESULT_TYPES`): ``SolveResult``, ``UnregularizedSolveResult``,
+    The result object (:func:`result_types`): ``SolveResult``, ``UnregularizedSolveResult``,
     ``SweepResult``, ``CheckReport``, ``RegionsResult``, ``ReluSolveResult`` or ``PhaseDiagram``.
     """
     path = Path(path)
@@ -162,6 +168,8 @@ def plot(kind: str, *sources, out: str | Path | None = None, formats: Sequence[s
     -------
     matplotlib.figure.Figure
     """
+    from .plots import default_stem, figure, figure_style, save
+
     objects = [load_result(s) if isinstance(s, (str, Path)) else s for s in sources]
     with figure_style(usetex=usetex):
         made = figure(kind, objects, usetex=usetex)
