@@ -158,7 +158,7 @@ def regularization_scale(sources: Sequence):
     counts_text = ", ".join(sorted({"/".join(map(str, c)) for c in complex_counts}))
     instances = sorted({len(_usable(s)) for s in sweeps})
     left_out = sum(len(s.solved) - len(_usable(s)) for s in sweeps)
-    axes.set_title(f"{_label(sweeps[0])}; $N_C$ = {counts_text}; {'/'.join(map(str, instances))} instances per scale"
+    axes.set_title(f"{_label(sweeps[0])}; $N_C$ = {counts_text}\n{'/'.join(map(str, instances))} instances per scale"
                    + (f" ({left_out} flagged left out)" if left_out else ""))
     axes.legend(frameon=False)
     figure.tight_layout()
