@@ -7,10 +7,10 @@ import os
 import sys
 import tempfile
 
+from ..api import TABLE_KINDS
 from ..exceptions import InputError
 from .solve import check_output_path
 
-KINDS = ("root-counts", "points", "checks")  # as algeo.api.TABLE_KINDS
 
 
 def register(subparsers) -> None:
@@ -19,7 +19,7 @@ def register(subparsers) -> None:
         description="root-counts: one row per architecture (Bharadwaj & Hosten Table 3.1 layout) from solve "
         "results; points: the real critical points of each solve result; checks: the verdicts of check reports. "
         "A directory stands for every algeo JSON file below it: a sweep's --out directory gives its instances.")
-    parser.add_argument("kind", choices=KINDS, help="which table")
+    parser.add_argument("kind", choices=TABLE_KINDS, help="which table")
     parser.add_argument("inputs", nargs="+", help="result or check JSON files, or directories of them")
     parser.add_argument("--output", "-o", help="write the LaTeX here (default: print it)")
     parser.add_argument("--standalone", action="store_true", help="a complete document (compiles with pdflatex)")
