@@ -81,3 +81,14 @@ def test_flagged_instances_are_left_out_and_said_so(tmp_path, make_sweep_directo
     assert "2 instances (1 flagged left out)" in legend
     histogram = algeo.plot("index-histogram", directory)
     assert sum(bar.get_height() for bar in histogram.axes[0].patches) == 2 * 3  # 3 real points per instance
+
+
+def test_usetex_without_latex_names_the_install_step(sweeps, monkeypatch):
+    import shutil
+
+    from algeo.exceptions import BackendUnavailableError
+
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == "latex" else real_which(name))
+    with pytest.raises(BackendUnavailableError, match="apt-get install texlive-latex-extra"):
+        algeo.plot("real-counts", *sweeps, usetex=True)

@@ -9,7 +9,7 @@ from typing import Iterator, Sequence
 
 from ..exceptions import BackendUnavailableError, InputError
 
-__all__ = ["figure_style", "save", "new_figure", "FORMATS", "COLUMN_WIDTH"]
+__all__ = ["figure_style", "save", "new_figure", "percent", "FORMATS", "COLUMN_WIDTH"]
 
 FORMATS = ("png", "pdf")
 #: inches: one column of a two-column paper
@@ -21,9 +21,8 @@ def figure_style(*, usetex: bool = False) -> Iterator[None]:
     """matplotlib settings for small, legible figures (serif text; LaTeX when ``usetex``)."""
     import matplotlib
 
-    if usetex and shutil.which("latex") is None:
-        raise BackendUnavailableError("usetex needs LaTeX: apt-get install texlive-latex-extra cm-super dvipng "
-                                      "(or leave usetex off: matplotlib's mathtext looks alike)")
+    if usetex:
+        _check_latex()
     settings = {"font.family": "serif", "font.size": 8, "axes.labelsize": 8, "axes.titlesize": 8,
                 "legend.fontsize": 7, "xtick.labelsize": 7, "ytick.labelsize": 7, "axes.spines.top": False,
                 "axes.spines.right": False, "figure.dpi": 150, "savefig.dpi": 300, "savefig.bbox": "tight",
@@ -39,6 +38,29 @@ def new_figure(width: float, height: float, columns: int = 1):
 
     figure = Figure(figsize=(width, height))
     return figure, figure.subplots(1, columns)
+
+
+_INSTALL = ("usetex needs LaTeX with the type1cm and cm-super fonts and dvipng: apt-get install texlive-latex-extra "
+            "cm-super dvipng (or leave usetex off: matplotlib's mathtext with Computer Modern looks alike)")
+
+
+def _check_latex() -> None:
+    """Typeset one letter the way matplotlib will; a missing program or package is a BackendUnavailableError."""
+    if shutil.which("latex") is None or shutil.which("dvipng") is None:
+        raise BackendUnavailableError(_INSTALL)
+    from matplotlib.texmanager import TexManager
+
+    try:
+        TexManager().make_dvi("x", 10)
+    except (RuntimeError, OSError):
+        raise BackendUnavailableError(_INSTALL) from None
+
+
+def percent(value: float) -> str:
+    """``"40%"``, with the percent sign escaped when labels go through LaTeX."""
+    import matplotlib
+
+    return f"{value:.0f}" + (r"\%" if matplotlib.rcParams["text.usetex"] else "%")
 
 
 def save(figure, stem: str | Path, formats: Sequence[str] = FORMATS) -> list[Path]:

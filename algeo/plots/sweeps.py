@@ -7,7 +7,7 @@ from typing import Sequence
 
 from ..exceptions import InputError
 from ..results.sweep_result import InstanceStatus, SweepInstance, SweepResult
-from .style import COLUMN_WIDTH, new_figure
+from .style import COLUMN_WIDTH, new_figure, percent
 
 __all__ = ["index_histogram", "loss_by_index", "real_counts", "regularization_scale", "lambda_scale"]
 
@@ -59,7 +59,7 @@ def index_histogram(sources: Sequence):
         bars = axes.bar(xs, [histogram[i] for i in indices], width=width * 0.95,
                         label=f"{_label(sweep)}: {_instances_text(sweep)}")
         for bar, i in zip(bars, indices):
-            axes.annotate(f"{100 * histogram[i] / total:.0f}%", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            axes.annotate(percent(100 * histogram[i] / total), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
                           ha="center", va="bottom", fontsize=6)
     axes.set_xlabel("Hessian index (negative eigenvalues)")
     axes.set_ylabel("real critical points")
