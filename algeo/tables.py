@@ -19,6 +19,7 @@ See ``docs/tables.md``.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -38,6 +39,8 @@ __all__ = [
     "latex_escape",
     "LOSS_DIGITS",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: Significant digits of losses in the tables (stated in every caption that prints a loss).
 LOSS_DIGITS = 10
@@ -169,11 +172,14 @@ def _rows_of(results: Sequence[dict]) -> dict[tuple, list[dict]]:
 
 
 def row_exact_counts(documents: Sequence[dict], *, timeout: float = 600.0) -> dict[tuple, tuple[int, int]]:
-    """``{(widths, m): (N_C, N_C*)}`` by exact algebra: Singular's ``vdim`` over ``ZZ/p`` at each row's first instance.
+    """``{(widths, m): (N_C, N_C*)}`` by exact algebra: Singular's ``vdim`` over ``ZZ/p`` for each row.
 
-    A count with high probability (an unlucky prime or non-generic data would change it),
-    independent of the homotopy (docs/sweep.md); rows Singular could not count (time-out,
-    positive-dimensional) are left out. Needs Singular (``BackendUnavailableError`` otherwise).
+    Counted at the random instance (data and generic ``Lambda``) of the seed of the row's first
+    result: for random results that instance itself, for results of ``--data`` a random instance
+    of the same architecture, i.e. the generic count. A count with high probability (an unlucky
+    prime or non-generic data would change it), independent of the homotopy (docs/sweep.md);
+    rows Singular could not count (time-out, positive-dimensional) are left out with a warning
+    in the log. Needs Singular (``BackendUnavailableError`` otherwise).
     """
     from .exceptions import BackendUnavailableError
     from .verify.exact import instance_counts, singular_available
@@ -184,11 +190,14 @@ def row_exact_counts(documents: Sequence[dict], *, timeout: float = 600.0) -> di
     for (widths, samples), members in _rows_of(_of_kind(documents, "solve")).items():
         seed = members[0]["provenance"]["seed"]
         try:
-            exact = instance_counts(widths, samples, seed, timeout=timeout)
-        except AlgeoError:
+            exact = instance_counts(widths, samples, seed or 0, timeout=timeout)
+        except AlgeoError as error:
+            logger.warning("no exact count for widths %s, m = %d: %s", widths, samples, error)
             continue
         if exact.complex >= 0 and exact.nonzero >= 0:
             counts[(widths, samples)] = (exact.complex, exact.nonzero)
+        else:
+            logger.warning("no exact count for widths %s, m = %d: positive-dimensional", widths, samples)
     return counts
 
 

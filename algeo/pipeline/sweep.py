@@ -23,9 +23,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from ..model.architecture import Architecture
-
 from ..exceptions import BackendUnavailableError, InputError
+from ..model.architecture import Architecture
 from ..results.solve_result import write_json_atomically
 from ..results.sweep_result import (SWEEP_METHODS, InstanceStatus, SweepInstance, SweepResult, SweepSettings,
                                     instance_path, instance_seed)
@@ -40,6 +39,7 @@ __all__ = ["SweepSettings", "InstanceStatus", "instance_seed", "run_sweep", "sum
 START_SET_METHODS = ("blackbox", "monodromy")
 
 logger = logging.getLogger(__name__)
+
 
 def _read_finished(path: Path, settings: SweepSettings, index: int) -> dict | None:
     """The stored result of a finished instance, or None; a foreign result is an error."""
