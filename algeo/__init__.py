@@ -19,6 +19,11 @@ from .pipeline.instance import prepare_instance
 from .pipeline.options import SolveOptions
 from .pipeline.solve import solve
 from .results.solve_result import CriticalPoint, PathStatus, SolveResult
+from .results.sweep_result import SweepResult
+from .results.unregularized import UnregularizedSolveResult
+from .pipeline.sweep import sweep
+from .checks import CheckReport, Verdict, run_check as check
+from .api import load_result, plot, result_from_json, table
 
 
 def build_system(widths, *, samples=None, seed=0, data=None, regularization="generic") -> CriticalPointSystem:
@@ -31,6 +36,15 @@ def build_system(widths, *, samples=None, seed=0, data=None, regularization="gen
     architecture, dataset, reg = prepare_instance(widths, samples=samples, seed=seed, data=data,
                                                   regularization=regularization)
     return _build_system(architecture, dataset, reg)
+
+
+def __getattr__(name: str):
+    """``algeo.relu`` is imported on first use (it needs scipy's optimizers, which ``import algeo`` avoids)."""
+    if name == "relu":
+        import importlib
+
+        return importlib.import_module(".relu", __name__)
+    raise AttributeError(f"module 'algeo' has no attribute {name!r}")
 
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -47,6 +61,17 @@ __all__ = [
     "SolveResult",
     "build_system",
     "solve",
+    "sweep",
+    "check",
+    "table",
+    "plot",
+    "load_result",
+    "result_from_json",
+    "relu",
+    "UnregularizedSolveResult",
+    "SweepResult",
+    "CheckReport",
+    "Verdict",
     "SolveOptions",
     "prepare_instance",
     "load_instance",

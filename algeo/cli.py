@@ -14,7 +14,7 @@ import sys
 from .exceptions import AlgeoError, BackendUnavailableError, BudgetExceededError, InputError
 
 #: Each module under algeo.commands provides ``register(subparsers)``, which sets ``func``.
-COMMAND_MODULES = ("solve", "relu", "sweep", "table", "check")
+COMMAND_MODULES = ("solve", "relu", "sweep", "table", "check", "plot")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -19,17 +19,19 @@ See ``docs/tables.md``.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import mpmath
 
-from .exceptions import InputError
+from .exceptions import AlgeoError, InputError
 
 __all__ = [
     "load_documents",
     "root_count_table",
+    "row_exact_counts",
     "critical_points_table",
     "products_table",
     "check_summary_table",
@@ -37,6 +39,8 @@ __all__ = [
     "latex_escape",
     "LOSS_DIGITS",
 ]
+
+logger = logging.getLogger(__name__)
 
 #: Significant digits of losses in the tables (stated in every caption that prints a loss).
 LOSS_DIGITS = 10
@@ -136,13 +140,20 @@ def _table(columns: str, header: Sequence[str], rows: Sequence[Sequence[str]], c
     return "\n".join(lines)
 
 
-def _provenance_text(documents: Sequence[dict]) -> str:
-    """Seeds, how data and Lambda were drawn, and the backend, from the documents' provenance."""
+def _provenance_text(documents: Sequence[dict], sweeps: Sequence[dict] = ()) -> str:
+    """Seeds (the sweeps' seeds when the documents are their instances), how data and Lambda were drawn."""
     seeds = [d["provenance"]["seed"] for d in documents if isinstance(d.get("provenance", {}).get("seed"), int)]
     sources = sorted({_generic_source(d["provenance"].get("data", {}).get("source", "?")) for d in documents})
     regularizations = sorted({_generic_source(d["provenance"].get("regularization", {}).get("description", "?"))
                               for d in documents})
-    text = latex_escape(f"Seeds {_ranges(seeds)}. ") if seeds else ""
+    sweep_seeds = set()
+    for sweep in sweeps:
+        sweep_seeds.update(e["seed"] for e in sweep["instances"])
+    if sweeps and set(seeds) <= sweep_seeds:
+        text = latex_escape(f"Instances of algeo sweep with seed {_ranges(s['settings']['seed'] for s in sweeps)} "
+                            "(instance seeds derived from it). ")
+    else:
+        text = latex_escape(f"Seeds {_ranges(seeds)}. ") if seeds else ""
     text += "Data: " + latex_escape("; ".join(sources)) + ". "
     return text + r"$\Lambda$: " + latex_escape("; ".join(regularizations)) + "."
 
@@ -152,31 +163,90 @@ def _generic_source(text: str) -> str:
     return re.sub(r", seed \d+", "", text)
 
 
-def root_count_table(documents: Sequence[dict], *, label: str = "tab:root-counts") -> str:
+def _rows_of(results: Sequence[dict]) -> dict[tuple, list[dict]]:
+    """``solve`` results grouped by ``(widths, m)``."""
+    groups: dict[tuple, list[dict]] = {}
+    for result in results:
+        groups.setdefault((tuple(result["widths"]), result["provenance"]["samples"]), []).append(result)
+    return groups
+
+
+def row_exact_counts(documents: Sequence[dict], *, timeout: float = 600.0) -> dict[tuple, tuple[int, int]]:
+    """``{(widths, m): (N_C, N_C*)}`` by exact algebra: Singular's ``vdim`` over ``ZZ/p`` for each row.
+
+    Counted at the random instance (data and generic ``Lambda``) of the seed of the row's first
+    result: for random results that instance itself, for results of ``--data`` a random instance
+    of the same architecture, i.e. the generic count. A count with high probability (an unlucky
+    prime or non-generic data would change it), independent of the homotopy (docs/sweep.md);
+    rows Singular could not count (time-out, positive-dimensional) are left out with a warning
+    in the log. Needs Singular (``BackendUnavailableError`` otherwise).
+    """
+    from .exceptions import BackendUnavailableError
+    from .verify.exact import instance_counts, singular_available
+
+    if not singular_available():
+        raise BackendUnavailableError("exact counts need Singular: apt-get install singular (or run ./setup.sh)")
+    counts = {}
+    for (widths, samples), members in _rows_of(_of_kind(documents, "solve")).items():
+        seed = members[0]["provenance"]["seed"]
+        try:
+            exact = instance_counts(widths, samples, seed or 0, timeout=timeout)
+        except AlgeoError as error:
+            logger.warning("no exact count for widths %s, m = %d: %s", widths, samples, error)
+            continue
+        if exact.complex >= 0 and exact.nonzero >= 0:
+            counts[(widths, samples)] = (exact.complex, exact.nonzero)
+        else:
+            logger.warning("no exact count for widths %s, m = %d: positive-dimensional", widths, samples)
+    return counts
+
+
+def _known_counts(widths: tuple, samples: int, exact_counts: dict | None) -> tuple[tuple[int, int] | None, str]:
+    """The row's exact ``(N_C, N_C*)`` and where it comes from: given exact counts, else the published table."""
+    from .verify.known_counts import published_counts
+
+    if exact_counts and (widths, samples) in exact_counts:
+        return tuple(exact_counts[(widths, samples)]), "exact"
+    published = published_counts(widths, samples)
+    return ((published["N_C"], published["N_C*"]), "published") if published else (None, "")
+
+
+def root_count_table(documents: Sequence[dict], *, label: str = "tab:root-counts",
+                     exact_counts: dict | None = None) -> str:
     """Root counts per architecture in the layout of Bharadwaj & Hoşten's Table 3.1.
 
     Groups the ``solve`` results by widths and number of samples ``m``. ``N_C`` and ``N_C*``
     are printed as one integer when all instances agree and as a range otherwise; ``max N_R``
     is the largest real count over the instances. A row with a flagged result (``ok``
-    false) is marked with a dagger.
+    false) is marked with a dagger. ``N_C`` / ``N_C*`` get a double dagger when every
+    instance gives the row's exact count: ``exact_counts[(widths, m)]`` (see
+    :func:`row_exact_counts`) or, for ``m = 1``, the published count of Bharadwaj & Hoşten's
+    Tables 3.1/3.2 (checked by Gröbner bases over QQ, ``algeo.verify.known_counts``). A
+    row whose counts differ from its exact count says so in the caption.
     """
     results = _of_kind(documents, "solve")
-    groups: dict[tuple, list[dict]] = {}
-    for result in results:
-        key = (tuple(result["widths"]), result["provenance"]["samples"])
-        groups.setdefault(key, []).append(result)
-    rows = []
-    for (widths, samples), members in sorted(groups.items(), key=lambda item: (len(item[0][0]), item[0])):
+    rows, differing, sources = [], [], set()
+    for (widths, samples), members in sorted(_rows_of(results).items(), key=lambda item: (len(item[0][0]), item[0])):
         hidden = widths[1:-1]
         width_text = str(hidden[0]) if hidden and len(set(hidden)) == 1 else (",".join(map(str, hidden)) or "0")
         flagged = any(not m.get("ok", False) for m in members)
+        known, source = _known_counts(widths, samples, exact_counts)
+        cells = []
+        for k, field in enumerate(("complex", "nonzero")):
+            values = [m["counts"].get(field) for m in members]
+            exact = known is not None and all(v == known[k] for v in values)
+            cells.append(_span(values) + (r"$^{\ddagger}$" if exact else ""))
+            sources.update([source] if exact else [])
+        if known is not None and not all(m["counts"].get("complex") == known[0] and m["counts"].get("nonzero") == known[1]
+                                         for m in members):
+            differing.append(f"{','.join(map(str, widths))}, $m = {samples}$: {source} $N_C = {known[0]}$, "
+                             f"$N_C^{{*}} = {known[1]}$")
         n = sum(widths[k] * widths[k + 1] for k in range(len(widths) - 1))
         rows.append([
             str(len(widths) - 2), width_text, str(widths[0]), str(widths[-1]), str(samples), str(n),
             _span([m["bounds"].get("total_degree") for m in members]),
             _span([m["bounds"].get("stable_mixed_volume") for m in members]),
-            _span([m["counts"].get("complex") for m in members]),
-            _span([m["counts"].get("nonzero") for m in members]),
+            *cells,
             str(max(m["counts"]["real"] for m in members)),
             str(len(members)) + (r"$^{\dagger}$" if flagged else ""),
         ])
@@ -186,11 +256,18 @@ def root_count_table(documents: Sequence[dict], *, label: str = "tab:root-counts
                "$N$: unknowns; CBB: total degree; BKK: stable mixed volume; $N_C$, $N_C^{*}$: distinct "
                "complex critical points, and those without a zero coordinate; max $N_R$: most real critical "
                "points over the instances (inst.). A range $a$--$b$ means the instances disagree. "
-               + _provenance_text(results))
+               + _provenance_text(results, [d for d in documents if d.get("algeo_result") == "sweep"]))
     if any("$^{*}$" in cell for row in rows for cell in row):
         caption += r" $^{*}$: some instances lack this field."
     if any(r"\dagger" in row[-1] for row in rows):
         caption += r" $^{\dagger}$: at least one instance was flagged by the solver's consistency checks."
+    if sources:
+        caption += (r" $^{\ddagger}$: every instance gives the exact count ("
+                    + " or ".join(sorted({"exact": r"Singular's $\mathrm{vdim}$ over $\mathbf{Z}/p$",
+                                          "published": r"published, Bharadwaj \& Ho\c{s}ten, checked over the rationals"}
+                                         [s] for s in sources)) + ").")
+    if differing:
+        caption += " Instances differ from the exact count: " + "; ".join(differing) + "."
     return _table("rrrrrrrrrrrr", header, rows, caption, label)
 
 

@@ -55,3 +55,27 @@ def _isolated_start_set_library(tmp_path_factory):
         os.environ.pop("ALGEO_START_SETS", None)
     else:
         os.environ["ALGEO_START_SETS"] = previous
+
+
+def _make_sweep_directory(directory: Path, *, instances: int = 3, regularization: str = "generic") -> Path:
+    """A finished sweep of widths 1,2,1, m = 1 whose instances are the golden result (re-seeded)."""
+    import json
+
+    from algeo.pipeline.sweep import summarize
+    from algeo.results.solve_result import write_json_atomically
+    from algeo.results.sweep_result import SweepSettings
+
+    settings = SweepSettings(widths=(1, 2, 1), samples=1, instances=instances, seed=0, regularization=regularization)
+    write_json_atomically(settings.to_json(), directory / "sweep.json")
+    for index, seed in enumerate(settings.seeds()):
+        content = json.loads((ROOT / "tests" / "golden" / "result_1_2_1_seed1.json").read_text())
+        content["provenance"]["seed"] = seed
+        write_json_atomically(content, directory / "instances" / f"{index:04d}.json")
+    write_json_atomically(summarize(directory, settings), directory / "summary.json")
+    return directory
+
+
+@pytest.fixture(scope="session")
+def make_sweep_directory():
+    """``make(directory, instances=3, regularization="generic")``: a small finished sweep, no PHCpack needed."""
+    return _make_sweep_directory

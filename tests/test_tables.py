@@ -30,7 +30,7 @@ def golden(name: str, text: str, update: bool = False) -> None:
 def test_root_count_table_matches_golden_file():
     text = tables.root_count_table(documents())
     golden("table_root_counts.tex", text)
-    assert r"1 & 2 & 1 & 1 & 1 & 4 & 81 & 25 & 9 & 0 & 3 & 1 \\" in text
+    assert r"1 & 2 & 1 & 1 & 1 & 4 & 81 & 25 & 9$^{\ddagger}$ & 0$^{\ddagger}$ & 3 & 1 \\" in text  # published counts
     assert r"\toprule" in text and "Seeds 1." in text
 
 
@@ -128,3 +128,24 @@ def test_unregularized_products_table_shows_purity_and_index_sets():
     text = tables.critical_points_table(result)
     assert r"$\{1\}$" in text and "global min." in text and "spurious" in text and "undecided" in text
     assert "non-filling" in text and text.count("---") >= 4
+
+
+def test_table_command_reads_a_sweep_directory(tmp_path, make_sweep_directory, capsys):
+    from algeo.cli import main
+
+    directory = make_sweep_directory(tmp_path / "sweep")
+    assert main(["table", "root-counts", str(directory)]) == 0
+    text = capsys.readouterr().out
+    assert "Instances of algeo sweep with seed 0" in text and r"9$^{\ddagger}$ & 0$^{\ddagger}$ & 3 & 3 \\" in text
+    assert main(["table", "points", str(directory), "--exact"]) == 2  # --exact is for root-counts
+
+
+@pytest.mark.singular
+def test_exact_counts_come_from_singular(tmp_path, make_sweep_directory, capsys):
+    from algeo.cli import main
+
+    directory = make_sweep_directory(tmp_path / "sweep")
+    assert main(["table", "root-counts", str(directory), "--exact"]) == 0
+    text = capsys.readouterr().out
+    assert r"9$^{\ddagger}$ & 0$^{\ddagger}$" in text and r"Singular's $\mathrm{vdim}$" in text
+    assert tables.row_exact_counts(tables.load_documents([directory])) == {((1, 2, 1), 1): (9, 0)}

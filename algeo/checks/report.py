@@ -7,6 +7,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..results.display import data_frame, summary_html
+from ..results.solve_result import expect_kind
+
 __all__ = ["Verdict", "InstanceCheck", "CheckReport", "overall_verdict"]
 
 
@@ -33,6 +36,12 @@ class InstanceCheck:
     def to_json(self) -> dict:
         return {"label": self.label, "verdict": self.verdict.value, "summary": self.summary, "seed": self.seed,
                 "widths": list(self.widths), "samples": self.samples, "evidence": self.evidence}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "InstanceCheck":
+        return cls(label=data["label"], verdict=Verdict(data["verdict"]), summary=data["summary"],
+                   evidence=data["evidence"], seed=data["seed"], widths=tuple(data["widths"]),
+                   samples=data["samples"])
 
 
 def overall_verdict(verdicts: list[Verdict], *, existence: bool = False) -> Verdict:
@@ -70,11 +79,28 @@ class CheckReport:
                 "instances": [i.to_json() for i in self.instances], "data_description": self.data_description,
                 "provenance": self.provenance}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "CheckReport":
+        """The report :meth:`to_json` wrote (``algeo check --json``): ``from_json(r.to_json()) == r``."""
+        expect_kind(data, "check")
+        return cls(theorem=data["theorem"], statement=data["statement"], existence=data["kind"] == "existence",
+                   instances=tuple(InstanceCheck.from_json(i) for i in data["instances"]),
+                   data_description=data["data_description"], provenance=data["provenance"])
+
     def summary(self) -> str:
         lines = [f"check {self.theorem}: {self.statement}"]
         lines += [f"  {i.verdict.value:9s} {i.label}: {i.summary}" for i in self.instances]
         lines.append(f"verdict: {self.verdict.value}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return summary_html(self.summary())
+
+    def to_dataframe(self):
+        """A ``pandas.DataFrame`` with one row per instance: label, seed, widths, samples, verdict, summary."""
+        return data_frame([{"theorem": self.theorem, "label": i.label, "seed": i.seed,
+                            "widths": ",".join(map(str, i.widths)), "samples": i.samples, "verdict": i.verdict.value,
+                            "summary": i.summary} for i in self.instances])
 
 
 def now() -> str:

@@ -19,7 +19,8 @@ def add_instance_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the random data and Lambda (default 0)")
     parser.add_argument("--data", help='JSON file {"X": [[...]], "Y": [[...]], "Lambda": [[[...]], ...]}')
     parser.add_argument("--regularization", default="generic",
-                        help="generic (random positive Lambda, seeded; default), a scalar such as 1/10, or none")
+                        help="generic (random positive Lambda, seeded; default), generic*SCALE (that Lambda times SCALE), "
+                        "a scalar such as 1/10, or none")
 
 
 def check_output_path(path: str | None, field: str = "json") -> Path | None:

@@ -18,7 +18,9 @@ def register(subparsers) -> None:
     parser.add_argument("--instances", type=int, required=True, help="number K of random instances")
     parser.add_argument("--seed", type=int, default=0, help="sweep seed; instance seeds are derived from it")
     parser.add_argument("--out", required=True, help="output directory")
-    parser.add_argument("--regularization", default="generic", help="generic (default) or a positive scalar")
+    parser.add_argument("--regularization", default="generic",
+                        help="generic (default), generic*SCALE (the generic Lambda times SCALE, e.g. generic*1/100) "
+                        "or a positive scalar")
     parser.add_argument("--digits", type=int, default=40, help="refinement precision (default %(default)s)")
     parser.add_argument("--method", choices=("auto", "blackbox"), default="auto",
                         help="auto: parameter homotopy from the start-set library (made on first use), with a "
@@ -84,43 +86,32 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _prepare_start_set(settings, *, quiet: bool, method: str = "blackbox", workers: int = 1) -> str | None:
-    """The start set file for the parameter homotopy, made here once (None: blackbox)."""
-    from ..model.architecture import Architecture
-    from ..model.data import parse_regularization
-    from ..model.family import family_mode, tracking_family
-    from ..pipeline.solve import instance_check
-    from ..startsets.build import ensure_start_set
-    from ..startsets.store import start_set_path
+    """The start set file for the parameter homotopy (None: blackbox), with a progress bar when it is made."""
+    from ..pipeline.sweep import prepare_start_set
 
-    if settings.method == "blackbox":
-        return None
-    architecture = Architecture(settings.widths)
-    regularization = parse_regularization(settings.regularization, architecture, settings.seed)
-    try:
-        mode = family_mode(regularization)
-    except InputError:
-        return None  # scalar Lambda: no parameter homotopy, every instance uses the blackbox
-    family = tracking_family(architecture, settings.samples, mode)
-    path = start_set_path(family)
     bar = None
-    if not quiet and not path.exists():
-        from tqdm import tqdm
 
-        bar = tqdm(desc=f"building the start set by {method} (first use)", unit="point" if method == "monodromy"
-                   else "path")
+    def report(done: int) -> None:  # called only while a missing set is made
+        nonlocal bar
+        if quiet:
+            return
+        if bar is None:
+            from tqdm import tqdm
 
-    def report(done: int) -> None:
-        if bar is not None:
-            bar.n = done
-            bar.refresh()
+            bar = tqdm(desc=f"building the start set by {method} (first use)",
+                       unit="point" if method == "monodromy" else "path")
+        bar.n = done
+        bar.refresh()
 
     try:
-        start_set = ensure_start_set(family, progress=report, method=method, workers=workers,
-                                     check_instance=instance_check(family) if method == "blackbox" else None)
+        prepared = prepare_start_set(settings, method=method, workers=workers, progress=report)
     finally:
         if bar is not None:
             bar.close()
+    if prepared is None:
+        return None
+    path, start_set = prepared
     if not quiet:
         print(f"start set {path} ({start_set.size} solutions, confirmed by "
               f"{', '.join(start_set.check.get('confirmed_by', [])) or 'nothing'})")
-    return str(path)
+    return path

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import tempfile
 
+from ..api import TABLE_KINDS
 from ..exceptions import InputError
 from .solve import check_output_path
 
-KINDS = ("root-counts", "points", "checks")
 
 
 def register(subparsers) -> None:
@@ -17,34 +18,29 @@ def register(subparsers) -> None:
         "table", help="turn result/check JSON files into LaTeX tables (booktabs)",
         description="root-counts: one row per architecture (Bharadwaj & Hosten Table 3.1 layout) from solve "
         "results; points: the real critical points of each solve result; checks: the verdicts of check reports. "
-        "A directory stands for every algeo JSON file below it.")
-    parser.add_argument("kind", choices=KINDS, help="which table")
+        "A directory stands for every algeo JSON file below it: a sweep's --out directory gives its instances.")
+    parser.add_argument("kind", choices=TABLE_KINDS, help="which table")
     parser.add_argument("inputs", nargs="+", help="result or check JSON files, or directories of them")
     parser.add_argument("--output", "-o", help="write the LaTeX here (default: print it)")
     parser.add_argument("--standalone", action="store_true", help="a complete document (compiles with pdflatex)")
     parser.add_argument("--digits", type=int, default=None, help="significant digits of losses (points table)")
+    parser.add_argument("--exact", action="store_true",
+                        help="root-counts: count each row exactly with Singular (vdim over ZZ/p at the row's first "
+                        "instance) and mark the N_C, N_C* that equal it")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import tables
+    from .. import api, tables
 
     target = check_output_path(args.output, "output")
-    digits = tables.LOSS_DIGITS if args.digits is None else args.digits
-    if not 1 <= digits <= 60:
-        raise InputError("digits", f"is {digits}; use 1 to 60")
+    if args.exact and args.kind != "root-counts":
+        raise InputError("exact", "applies to root-counts tables only", "drop --exact")
     documents = tables.load_documents(args.inputs)
-    if args.kind == "root-counts":
-        parts = [tables.root_count_table(documents)]
-    elif args.kind == "points":
-        results = [d for d in documents if d.get("algeo_result") in ("solve", "solve_unregularized")]
-        if not results:
-            raise InputError("inputs", "no solve result among the inputs", "give files written by algeo solve --json")
-        parts = [tables.critical_points_table(d, digits=digits, label=f"tab:critical-points-{k}")
-                 for k, d in enumerate(results)]
-    else:
-        parts = [tables.check_summary_table(documents)]
-    text = tables.standalone_document(*parts) if args.standalone else "\n".join(parts)
+    exact = tables.row_exact_counts(documents) if args.exact else None
+    if exact is not None:
+        print(f"exact counts (Singular, vdim over ZZ/p): {exact}", file=sys.stderr)
+    text = api.table(args.kind, *documents, digits=args.digits, standalone=args.standalone, exact_counts=exact)
     if target is None:
         print(text, end="")
         return 0

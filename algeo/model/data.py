@@ -31,6 +31,7 @@ __all__ = [
     "Regularization",
     "random_dataset",
     "generic_regularization",
+    "scaled_generic_regularization",
     "scalar_regularization",
     "parse_regularization",
     "load_instance",
@@ -232,18 +233,41 @@ def scalar_regularization(architecture: Architecture, value: Fraction) -> Regula
     return Regularization(kind, Lambda, f"scalar lambda = {value}")
 
 
+def scaled_generic_regularization(architecture: Architecture, seed: int, scale: Fraction) -> Regularization:
+    """``scale`` times the generic ``Lambda`` of ``seed``: the same directions, any size (``generic*SCALE``).
+
+    >>> a = Architecture((1, 1, 1))
+    >>> scaled_generic_regularization(a, 3, Fraction(1, 10)).Lambda[0][0][0] * 10 == generic_regularization(a, 3).Lambda[0][0][0]
+    True
+    """
+    base = generic_regularization(architecture, seed)
+    Lambda = tuple(tuple(tuple(scale * entry for entry in row) for row in matrix) for matrix in base.Lambda)
+    return Regularization(RegularizationKind.GENERIC, Lambda,
+                          f"generic times {scale}: entries uniform on {{k/10^6 : 1 <= k <= 10^6}} times {scale}, "
+                          f"seed {seed}")
+
+
 def parse_regularization(text: str, architecture: Architecture, seed: int) -> Regularization:
-    """Interpret ``--regularization``: ``generic``, ``none`` or a scalar such as ``1/10``."""
+    """Interpret ``--regularization``: ``generic``, ``generic*SCALE``, ``none`` or a scalar such as ``1/10``."""
     word = str(text).strip().lower()
     if word == "generic":
         return generic_regularization(architecture, seed)
+    if word.startswith("generic*"):
+        try:
+            scale = parse_entry(word.removeprefix("generic*").strip(), "regularization")
+        except InputError:
+            scale = None
+        if scale is None or scale <= 0:
+            raise InputError("regularization", f"{text!r} needs a positive scale after 'generic*'",
+                             "write generic*1/100 or generic*0.01")
+        return scaled_generic_regularization(architecture, seed, scale)
     if word in ("none", "0"):
         return scalar_regularization(architecture, Fraction(0))
     try:
         value = parse_entry(word, "regularization")
     except InputError:
         raise InputError(
-            "regularization", f"unknown value {text!r}", "use generic, none, or a scalar such as 1/10"
+            "regularization", f"unknown value {text!r}", "use generic, generic*SCALE, none, or a scalar such as 1/10"
         ) from None
     if value <= 0:
         raise InputError("regularization", f"scalar {text!r} must be positive", "use none for no regularization")

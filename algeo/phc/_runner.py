@@ -47,7 +47,11 @@ class Attempt:
 
     def to_json(self) -> dict:
         return {"backend": self.backend, "seed": self.seed, "outcome": self.outcome.value,
-                "seconds": round(self.seconds, 3), "detail": self.detail}
+                "seconds": self.seconds, "detail": self.detail}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Attempt":
+        return cls(data["backend"], data["seed"], AttemptOutcome(data["outcome"]), data["seconds"], data["detail"])
 
 
 def phc_program() -> str | None:

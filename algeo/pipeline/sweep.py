@@ -17,81 +17,28 @@ process writes files, so workers need no shared file system.
 
 from __future__ import annotations
 
-import dataclasses
-import enum
-import hashlib
 import json
 import logging
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from ..model.architecture import Architecture
 from ..exceptions import BackendUnavailableError, InputError
+from ..model.architecture import Architecture
 from ..results.solve_result import write_json_atomically
+from ..results.sweep_result import (SWEEP_METHODS, InstanceStatus, SweepInstance, SweepResult, SweepSettings,
+                                    instance_path, instance_seed)
 
-__all__ = ["SweepSettings", "InstanceStatus", "instance_seed", "run_sweep", "summarize", "solve_instance",
-           "finished_indices", "SWEEP_METHODS"]
+if TYPE_CHECKING:
+    from ..startsets.store import StartSet
+
+__all__ = ["SweepSettings", "InstanceStatus", "instance_seed", "run_sweep", "summarize", "collect", "solve_instance",
+           "finished_indices", "prepare_start_set", "sweep", "SWEEP_METHODS", "START_SET_METHODS"]
+
+#: how a missing start set is made (algeo.startsets.build)
+START_SET_METHODS = ("blackbox", "monodromy")
 
 logger = logging.getLogger(__name__)
-
-#: ``auto``: parameter homotopy from a stored start set (built on first use), blackbox fallback
-#: per instance; ``blackbox``: PHCpack's blackbox for every instance.
-SWEEP_METHODS = ("auto", "blackbox")
-
-
-class InstanceStatus(str, enum.Enum):
-    """How one instance of a sweep ended."""
-
-    OK = "ok"  # solved, every consistency check passed
-    FLAGGED = "flagged"  # solved, but a check failed (see the instance's ``problems``)
-    ERROR = "error"  # no result: an exception (recorded in summary.json, retried on re-run)
-
-
-def instance_seed(seed: int, index: int) -> int:
-    """Seed of instance ``index`` of a sweep with seed ``seed``: deterministic, 31-bit, independent draws.
-
-    >>> instance_seed(1, 0) == instance_seed(1, 0), instance_seed(1, 0) != instance_seed(1, 1)
-    (True, True)
-    """
-    digest = hashlib.sha256(f"algeo-sweep-{int(seed)}-{int(index)}".encode()).digest()
-    return int.from_bytes(digest[:4], "big") & 0x7FFF_FFFF
-
-
-@dataclasses.dataclass(frozen=True)
-class SweepSettings:
-    """Everything that determines a sweep's results (stored as ``OUT/sweep.json``)."""
-
-    widths: tuple[int, ...]
-    samples: int
-    instances: int
-    seed: int
-    regularization: str = "generic"
-    digits: int = 40
-    method: str = "auto"
-
-    def __post_init__(self) -> None:
-        Architecture(tuple(self.widths))
-        for name in ("samples", "instances"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise InputError(name, f"is {value!r}; it must be a positive integer")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
-            raise InputError("seed", f"is {self.seed!r}; it must be a non-negative integer")
-        if self.method not in SWEEP_METHODS:
-            raise InputError("method", f"is {self.method!r}", f"use one of {', '.join(SWEEP_METHODS)}")
-        if self.instances > 9999:
-            raise InputError("instances", f"is {self.instances}; at most 9999 (file names are NNNN.json)")
-
-    def to_json(self) -> dict:
-        return {"algeo_sweep": 1, **dataclasses.asdict(self), "widths": list(self.widths)}
-
-    def seeds(self) -> list[int]:
-        return [instance_seed(self.seed, k) for k in range(self.instances)]
-
-
-def _instance_path(out: Path, index: int) -> Path:
-    return out / "instances" / f"{index:04d}.json"
 
 
 def _read_finished(path: Path, settings: SweepSettings, index: int) -> dict | None:
@@ -115,7 +62,7 @@ def _read_finished(path: Path, settings: SweepSettings, index: int) -> dict | No
 def finished_indices(out: str | Path, settings: SweepSettings) -> list[int]:
     """Indices whose result file exists (and belongs to this sweep)."""
     out = Path(out)
-    return [k for k in range(settings.instances) if _read_finished(_instance_path(out, k), settings, k) is not None]
+    return [k for k in range(settings.instances) if _read_finished(instance_path(out, k), settings, k) is not None]
 
 
 def _check_settings(out: Path, settings: SweepSettings) -> None:
@@ -141,8 +88,7 @@ def solve_instance(settings_json: dict, index: int, start_set_path: str | None =
     from .options import SolveOptions
     from .solve import solve
 
-    settings = SweepSettings(**{k: (tuple(v) if k == "widths" else v) for k, v in settings_json.items()
-                                if k != "algeo_sweep"})
+    settings = SweepSettings.from_json(settings_json)
     seed = settings.seeds()[index]
     try:
         if settings.method == "blackbox" or start_set_path is None:
@@ -159,59 +105,25 @@ def solve_instance(settings_json: dict, index: int, start_set_path: str | None =
     return result.to_json()
 
 
-def _entry(index: int, seed: int, content: dict) -> dict:
-    counts = content["counts"]
-    return {"index": index, "seed": seed, "counts": counts,
-            "status": (InstanceStatus.OK if content["ok"] else InstanceStatus.FLAGGED).value,
-            "method": content.get("provenance", {}).get("method", {}).get("name", "blackbox"),
-            "fallback": content.get("provenance", {}).get("method", {}).get("fallback_reason"),
-            "seconds": content.get("provenance", {}).get("wall_time_seconds")}
-
-
 def summarize(out: str | Path, settings: SweepSettings, errors: dict[int, str] | None = None) -> dict:
     """Build ``summary.json`` from the instance files (and the errors of this run)."""
+    return collect(out, settings, errors).to_json()
+
+
+def collect(out: str | Path, settings: SweepSettings, errors: dict[int, str] | None = None) -> SweepResult:
+    """The :class:`SweepResult` of the instance files in ``out`` (and the errors of this run)."""
     out = Path(out)
     errors = errors or {}
     entries = []
-    seeds = settings.seeds()
-    for index in range(settings.instances):
-        content = _read_finished(_instance_path(out, index), settings, index)
+    for index, seed in enumerate(settings.seeds()):
+        content = _read_finished(instance_path(out, index), settings, index)
         if content is not None:
-            entries.append(_entry(index, seeds[index], content))
+            entries.append(SweepInstance.from_result(index, seed, content))
         elif index in errors:
-            entries.append({"index": index, "seed": seeds[index], "counts": None,
-                            "status": InstanceStatus.ERROR.value, "error": errors[index]})
+            entries.append(SweepInstance(index, seed, InstanceStatus.ERROR, error=errors[index]))
         else:
-            entries.append({"index": index, "seed": seeds[index], "counts": None, "status": "pending"})
-    solved = [e for e in entries if e["counts"] is not None]
-    complex_counts = sorted({e["counts"]["complex"] for e in solved})
-    nonzero_counts = sorted({e["counts"]["nonzero"] for e in solved})
-    reals = [e["counts"]["real"] for e in solved]
-    histogram: dict[str, int] = {}
-    for e in solved:
-        for key, value in e["counts"]["index"].items():
-            histogram[key] = histogram.get(key, 0) + value
-    aggregates = {
-        "widths": list(settings.widths), "samples": settings.samples,
-        "instances": settings.instances, "solved": len(solved),
-        "N_C": complex_counts[0] if len(complex_counts) == 1 else complex_counts,
-        "N_C*": nonzero_counts[0] if len(nonzero_counts) == 1 else nonzero_counts,
-        "N_C_agrees": len(complex_counts) <= 1 and len(nonzero_counts) <= 1,
-        "N_R": {"min": min(reals, default=None), "max": max(reals, default=None),
-                "mean": (sum(reals) / len(reals)) if reals else None},
-        "index_histogram": dict(sorted(histogram.items(), key=lambda kv: int(kv[0]))),
-        "local_minima_total": sum(e["counts"]["local_minima"] for e in solved),
-        "paths_total": sum(e["counts"]["paths"] for e in solved),
-        "methods": {m: sum(e["method"] == m for e in solved) for m in sorted({e["method"] for e in solved})},
-        "failures": {
-            "flagged": [e["index"] for e in entries if e["status"] == InstanceStatus.FLAGGED.value],
-            "errors": [e["index"] for e in entries if e["status"] == InstanceStatus.ERROR.value],
-            "pending": [e["index"] for e in entries if e["status"] == "pending"],
-            "failed_paths": sum(e["counts"]["failed"] for e in solved),
-        },
-    }
-    return {"algeo_result": "sweep", "schema_version": 1, "settings": settings.to_json(),
-            "aggregates": aggregates, "instances": entries}
+            entries.append(SweepInstance(index, seed, InstanceStatus.PENDING))
+    return SweepResult(settings, tuple(entries), out)
 
 
 class _LocalPool:
@@ -298,7 +210,7 @@ def run_sweep(
                     paths = 0
                     stored = None
                 else:
-                    write_json_atomically(content, _instance_path(out, index))
+                    write_json_atomically(content, instance_path(out, index))
                     done.add(index)
                     method = (content.get("provenance") or {}).get("method") or {}
                     paths = content["counts"]["paths"] - (method.get("paths_by_sign_flip") or 0)  # tracked ones
@@ -307,6 +219,88 @@ def run_sweep(
                     on_instance(index, stored, paths, len(done))
         finally:
             pool.close()
-    summary = summarize(out, settings, errors)
+    summary = collect(out, settings, errors).to_json()
     write_json_atomically(summary, out / "summary.json")
     return summary
+
+
+def prepare_start_set(settings: SweepSettings, *, method: str = "blackbox", workers: int = 1,
+                      progress: Callable[[int], None] | None = None) -> tuple[str, "StartSet"] | None:
+    """The start set of the parameter homotopy and its file, made here once (None: every instance uses the blackbox).
+
+    Parameters
+    ----------
+    settings : the sweep's settings; ``method="blackbox"`` or a scalar ``Lambda`` need no start set.
+    method : how a missing set is made, ``"blackbox"`` or ``"monodromy"`` (docs/sweep.md).
+    workers : processes for monodromy.
+    progress : called with the number of paths tracked (points found, for monodromy) while a set is made.
+    """
+    from ..model.data import parse_regularization
+    from ..model.family import family_mode, tracking_family
+    from ..startsets.build import ensure_start_set
+    from ..startsets.store import start_set_path
+    from .solve import instance_check
+
+    if method not in START_SET_METHODS:
+        raise InputError("start_set_method", f"is {method!r}", f"use one of {', '.join(START_SET_METHODS)}")
+    if settings.method == "blackbox":
+        return None
+    architecture = Architecture(settings.widths)
+    regularization = parse_regularization(settings.regularization, architecture, settings.seed)
+    try:
+        mode = family_mode(regularization)
+    except InputError:
+        return None  # scalar Lambda: no parameter homotopy, every instance uses the blackbox
+    family = tracking_family(architecture, settings.samples, mode)
+    start_set = ensure_start_set(family, progress=progress, method=method, workers=workers,
+                                 check_instance=instance_check(family) if method == "blackbox" else None)
+    return str(start_set_path(family)), start_set
+
+
+def sweep(
+    widths: Architecture | Sequence[int] | str,
+    *,
+    samples: int,
+    instances: int,
+    out: str | Path,
+    seed: int = 0,
+    regularization: str = "generic",
+    digits: int = 40,
+    method: str = "auto",
+    start_set_method: str = "blackbox",
+    workers: int = 2,
+    scheduler=None,
+    on_instance: Callable[[int, dict | None, int, int], None] | None = None,
+) -> SweepResult:
+    """Solve ``instances`` random instances of one architecture into ``out`` (``algeo sweep``).
+
+    Resumable: a second call with the same settings solves only the instances without a
+    result file. The start set of the parameter homotopy is made first when missing.
+
+    Parameters
+    ----------
+    widths : ``"2,2,2"``, a sequence of ints or an :class:`~algeo.model.architecture.Architecture`.
+    samples, instances, seed : ``m``, the number ``K`` of instances and the sweep seed
+        (instance ``k`` uses ``instance_seed(seed, k)``).
+    out : the output directory (docs/sweep.md).
+    regularization : ``generic``, ``generic*SCALE`` (the generic ``Lambda`` times ``SCALE``) or a scalar.
+    digits : refinement precision.
+    method : ``auto`` (parameter homotopy, blackbox fallback) or ``blackbox``.
+    start_set_method : how a missing start set is made (``blackbox`` or ``monodromy``).
+    workers, scheduler : local processes, or a Dask scheduler address / client.
+    on_instance : called after each instance, as in :func:`run_sweep`.
+
+    Returns
+    -------
+    SweepResult
+        The summary, with ``directory=out`` so that :meth:`SweepResult.instance_results` reads the instances.
+    """
+    from .instance import parse_architecture
+
+    settings = SweepSettings(widths=parse_architecture(widths).widths, samples=samples, instances=instances,
+                             seed=seed, regularization=regularization, digits=digits, method=method)
+    prepared = prepare_start_set(settings, method=start_set_method, workers=workers)
+    summary = run_sweep(settings, out, workers=workers, scheduler=scheduler,
+                        start_set_path=prepared[0] if prepared else None,
+                        on_instance=on_instance)
+    return SweepResult.from_json(summary, directory=out)

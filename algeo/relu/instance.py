@@ -65,6 +65,10 @@ class ReluArchitecture:
     def to_json(self) -> dict:
         return {"d0": self.d0, "d1": self.d1, "dy": self.dy, "bias": self.bias}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "ReluArchitecture":
+        return cls(data["d0"], data["d1"], data["dy"], bias=data["bias"])
+
     def __str__(self) -> str:
         return f"{self.d0},{self.d1},{self.dy}" + (" with bias" if self.bias else " without bias")
 
@@ -105,6 +109,12 @@ class ReluData:
         if self.Y is not None:
             data["Y"] = matrix_to_json(self.Y)
         return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ReluData":
+        """The data :meth:`to_json` wrote (exact rationals)."""
+        exact = lambda rows: tuple(tuple(Fraction(v) for v in row) for row in rows)  # noqa: E731
+        return cls(exact(data["X"]), exact(data["Y"]) if "Y" in data else None, data["source"])
 
 
 def _draw(rng: random.Random, rows: int, cols: int) -> Matrix:

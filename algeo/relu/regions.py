@@ -31,7 +31,9 @@ from typing import Sequence
 import numpy
 
 from ..exceptions import InputError
-from .arrangement import ArrangementChambers, chambers
+from ..results.display import summary_html
+from ..results.solve_result import expect_kind
+from .arrangement import ArrangementChambers, Chamber, chambers
 from .estimate import Proportion
 from .instance import ReluArchitecture, ReluData, resolve_relu_data
 from .jacobian import integer_points, jacobian_rank
@@ -71,6 +73,11 @@ class Region:
                 "witness": [[str(v) for v in row] for row in self.witness],
                 "rank": self.rank, "full_rank": self.full_rank}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Region":
+        return cls(tuple(tuple(row) for row in data["pattern"]),
+                   tuple(tuple(Fraction(v) for v in row) for row in data["witness"]), data["rank"], data["full_rank"])
+
 
 @dataclass(frozen=True)
 class RegionsResult:
@@ -106,6 +113,20 @@ class RegionsResult:
                 "regions": [r.to_json() for r in self.regions], "notes": list(self.notes),
                 "problems": list(self.problems), "provenance": self.provenance}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "RegionsResult":
+        """The result :meth:`to_json` wrote (``algeo relu regions --json``): ``from_json(r.to_json()) == r``."""
+        expect_kind(data, "relu_regions")
+        neuron = data["neuron"]
+        if neuron is not None:
+            neuron = ArrangementChambers(
+                tuple(Chamber(tuple(c["signs"]), tuple(Fraction(v) for v in c["witness"])) for c in neuron["patterns"]),
+                tuple(tuple(s) for s in neuron["undecided_prefixes"]), neuron["linear_programs"],
+                neuron["infeasibility_certificates"])
+        return cls(ReluArchitecture.from_json(data["architecture"]), ReluData.from_json(data["provenance"]["data"]),
+                   data["mode"], neuron, tuple(Region.from_json(r) for r in data["regions"]), data["counts"],
+                   data["estimates"], data["provenance"], tuple(data["notes"]), tuple(data["problems"]))
+
     def summary(self) -> str:
         c = self.counts
         a = self.architecture
@@ -121,6 +142,9 @@ class RegionsResult:
         lines += [f"• note: {note}" for note in self.notes]
         lines += [f"✗ problem: {problem}" for problem in self.problems]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return summary_html(self.summary())
 
 
 def sample_patterns(architecture: ReluArchitecture, points: Sequence[Sequence[Fraction]], trials: int,

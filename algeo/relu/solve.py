@@ -39,7 +39,9 @@ from ..classify.points import Tolerances, refine_and_classify
 from ..exceptions import BudgetExceededError, InputError
 from ..model.data import parse_entry
 from ..results.provenance import software_versions
-from ..results.solve_result import CriticalPoint, PathStatus
+from ..phc import Attempt
+from ..results.display import summary_html
+from ..results.solve_result import CriticalPoint, PathStatus, expect_kind
 from ..verify.refine import mp_context
 from .arrangement import chambers
 from .instance import ReluArchitecture, ReluData, resolve_relu_data
@@ -80,6 +82,11 @@ class RegionPoint:
         return {**self.point.to_json(), "region": self.region, "placement": self.placement.value,
                 "sign_margin": self.margin}
 
+    @classmethod
+    def from_json(cls, data: dict, *, digits: int) -> "RegionPoint":
+        return cls(CriticalPoint.from_json(data, digits=digits), Placement(data["placement"]), data["sign_margin"],
+                   data["region"])
+
 
 @dataclass(frozen=True)
 class RegionReport:
@@ -97,7 +104,14 @@ class RegionReport:
                 "paths": self.paths, "path_statuses": self.path_statuses,
                 "placements": {p.value: sum(q.placement is p for q in self.points) for p in Placement},
                 "critical_points": [q.point.index for q in self.points if q.is_critical],
-                "seconds": round(self.seconds, 3), "attempts": [a.to_json() for a in self.attempts]}
+                "seconds": self.seconds, "attempts": [a.to_json() for a in self.attempts]}
+
+    @classmethod
+    def from_json(cls, data: dict, points: tuple[RegionPoint, ...]) -> "RegionReport":
+        """The report :meth:`to_json` wrote, with its ``points`` (listed at the top of the result JSON)."""
+        return cls(data["index"], tuple(tuple(row) for row in data["pattern"]), RegionOutcome(data["outcome"]),
+                   data["paths"], data["path_statuses"], points, data["seconds"],
+                   tuple(Attempt.from_json(a) for a in data["attempts"]))
 
 
 @dataclass(frozen=True)
@@ -138,6 +152,19 @@ class ReluSolveResult:
                 "minima": [m.to_json() for m in self.minima],
                 "warnings": list(self.warnings), "problems": list(self.problems), "provenance": self.provenance}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "ReluSolveResult":
+        """The result :meth:`to_json` wrote (``algeo relu solve --json``): ``from_json(r.to_json()) == r``."""
+        expect_kind(data, "relu_solve")
+        provenance = data["provenance"]
+        points: dict[int, list[RegionPoint]] = {}
+        for entry in data["points"]:
+            points.setdefault(entry["region"], []).append(RegionPoint.from_json(entry, digits=provenance["digits"]))
+        regions = tuple(RegionReport.from_json(r, tuple(points.get(r["index"], ()))) for r in data["regions"])
+        return cls(ReluArchitecture.from_json(data["architecture"]), ReluData.from_json(provenance["data"]),
+                   tuple(Fraction(v) for v in provenance["regularization"]["Lambda"]), regions, data["counts"],
+                   provenance, tuple(data["warnings"]), tuple(data["problems"]))
+
     def summary(self) -> str:
         c = self.counts
         lines = [f"ReLU solve  widths {self.architecture}  samples {self.data.n_samples}",
@@ -158,6 +185,9 @@ class ReluSolveResult:
         lines += [f"! warning: {w}" for w in self.warnings]
         lines += [f"✗ problem: {q}" for q in self.problems]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return summary_html(self.summary())
 
 
 def placement(architecture: ReluArchitecture, data: ReluData, pattern, coordinates, *, tolerance) -> tuple:

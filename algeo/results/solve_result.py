@@ -10,19 +10,20 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mpmath
 
+from ..exceptions import InputError
+from .certificate import PointCertificate
+from .display import data_frame, summary_html
 from .statuses import PathStatus
 
-if TYPE_CHECKING:
-    from ..verify.certify import PointCertificate
-
 __all__ = ["PathStatus", "PathEnd", "CriticalPoint", "Counts", "Bounds", "SolveResult", "write_json_atomically",
-           "decimal_text", "to_fraction"]
+           "decimal_text", "to_fraction", "expect_kind"]
 
 
 def decimal_text(value, digits: int) -> str:
@@ -41,6 +42,18 @@ def to_fraction(value) -> Fraction:
         raise ValueError(f"{value} has no rational value")
     sign, mantissa, exponent, _ = value._mpf_
     return (-1) ** sign * Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+
+
+def expect_kind(data: dict, *kinds: str) -> str:
+    """``data["algeo_result"]`` when it is one of ``kinds``; an :class:`InputError` naming the field otherwise."""
+    if not isinstance(data, dict):
+        raise InputError("algeo_result", f"expected a JSON object, got {type(data).__name__}",
+                         "give the dictionary an algeo command wrote")
+    found = data.get("algeo_result")
+    if found not in kinds:
+        raise InputError("algeo_result", f"is {found!r}, expected {' or '.join(map(repr, kinds))}",
+                         "load the file with algeo.load_result, which picks the right type")
+    return found
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,13 @@ class PathEnd:
         return {"index": self.index, "phase": self.phase, "status": self.status.value, "phc_label": self.phc_label,
                 "t": self.t, "multiplicity": self.multiplicity, "err": self.err, "rco": self.rco, "res": self.res,
                 "point": self.point}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "PathEnd":
+        """The path :meth:`to_json` wrote."""
+        return cls(index=data["index"], phase=data["phase"], status=PathStatus(data["status"]),
+                   phc_label=data["phc_label"], t=data["t"], multiplicity=data["multiplicity"], err=data["err"],
+                   rco=data["rco"], res=data["res"], point=data["point"])
 
 
 @dataclass(frozen=True)
@@ -126,12 +146,40 @@ class CriticalPoint:
         if self.is_real:
             entry.update(
                 loss=self.loss, loss_text=self.loss_text, hessian_index=self.index_of_hessian,
-                hessian_eigenvalues=list(self.hessian_eigenvalues or ()), hessian_singular=self.hessian_singular,
+                hessian_eigenvalues=None if self.hessian_eigenvalues is None else list(self.hessian_eigenvalues),
+                hessian_singular=self.hessian_singular,
                 local_minimum=self.is_local_minimum, **{"global": self.is_global},
             )
         if self.certificate is not None:
             entry["certificate"] = self.certificate.to_json()
         return entry
+
+    @classmethod
+    def from_json(cls, data: dict, *, digits: int) -> "CriticalPoint":
+        """The point :meth:`to_json` wrote, refined coordinates read from ``coordinates_text`` at ``digits``.
+
+        ``refined`` holds the decimal text's values (a few guard digits above ``digits``), so
+        ``coordinates_text`` is the text that was written; the binary values the solver had
+        beyond those digits are not in the JSON.
+        """
+        with mpmath.workdps(digits + 5):
+            refined = tuple(mpmath.mpc(mpmath.mpf(re), mpmath.mpf(im)) for re, im in data["coordinates_text"])
+        real = data["real"]
+        certificate = data.get("certificate")
+        return cls(
+            index=data["index"], coordinates=tuple(complex(re, im) for re, im in data["coordinates"]),
+            refined=refined, digits=digits, is_real=real, has_zero_coordinate=data["zero_coordinate"],
+            residual=data["residual"], newton_step=data["newton_step"], converged=data["converged"],
+            condition=data["condition"], singular=data["singular"], paths=tuple(data["paths"]),
+            max_imaginary=data["max_imaginary"],
+            loss=data.get("loss"), loss_text=data.get("loss_text"),
+            hessian_eigenvalues=(None if data.get("hessian_eigenvalues") is None
+                                 else tuple(data["hessian_eigenvalues"])),
+            index_of_hessian=data.get("hessian_index"), hessian_singular=data.get("hessian_singular"),
+            is_global=data.get("global"),
+            certificate=PointCertificate.from_json(certificate) if certificate is not None else None,
+            recovered_by_symmetry=data.get("recovered_by_symmetry", False),
+        )
 
 
 @dataclass(frozen=True)
@@ -155,6 +203,14 @@ class Counts:
         data.update(self.extra)
         return data
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Counts":
+        """The counts :meth:`to_json` wrote; keys beyond the fixed ones go to ``extra``."""
+        fixed = ("complex", "nonzero", "real", "paths", "regular", "singular", "at_infinity", "failed",
+                 "local_minima")
+        return cls(**{k: data[k] for k in fixed}, index={int(k): v for k, v in data["index"].items()},
+                   extra={k: v for k, v in data.items() if k not in fixed and k != "index"})
+
 
 @dataclass(frozen=True)
 class Bounds:
@@ -165,6 +221,10 @@ class Bounds:
     def to_json(self) -> dict:
         return {"total_degree": self.total_degree, "mixed_volume": self.mixed_volume,
                 "stable_mixed_volume": self.stable_mixed_volume}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Bounds":
+        return cls(data["total_degree"], data["mixed_volume"], data["stable_mixed_volume"])
 
 
 @dataclass(frozen=True)
@@ -208,6 +268,26 @@ class SolveResult:
             "problems": list(self.problems),
             "diagnostics": self.diagnostics,
         }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "SolveResult":
+        """The result :meth:`to_json` wrote (``algeo solve --json``): ``from_json(r.to_json()) == r``.
+
+        Points get their ``refined`` coordinates back from ``coordinates_text`` at
+        ``provenance.digits`` (see :meth:`CriticalPoint.from_json`).
+        """
+        expect_kind(data, "solve")
+        return cls(**cls._fields_from_json(data))
+
+    @staticmethod
+    def _fields_from_json(data: dict) -> dict:
+        digits = data["provenance"]["digits"]
+        return dict(widths=tuple(data["widths"]), counts=Counts.from_json(data["counts"]),
+                    bounds=Bounds.from_json(data["bounds"]),
+                    points=tuple(CriticalPoint.from_json(p, digits=digits) for p in data["points"]),
+                    paths=tuple(PathEnd.from_json(p) for p in data["paths"]), provenance=data["provenance"],
+                    warnings=tuple(data["warnings"]), problems=tuple(data["problems"]),
+                    diagnostics=data["diagnostics"])
 
     def summary(self) -> str:
         """A short text in the spirit of HomotopyContinuation.jl's ``Result``."""
@@ -253,6 +333,34 @@ class SolveResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def _repr_html_(self) -> str:
+        return summary_html(self.summary())
+
+    def to_dataframe(self, what: str = "points"):
+        """A ``pandas.DataFrame`` of the ``points`` (one row per distinct solution) or the ``paths``.
+
+        Point rows: index, real, loss, Hessian index, local/global minimum, residual, condition,
+        certified (when certified) and, for real points, the coordinates by variable name.
+        Needs pandas (``pip install 'algeo[frames]'``).
+        """
+        if what == "paths":
+            return data_frame([p.to_json() for p in self.paths], [f.name for f in dataclass_fields(PathEnd)])
+        if what != "points":
+            raise InputError("what", f"is {what!r}", "use points or paths")
+        from ..model.architecture import Architecture
+
+        names = Architecture(tuple(self.widths)).variable_names
+        rows = []
+        for p in self.points:
+            row = {"index": p.index, "real": p.is_real, "loss": p.loss, "hessian_index": p.index_of_hessian,
+                   "local_minimum": p.is_local_minimum, "global": p.is_global, "zero_coordinate": p.has_zero_coordinate,
+                   "residual": p.residual, "condition": p.condition, "singular": p.singular,
+                   "max_imaginary": p.max_imaginary, "paths": len(p.paths),
+                   "certified": None if p.certificate is None else p.certificate.unique}
+            row.update({name: z.real if p.is_real else z for name, z in zip(names, p.coordinates)})
+            rows.append(row)
+        return data_frame(rows)
 
 
 def write_json_atomically(data: dict, path: str | Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .solve_result import SolveResult
+from .solve_result import SolveResult, expect_kind
 from .statuses import ContinuationStatus, Decision, Purity
 
 __all__ = ["ContinuationPath", "Product", "UnregularizedSolveResult"]
@@ -47,6 +47,21 @@ class ContinuationPath:
         data["coordinates_text"] = [list(pair) for pair in self.coordinates_text] if self.coordinates_text else None
         return data
 
+    @classmethod
+    def from_json(cls, data: dict) -> "ContinuationPath":
+        """The path :meth:`to_json` wrote."""
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k != "refined"}
+        fields["status"] = ContinuationStatus(data["status"])
+        fields["stratum_check"] = Decision(data["stratum_check"]) if data["stratum_check"] else None
+        text = data["coordinates_text"]
+        fields["coordinates_text"] = tuple(tuple(pair) for pair in text) if text else None
+        if text:  # the refined values back from their text, at its precision (the JSON keeps no more)
+            import mpmath
+
+            with mpmath.workdps(max(len(part) for pair in text for part in pair) + 5):
+                fields["refined"] = tuple(mpmath.mpc(mpmath.mpf(re), mpmath.mpf(im)) for re, im in text)
+        return cls(**fields)
+
 
 @dataclass(frozen=True)
 class Product:
@@ -82,6 +97,16 @@ class Product:
             data[key] = list(data[key]) if data[key] is not None else None
         return data
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Product":
+        """The product :meth:`to_json` wrote."""
+        fields = {k: data[k] for k in cls.__dataclass_fields__}
+        fields["purity"] = Purity(data["purity"])
+        fields["matrix_text"] = tuple(tuple(row) for row in data["matrix_text"])
+        for key in ("singular_values", "stratum_hessian_eigenvalues", "index_set", "paths", "start_points"):
+            fields[key] = tuple(data[key]) if data[key] is not None else None
+        return cls(**fields)
+
 
 @dataclass(frozen=True)
 class UnregularizedSolveResult(SolveResult):
@@ -99,6 +124,14 @@ class UnregularizedSolveResult(SolveResult):
         data["continuation"] = [p.to_json() for p in self.continuation]
         data["products"] = [p.to_json() for p in self.products]
         return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "UnregularizedSolveResult":
+        """The result :meth:`to_json` wrote (``algeo solve --regularization none --json``)."""
+        expect_kind(data, "solve_unregularized")
+        return cls(**cls._fields_from_json(data), filling=data["filling"],
+                   continuation=tuple(ContinuationPath.from_json(p) for p in data["continuation"]),
+                   products=tuple(Product.from_json(p) for p in data["products"]))
 
     def summary(self) -> str:
         extra = self.counts.extra

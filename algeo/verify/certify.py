@@ -36,7 +36,6 @@ it never means "false". See docs/certification.md.
 
 from __future__ import annotations
 
-import enum
 import logging
 import math
 import time
@@ -48,6 +47,7 @@ import mpmath
 
 from ..exceptions import InputError
 from ..model.polynomial import PolynomialSystem
+from ..results.certificate import Box, NotProvenReason, PointCertificate, Realness
 
 __all__ = [
     "Realness",
@@ -66,82 +66,6 @@ logger = logging.getLogger(__name__)
 BACKENDS = ("arb", "mpmath")
 #: measured faster at the same rigour (docs/certification.md)
 DEFAULT_BACKEND = "arb"
-
-
-class Realness(str, enum.Enum):
-    """What is proven about the realness of the zero in a certified box."""
-
-    REAL = "real"
-    NOT_REAL = "not_real"
-    NOT_PROVEN = "not_proven"
-
-
-class NotProvenReason(str, enum.Enum):
-    """Why a property could not be proven (never a proof of the opposite)."""
-
-    JACOBIAN_SINGULAR = "jacobian_numerically_singular"  # no approximate inverse Y at the point
-    NEWTON_STEP_TOO_LARGE = "newton_step_too_large"  # the point is too far from a zero for a small box
-    KRAWCZYK_FAILED = "krawczyk_failed"  # K(X) not inside X for any box tried
-    BOX_MEETS_REAL_AXIS = "box_meets_real_axis"  # realness undecided for a non-real centre
-    OVERLAPPING_BOXES = "overlapping_boxes"  # another box overlaps and they are not proven one zero
-    HESSIAN_NOT_PROVEN_NONSINGULAR = "hessian_not_proven_nonsingular"  # index undecided
-
-
-@dataclass(frozen=True)
-class Box:
-    """``{z : |Re z_i - Re c_i| <= radius, |Im z_i - Im c_i| <= radius}``, all exact rationals."""
-
-    center: tuple[tuple[Fraction, Fraction], ...]
-    radius: Fraction
-
-    @property
-    def is_conjugation_symmetric(self) -> bool:
-        return all(imaginary == 0 for _, imaginary in self.center)
-
-    @property
-    def meets_real_axis(self) -> bool:
-        return all(abs(imaginary) <= self.radius for _, imaginary in self.center)
-
-    def overlaps(self, other: "Box") -> bool:
-        reach = self.radius + other.radius
-        return all(abs(a - c) <= reach and abs(b - d) <= reach
-                   for (a, b), (c, d) in zip(self.center, other.center))
-
-    def to_json(self) -> dict:
-        return {"radius": float(self.radius), "radius_log2": _log2(self.radius),
-                "center": [[str(re), str(im)] for re, im in self.center]}
-
-
-@dataclass(frozen=True)
-class PointCertificate:
-    """What is proven about one input point. ``False``/``None`` fields mean *not proven*."""
-
-    index: int
-    unique: bool  # exactly one zero of the exact system in ``box``
-    box: Box | None  # the certified box (None when not certified)
-    realness: Realness
-    distinct: bool  # the box is disjoint from every other certified zero's boxes
-    same_root_as: int | None  # index of the first point proven to approximate the same zero
-    hessian_index: int | None  # proven number of negative Hessian eigenvalues (real zeros)
-    reasons: tuple[NotProvenReason, ...]
-
-    @property
-    def is_local_minimum(self) -> bool:
-        return self.realness is Realness.REAL and self.hessian_index == 0
-
-    def to_json(self) -> dict:
-        return {
-            "proven_unique": self.unique,
-            "box_radius": float(self.box.radius) if self.box else None,
-            "box_radius_log2": _log2(self.box.radius) if self.box else None,
-            "proven_real": self.realness is Realness.REAL,
-            "proven_not_real": self.realness is Realness.NOT_REAL,
-            "proven_distinct": self.distinct,
-            "same_root_as": self.same_root_as,
-            "proven_hessian_index": self.hessian_index,
-            "proven_local_minimum": self.is_local_minimum,
-            "reasons": [reason.value for reason in self.reasons],
-        }
 
 
 @dataclass(frozen=True)
@@ -169,11 +93,6 @@ class Certification:
     def to_json(self) -> dict:
         return {"backend": self.backend, "digits": self.digits, "precision_bits": self.precision_bits,
                 "seconds": round(self.seconds, 3), "counts": self.counts}
-
-
-def _log2(value: Fraction) -> int | None:
-    exponent = value.numerator.bit_length() - value.denominator.bit_length()
-    return exponent if value == Fraction(2) ** exponent else None
 
 
 def _arithmetic(backend: str, bits: int):

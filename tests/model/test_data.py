@@ -119,3 +119,19 @@ def test_decimals_spread_over_magnitudes_are_read_exactly():
     assert parse_entry("1.5e-3", "X") == Fraction(3, 2000)
     assert parse_entry("2.25e3", "X") == 2250
     assert parse_entry("-7e-300", "X") == Fraction(-7, 10 ** 300)
+
+
+def test_generic_times_a_scale_keeps_the_directions():
+    from algeo.model.data import generic_regularization, parse_regularization
+
+    architecture = Architecture((2, 1, 2))
+    base = generic_regularization(architecture, 4)
+    scaled = parse_regularization("generic*1/100", architecture, 4)
+    assert scaled.kind is RegularizationKind.GENERIC
+    assert all(s * 100 == b for sm, bm in zip(scaled.Lambda, base.Lambda) for sr, br in zip(sm, bm)
+               for s, b in zip(sr, br))
+    assert parse_regularization("generic*0.01", architecture, 4).Lambda == scaled.Lambda
+    assert "times 1/100" in scaled.description and scaled.description.endswith("seed 4")
+    for bad in ("generic*0", "generic*-1", "generic*x", "generic*"):
+        with pytest.raises(InputError, match="regularization"):
+            parse_regularization(bad, architecture, 4)

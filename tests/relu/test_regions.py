@@ -136,3 +136,13 @@ def test_cli_regions_writes_json_and_rejects_bad_input(tmp_path):
     wrong = subprocess.run([*algeo_command, "relu", "regions", "--widths", "3,2", "--data", str(data)],
                            capture_output=True, text=True)
     assert wrong.returncode == 2 and "X" in wrong.stderr
+
+
+@pytest.mark.parametrize("d0,d1,n,trials", [(2, 2, 4, 1000), (3, 6, 9, 50)], ids=["exact", "sampled"])
+def test_regions_result_round_trips_through_json(d0, d1, n, trials):
+    import json
+
+    from algeo.relu.regions import RegionsResult
+
+    result = regions(ReluArchitecture(d0, d1, 1, bias=True), samples=n, seed=1, trials=trials)
+    assert RegionsResult.from_json(json.loads(json.dumps(result.to_json()))) == result

@@ -134,3 +134,14 @@ def test_cli_solve_json_and_bad_input(tmp_path):
     none = subprocess.run([*ALGEO, "relu", "solve", "--widths", "1,1,1", "--samples", "2", "--regularization",
                            "none"], capture_output=True, text=True)
     assert none.returncode == 2 and "scaling" in none.stderr
+
+
+@pytest.mark.phc
+def test_relu_solve_result_round_trips_through_json():
+    import json
+
+    from algeo.relu.solve import ReluSolveResult, solve_relu
+
+    result = solve_relu(ReluArchitecture(1, 2, 1, bias=False), samples=3, seed=1)  # 5 real points, about 1 s
+    assert result.points
+    assert ReluSolveResult.from_json(json.loads(json.dumps(result.to_json()))) == result

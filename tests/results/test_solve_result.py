@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
+from pathlib import Path
 
 import mpmath
 import pytest
 
-from algeo.results.solve_result import CriticalPoint, decimal_text, to_fraction
+import algeo
+from algeo.exceptions import InputError
+from algeo.results.solve_result import CriticalPoint, PathStatus, SolveResult, decimal_text, to_fraction
+from algeo.results.unregularized import UnregularizedSolveResult
 
 
 def test_to_fraction_is_the_exact_binary_value():
@@ -42,3 +47,51 @@ def test_point_text_is_made_from_the_refined_values():
 def test_decimal_text_zero_and_digits():
     assert decimal_text(mpmath.mpf(0), 20) == "0"
     assert decimal_text(mpmath.mpf("0.5"), 5) == "0.50000"
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "result_1_2_1_seed1.json"
+
+
+def _through_json(result):
+    """What a reader of the file gets: the JSON text parsed again (tuples become lists)."""
+    return json.loads(json.dumps(result.to_json(), allow_nan=False))
+
+
+def test_golden_result_loads_and_round_trips():
+    data = json.loads(GOLDEN.read_text())
+    result = SolveResult.from_json(data)
+    assert result.counts.complex == 9 and result.counts.index == {0: 2, 1: 1}
+    assert result.paths[9].status is PathStatus.AT_INFINITY and result.paths[0].point == 0
+    written = result.to_json()["points"]
+    assert [p["coordinates_text"] for p in written] == [p["coordinates_text"] for p in data["points"]]
+    assert [p.get("loss_text") for p in written] == [p.get("loss_text") for p in data["points"]]
+    again = SolveResult.from_json(_through_json(result))
+    assert again == result
+    assert [p.coordinates_text for p in again.points] == [p.coordinates_text for p in result.points]
+    with mpmath.workdps(45):  # the text's 40 digits, read with guard digits
+        assert again.points[2].refined[0].real == mpmath.mpf("0.2061676806960265866388904648953693554514")
+
+
+def test_from_json_refuses_another_kind():
+    with pytest.raises(InputError, match="algeo_result"):
+        SolveResult.from_json({"algeo_result": "check"})
+    with pytest.raises(InputError, match="algeo_result"):
+        SolveResult.from_json([1, 2])
+
+
+@pytest.mark.phc
+def test_certified_solve_round_trips_through_json():
+    result = algeo.solve("1,2,1", samples=1, seed=1, options=algeo.SolveOptions(certify=True, start_set="none"))
+    assert all(p.certificate is not None for p in result.points)
+    again = SolveResult.from_json(_through_json(result))
+    assert again == result
+    assert again.points[0].certificate.box == result.points[0].certificate.box  # exact rational centre and radius
+
+
+@pytest.mark.phc
+def test_unregularized_solve_round_trips_through_json():
+    result = algeo.solve("2,1,2", samples=2, seed=1, regularization="none")
+    assert isinstance(result, UnregularizedSolveResult) and result.products
+    again = UnregularizedSolveResult.from_json(_through_json(result))
+    assert again == result
+    assert algeo.result_from_json(_through_json(result)) == result
