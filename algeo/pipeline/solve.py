@@ -137,7 +137,7 @@ def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOption
         level = logging.INFO if fallback[0] is HomotopyFallback.NO_START_SET else logging.WARNING
         logger.log(level, "parameter homotopy not used (%s: %s)", fallback[0].value, fallback[1])
     exact = exact_future.result()
-    if exact.complete:
+    if exact.complete and options.uses_start_sets:  # --start-set none: the blackbox, as asked
         result = _solve_by_parametrization(system, exact, seed=seed, options=options, started=started,
                                            fallback=fallback)
         if result is not None:
@@ -168,8 +168,8 @@ def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOption
         target = exact.counts.distinct if exact.complete else _generic_count(result)
         completion.append({"step": f"blackbox seed {seed + 1000 * step}", "N_C": result.counts.complex,
                            "target": target, "seconds": round(time.monotonic() - started, 2)})
-        if target is None or result.counts.complex >= target:
-            break
+        if target is None or result.counts.complex >= target or not runs[-1].succeeded:
+            break  # complete, nothing to aim at, or PHCpack failed on every seed blackbox_solve tried
         logger.warning("%d of %d points after %d blackbox run(s); running the blackbox again with another seed",
                        result.counts.complex, target, step + 1)
     if clock.spent and result.counts.complex < (_generic_count(result) or 0):

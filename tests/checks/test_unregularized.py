@@ -141,7 +141,9 @@ def test_unregularized_theorems_run_on_the_unregularized_solver():
     report = run_check("no-spurious-minima", "2,1,2", samples=2, seed=1)
     assert report.verdict is Verdict.PASS, report.summary()
     evidence = report.instances[0].evidence
-    assert evidence["statuses"]["global_minimum"] == [1] and sorted(evidence["statuses"]["saddle"]) == [0, 2]
+    statuses = evidence["statuses"]   # product indices depend on the order the solver found them
+    assert len(statuses["global_minimum"]) == 1 and len(statuses["saddle"]) == 2
+    assert sorted(statuses["global_minimum"] + statuses["saddle"]) == [0, 1, 2]
     for product in evidence["per_product"]:
         if product["status"] == "saddle":
             assert product["descent"] and all(d["found"] and float(d["decrease"]) < 0 for d in product["descent"])

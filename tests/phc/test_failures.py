@@ -32,7 +32,7 @@ def test_a_crash_is_retried_with_another_seed(tmp_path, monkeypatch):
     fake_phc(tmp_path, monkeypatch,
              'if [ $COUNT -eq 1 ]; then echo "raised CONSTRAINT_ERROR : fake crash" >&2; exit 1; fi\n'
              'exec $REAL "$@"\n')
-    result = algeo.solve("2,1,2", samples=1, seed=3, options=algeo.SolveOptions(backend="phc"))
+    result = algeo.solve("2,1,2", samples=1, seed=3, options=algeo.SolveOptions(backend="phc", start_set="none"))
     attempts = result.provenance["backend"]["attempts"]
     assert [a["outcome"] for a in attempts] == ["crashed", "ok"]
     assert attempts[0]["seed"] != attempts[1]["seed"]
@@ -46,7 +46,7 @@ def test_lost_paths_count_as_a_failed_attempt(tmp_path, monkeypatch):
              '$REAL "$@"; status=$?\n'
              'if [ $COUNT -eq 1 ]; then out="${@: -1}"; head -c $(( $(wc -c < "$out") / 2 )) "$out" > "$out.x";'
              ' mv "$out.x" "$out"; fi\nexit $status\n')
-    result = algeo.solve("2,1,2", samples=1, seed=3, options=algeo.SolveOptions(backend="phc"))
+    result = algeo.solve("2,1,2", samples=1, seed=3, options=algeo.SolveOptions(backend="phc", start_set="none"))
     outcomes = [a["outcome"] for a in result.provenance["backend"]["attempts"]]
     assert outcomes[0] in (AttemptOutcome.INCOMPLETE.value, AttemptOutcome.UNPARSEABLE.value)
     assert outcomes[-1] == "ok" and result.ok
@@ -54,7 +54,7 @@ def test_lost_paths_count_as_a_failed_attempt(tmp_path, monkeypatch):
 
 def test_a_hang_is_killed_and_reported(tmp_path, monkeypatch):
     fake_phc(tmp_path, monkeypatch, "sleep 60\n")
-    result = algeo.solve("1,1,1", samples=1, seed=3, options=algeo.SolveOptions(backend="phc", timeout=1.5, max_attempts=2))
+    result = algeo.solve("1,1,1", samples=1, seed=3, options=algeo.SolveOptions(backend="phc", timeout=1.5, max_attempts=2, start_set="none"))
     attempts = result.provenance["backend"]["attempts"]
     assert [a["outcome"] for a in attempts] == ["timed_out", "timed_out"]
     assert not result.ok and "every PHCpack attempt failed" in result.problems[0]
@@ -66,7 +66,7 @@ def test_phcpy_takes_over_and_says_its_accounting_is_inferred(tmp_path, monkeypa
     if not os.path.isdir("/usr/lib/python3/dist-packages/phcpy"):
         pytest.skip("python3-phcpy is not installed")
     fake_phc(tmp_path, monkeypatch, 'echo "raised STORAGE_ERROR : fake" >&2; exit 1\n')
-    result = algeo.solve("2,1,2", samples=1, seed=3, options=algeo.SolveOptions(backend="auto", max_attempts=1))
+    result = algeo.solve("2,1,2", samples=1, seed=3, options=algeo.SolveOptions(backend="auto", max_attempts=1, start_set="none"))
     attempts = result.provenance["backend"]["attempts"]
     assert [(a["backend"], a["outcome"]) for a in attempts] == [("phc", "crashed"), ("phcpy", "ok")]
     assert result.provenance["backend"]["paths_observed"] is False

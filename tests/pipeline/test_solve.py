@@ -1,4 +1,4 @@
-"""End-to-end: PHCpack solves reproduce the published generic counts (REFERENCE.md section 2)."""
+"""End-to-end: PHCpack's blackbox (``start_set="none"``) reproduces the published generic counts (REFERENCE.md section 2)."""
 
 import pytest
 
@@ -7,6 +7,8 @@ from algeo.verify.known_counts import PUBLISHED_M1
 from algeo.results.solve_result import PathStatus
 
 pytestmark = pytest.mark.phc
+
+BLACKBOX = algeo.SolveOptions(start_set="none")
 
 SMALL_ROWS = sorted(w for w, row in PUBLISHED_M1.items() if row["BKK"] <= 129)
 MEDIUM_ROWS = sorted(w for w, row in PUBLISHED_M1.items() if 129 < row["BKK"] <= 300)
@@ -25,17 +27,17 @@ def assert_matches_published(result, widths):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("widths", SMALL_ROWS, ids=lambda w: ",".join(map(str, w)))
 def test_small_published_rows(widths, seed):
-    assert_matches_published(algeo.solve(list(widths), samples=1, seed=seed), widths)
+    assert_matches_published(algeo.solve(list(widths), samples=1, seed=seed, options=BLACKBOX), widths)
 
 
 @pytest.mark.parametrize("widths", MEDIUM_ROWS, ids=lambda w: ",".join(map(str, w)))
 def test_medium_published_rows(widths):
-    assert_matches_published(algeo.solve(list(widths), samples=1, seed=4), widths)
+    assert_matches_published(algeo.solve(list(widths), samples=1, seed=4, options=BLACKBOX), widths)
 
 
 @pytest.fixture(scope="module")
 def result_222():
-    return algeo.solve("2,2,2", samples=1, seed=5)
+    return algeo.solve("2,2,2", samples=1, seed=5, options=BLACKBOX)
 
 
 def test_published_row_2_2_2(result_222):
@@ -98,5 +100,6 @@ def test_given_data_are_used_exactly(tmp_path):
 def test_one_weight_matrix_is_a_linear_system():
     result = algeo.solve("2,3", samples=2, seed=1)
     assert result.ok and result.counts.paths == result.counts.complex == result.counts.real == 1
-    assert result.provenance["backend"]["name"] == "phc"
+    assert result.provenance["method"]["name"] == "parameter_homotopy"   # a start set made by msolve on first use
+    assert result.counts.extra["exact_complex"] == 1
     assert result.counts.local_minima == 1 and result.points[0].is_global
