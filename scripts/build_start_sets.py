@@ -47,12 +47,31 @@ def rows(path: Path, max_count: int) -> list[tuple[tuple[int, ...], int, int]]:
     return sorted(chosen, key=lambda r: (r[2], r[0], r[1]))
 
 
+def with_bounds(start_set, widths, m: int, timeout: float):
+    """The set with the total degree and (stable) mixed volume of its family's weight system.
+
+    The supports are those of every generic instance, so the bounds are the family's; phcpy
+    computes them in a child process, time-limited (a missing value means it ran out).
+    """
+    import dataclasses
+
+    from algeo import build_system, phc
+
+    system = build_system(list(widths), samples=m, seed=1)
+    volumes = phc.mixed_volumes(system.polynomial_system, system.variable_names, timeout=timeout)
+    bounds = {"total_degree": system.architecture.total_degree, "mixed_volume": volumes.get("mixed_volume"),
+              "stable_mixed_volume": volumes.get("stable_mixed_volume")}
+    return dataclasses.replace(start_set, check={**start_set.check, "weight_system_bounds": bounds})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", default=str(ROOT / "benchmarks" / "results" / "modular_counts.jsonl"))
     parser.add_argument("--max-count", type=int, default=1000)
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds for msolve per set")
     parser.add_argument("--only", help="one family, widths:m (e.g. 2,2,2:2)")
+    parser.add_argument("--bounds-timeout", type=float, default=300.0,
+                        help="seconds for the mixed volumes of each set's weight system (0: skip)")
     args = parser.parse_args()
     chosen = rows(Path(args.counts), args.max_count)
     if args.only:
@@ -62,8 +81,13 @@ def main() -> int:
     for widths, m, count in chosen:
         family = tracking_family(Architecture(widths), m)
         path = start_set_path(family, SHIPPED)
-        if load_start_set(family, path) is not None:
-            print(f"{widths} m={m}: kept {path.name}", flush=True)
+        found = load_start_set(family, path)
+        if found is not None:
+            if args.bounds_timeout and "weight_system_bounds" not in found.check:
+                save_start_set(with_bounds(found, widths, m, args.bounds_timeout), path)
+                print(f"{widths} m={m}: bounds added to {path.name}", flush=True)
+            else:
+                print(f"{widths} m={m}: kept {path.name}", flush=True)
             continue
         started = time.monotonic()
         try:
@@ -76,6 +100,8 @@ def main() -> int:
             failures += 1
             print(f"{widths} m={m}: {start_set.size} points but the row's modular count is {count}; not saved")
             continue
+        if args.bounds_timeout:
+            start_set = with_bounds(start_set, widths, m, args.bounds_timeout)
         save_start_set(start_set, path)
         print(f"{widths} m={m}: {start_set.size} points, confirmed by {start_set.check['confirmed_by']}, "
               f"{time.monotonic() - started:.1f} s", flush=True)
