@@ -25,10 +25,11 @@ def register(subparsers) -> None:
     parser.add_argument("--method", choices=("auto", "blackbox"), default="auto",
                         help="auto: parameter homotopy from the start-set library (made on first use), with a "
                         "blackbox fallback per instance (default); blackbox: PHCpack's blackbox only")
-    parser.add_argument("--start-set-method", choices=("blackbox", "monodromy"), default="blackbox",
-                        help="how a missing start set is made: blackbox (PHCpack's blackbox at random complex data, "
-                        "checked on a real instance; default) or monodromy (loops in parameter space, completeness "
-                        "by the trace test; for architectures whose blackbox is out of reach)")
+    parser.add_argument("--start-set-method", choices=("auto", "msolve", "blackbox", "monodromy"), default="auto",
+                        help="how a missing start set is made: auto (default: msolve when installed, else monodromy), "
+                        "msolve (exact solutions at rational start data), blackbox (PHCpack's blackbox at random "
+                        "complex data, checked on a real instance) or monodromy (loops in parameter space, "
+                        "completeness by the modular count or the trace test)")
     parser.add_argument("--workers", type=int, default=2, help="local worker processes (default %(default)s)")
     parser.add_argument("--scheduler", help="address of a Dask distributed scheduler, e.g. tcp://host:8786")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -85,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def _prepare_start_set(settings, *, quiet: bool, method: str = "blackbox", workers: int = 1) -> str | None:
+def _prepare_start_set(settings, *, quiet: bool, method: str = "auto", workers: int = 1) -> str | None:
     """The start set file for the parameter homotopy (None: blackbox), with a progress bar when it is made."""
     from ..pipeline.sweep import prepare_start_set
 

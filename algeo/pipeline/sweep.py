@@ -36,7 +36,7 @@ __all__ = ["SweepSettings", "InstanceStatus", "instance_seed", "run_sweep", "sum
            "finished_indices", "prepare_start_set", "sweep", "SWEEP_METHODS", "START_SET_METHODS"]
 
 #: how a missing start set is made (algeo.startsets.build)
-START_SET_METHODS = ("blackbox", "monodromy")
+START_SET_METHODS = ("auto", "msolve", "blackbox", "monodromy")
 
 logger = logging.getLogger(__name__)
 
@@ -224,21 +224,22 @@ def run_sweep(
     return summary
 
 
-def prepare_start_set(settings: SweepSettings, *, method: str = "blackbox", workers: int = 1,
+def prepare_start_set(settings: SweepSettings, *, method: str = "auto", workers: int = 1,
                       progress: Callable[[int], None] | None = None) -> tuple[str, "StartSet"] | None:
     """The start set of the parameter homotopy and its file, made here once (None: every instance uses the blackbox).
 
     Parameters
     ----------
     settings : the sweep's settings; ``method="blackbox"`` or a scalar ``Lambda`` need no start set.
-    method : how a missing set is made, ``"blackbox"`` or ``"monodromy"`` (docs/sweep.md).
+    method : how a missing set is made: ``"auto"`` (msolve when installed, else monodromy),
+        ``"msolve"``, ``"blackbox"`` or ``"monodromy"`` (docs/sweep.md).
     workers : processes for monodromy.
     progress : called with the number of paths tracked (points found, for monodromy) while a set is made.
     """
     from ..model.data import parse_regularization
     from ..model.family import family_mode, tracking_family
-    from ..startsets.build import ensure_start_set
-    from ..startsets.store import start_set_path
+    from ..startsets.build import default_method, ensure_start_set
+    from ..startsets.store import find_start_set
     from .solve import instance_check
 
     if method not in START_SET_METHODS:
@@ -252,9 +253,11 @@ def prepare_start_set(settings: SweepSettings, *, method: str = "blackbox", work
     except InputError:
         return None  # scalar Lambda: no parameter homotopy, every instance uses the blackbox
     family = tracking_family(architecture, settings.samples, mode)
-    start_set = ensure_start_set(family, progress=progress, method=method, workers=workers,
-                                 check_instance=instance_check(family) if method == "blackbox" else None)
-    return str(start_set_path(family)), start_set
+    method = default_method() if method == "auto" else method
+    ensure_start_set(family, progress=progress, method=method, workers=workers,
+                     check_instance=instance_check(family) if method == "blackbox" else None)
+    start_set, path = find_start_set(family)  # the user's library or the shipped sets
+    return str(path), start_set
 
 
 def sweep(
@@ -267,7 +270,7 @@ def sweep(
     regularization: str = "generic",
     digits: int = 40,
     method: str = "auto",
-    start_set_method: str = "blackbox",
+    start_set_method: str = "auto",
     workers: int = 2,
     scheduler=None,
     on_instance: Callable[[int, dict | None, int, int], None] | None = None,
@@ -286,7 +289,7 @@ def sweep(
     regularization : ``generic``, ``generic*SCALE`` (the generic ``Lambda`` times ``SCALE``) or a scalar.
     digits : refinement precision.
     method : ``auto`` (parameter homotopy, blackbox fallback) or ``blackbox``.
-    start_set_method : how a missing start set is made (``blackbox`` or ``monodromy``).
+    start_set_method : how a missing start set is made (``auto``, ``msolve``, ``blackbox`` or ``monodromy``).
     workers, scheduler : local processes, or a Dask scheduler address / client.
     on_instance : called after each instance, as in :func:`run_sweep`.
 
