@@ -193,7 +193,8 @@ def _solve_by_parametrization(system: CriticalPointSystem, exact: ExactCount, *,
         logger.warning("msolve's parametrization not used: %s", error)
         return None
     paths = tuple(phc.RawPath.known_solution(point, "msolve parametrization") for point in solutions)
-    run = phc.BackendRun("msolve", paths, len(paths), {}, None, (), exact.counts.version, True)
+    attempt = phc.Attempt("msolve", 0, phc.AttemptOutcome.OK, exact.counts.seconds, "exact rational parametrization")
+    run = phc.BackendRun("msolve", paths, len(paths), {}, None, (attempt,), exact.counts.version, True)
     method: dict = {"name": "msolve_parametrization"}
     if fallback is not None:
         method.update(fallback_from="parameter_homotopy", fallback=fallback[0].value, fallback_reason=fallback[1])

@@ -297,6 +297,8 @@ class SolveResult:
         images = method.get("paths_by_sign_flip") or 0
         tracked = (f"{c.paths} paths ({c.paths - images} tracked, {images} as sign-flip images)" if images
                    else f"{c.paths} paths tracked")
+        if method.get("name") == "msolve_parametrization":
+            tracked = f"{c.paths} solutions of msolve's exact parametrization (no path tracked)"
         lines = [
             f"SolveResult  widths {','.join(map(str, self.widths))}  samples {p['samples']}  "
             f"regularization {p['regularization']['kind']}",
