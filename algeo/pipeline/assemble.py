@@ -105,6 +105,9 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
         counts = replace(counts, extra={**counts.extra, **{k: v for k, v in check.extra.items() if k != "exact"}})
         problems += check.problems
         warnings += check.warnings
+        if exact.complete and size is not None and size != exact.counts.distinct:
+            warnings.append(f"msolve counts {exact.counts.distinct} solutions, the verified start set of this family "
+                            f"has {size}: the data are not generic (or the start set is wrong)")
     if certification is not None:
         problems += _certification_problems(counts, points)
     for point in points if not merged else ():

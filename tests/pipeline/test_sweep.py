@@ -161,6 +161,7 @@ def test_sweep_on_a_dask_local_cluster(tmp_path):
 @pytest.mark.slow
 def test_sweep_can_make_its_start_set_by_monodromy_confirmed_by_the_trace_test(tmp_path, monkeypatch):
     monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path / "starts"))
+    monkeypatch.setattr("algeo.startsets.store.SHIPPED", tmp_path / "no-shipped-sets")
     code = main(["sweep", "--widths", "1,1,1", "--samples", "1", "--instances", "1", "--seed", "2",
                  "--out", str(tmp_path / "run"), "--start-set-method", "monodromy", "--workers", "1", "-q"])
     assert code == 0
