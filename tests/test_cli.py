@@ -59,14 +59,16 @@ def test_a_run_writes_the_result(tmp_path, algeo_command):
     completed = run(algeo_command, "solve", "--widths", "2,1,2", "--samples", "1", "--seed", "3",
                     "--json", str(out), cwd=tmp_path)
     assert completed.returncode == 0, completed.stderr
-    assert "N_C = 9" in completed.stdout and "33 paths tracked" in completed.stdout
+    assert "N_C = 9" in completed.stdout and "9 paths (5 tracked, 4 as sign-flip images)" in completed.stdout
+    assert "exact (msolve over QQ" in completed.stdout and "agree" in completed.stdout
     data = json.loads(out.read_text())
-    assert data["ok"] is True and data["counts"]["complex"] == 9 and data["counts"]["paths"] == 33
+    assert data["ok"] is True and data["counts"]["complex"] == data["counts"]["exact_complex"] == 9
+    assert data["provenance"]["method"]["name"] == "parameter_homotopy" and data["counts"]["paths"] == 9
 
 
 @pytest.mark.phc
 def test_a_system_over_the_path_budget_is_refused(tmp_path, algeo_command):
     out = tmp_path / "out.json"
     completed = run(algeo_command, "solve", "--widths", "2,2,2", "--samples", "1", "--max-paths", "100",
-                    "--json", str(out), cwd=tmp_path)
+                    "--start-set", "none", "--json", str(out), cwd=tmp_path)
     assert_clean_refusal(completed, "stable mixed volume is 1089 paths, over the budget of 100", out)
