@@ -26,8 +26,10 @@ def table_rows(text: str) -> dict[tuple[int, int, int], dict]:
     for line in text.splitlines():
         cells = [c.strip() for c in line.rstrip("\\ ").split("&")]
         if len(cells) == 12 and re.fullmatch(r"\d+", cells[0]):
-            h, d, dx, dy, m, n, cbb, bkk, nc, ncs = (int(c) for c in cells[:10])
-            rows[(dx, d, dy)] = {"N": n, "CBB": cbb, "BKK": bkk, "N_C": nc, "N_C*": ncs, "m": m, "H": h}
+            exact = [r"\ddagger" in c for c in cells[8:10]]   # counts marked as equal to the exact ones
+            h, d, dx, dy, m, n, cbb, bkk, nc, ncs = (int(re.sub(r"\$\^\{\\d?dagger\}\$", "", c)) for c in cells[:10])
+            rows[(dx, d, dy)] = {"N": n, "CBB": cbb, "BKK": bkk, "N_C": nc, "N_C*": ncs, "m": m, "H": h,
+                                 "exact_marks": exact}
     return rows
 
 
