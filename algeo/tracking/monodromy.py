@@ -127,6 +127,10 @@ def first_solution(family, seed: int, mask: numpy.ndarray | None = None) -> tupl
     return parameters, point
 
 
+#: seconds a monodromy leg may take before it is killed and tracked again (plus 0.5 s per path)
+LEG_TIMEOUT = 30.0
+
+
 def track_points(family, source, target, points, gamma: complex, *, workers: int = 1,
                  retry_gammas: tuple[complex, ...] = ()) -> tuple[list[numpy.ndarray | None], int]:
     """Track ``points`` from ``F(.; source)`` to ``F(.; target)``: ends (None when lost) and the number lost.
@@ -143,7 +147,10 @@ def track_points(family, source, target, points, gamma: complex, *, workers: int
     chunks = [points[k::workers] for k in range(workers)] if workers > 1 and len(points) >= 2 * workers else [points]
 
     def run(chunk):
-        return phc.track(target_system, start_system, chunk, family.variable_names, gammas=[gamma, *retry_gammas])
+        # a leg of a few paths takes about a second; PHCpack can hang (PHCPACK.md, and measured on
+        # tests/tracking/test_trace.py, widths 1,2,1): kill it early, the next gamma tracks the leg again
+        return phc.track(target_system, start_system, chunk, family.variable_names, gammas=[gamma, *retry_gammas],
+                         timeout=LEG_TIMEOUT + 0.5 * len(chunk))
 
     if len(chunks) == 1:
         runs = [run(chunks[0])]
