@@ -27,7 +27,7 @@ def test_start_set_is_made_checked_stored_and_reused(tmp_path, monkeypatch):
     monkeypatch.setattr("algeo.startsets.store.SHIPPED", tmp_path / "no-shipped-sets")
     family = tracking_family(Architecture((1, 1, 1)), 1)  # m >= d_0: the Gram formulation
     assert family.formulation == "gram-v1"
-    made = ensure_start_set(family, check_instance=instance_check(family))
+    made = ensure_start_set(family, method="blackbox", check_instance=instance_check(family))
     assert made.size == 5  # Table 3.1, first row: N_C = 5
     assert made.check["blackbox_N_C"] == 5 and made.check["published_N_C"] == 5
     assert made.check["confirmed_by"] == ["blackbox instance", "published count"]
@@ -41,10 +41,11 @@ def test_start_set_is_made_checked_stored_and_reused(tmp_path, monkeypatch):
     assert main(["solve", "--widths", "1,1,1", "--samples", "1", "--seed", "9", "--json", str(target), "-q"]) == 0
     method = json.loads(target.read_text())["provenance"]["method"]
     assert method["name"] == "parameter_homotopy" and method["start_set"]["key"] == family.key
-    # the wrong family's file is refused
-    other = tracking_family(Architecture((1, 1, 1)), 2)
+    # a Gram set serves every m >= d_0; the wrong family's file is refused
+    assert load_start_set(tracking_family(Architecture((1, 1, 1)), 2), path) == made
+    other = tracking_family(Architecture((1, 1, 2)), 1)
     assert load_start_set(other, path) is None
-    assert main(["solve", "--widths", "1,1,1", "--samples", "2", "--start-set", str(path)]) == 2
+    assert main(["solve", "--widths", "1,1,2", "--samples", "1", "--start-set", str(path)]) == 2
 
 
 @pytest.mark.phc
