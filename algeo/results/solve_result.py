@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from .display import data_frame, summary_html
 from .statuses import PathStatus
 
 __all__ = ["PathStatus", "PathEnd", "CriticalPoint", "Counts", "Bounds", "SolveResult", "write_json_atomically",
-           "decimal_text", "to_fraction", "expect_kind"]
+           "decimal_text", "to_fraction", "NonFiniteError", "expect_kind"]
 
 
 def decimal_text(value, digits: int) -> str:
@@ -34,14 +35,23 @@ def decimal_text(value, digits: int) -> str:
     return mpmath.nstr(value, digits, strip_zeros=False) if value != 0 else "0"
 
 
+class NonFiniteError(OverflowError, ValueError):
+    """An infinite or NaN number has no rational value (an unbounded enclosure proves nothing)."""
+
+
 def to_fraction(value) -> Fraction:
-    """The exact rational value of an ``mpf`` (a binary fraction), without rounding."""
-    if not isinstance(value, mpmath.mpf):
-        value = mpmath.mpf(value)  # an int, Fraction or float: exact at any precision above 53 bits
-    if not mpmath.isfinite(value):
-        raise ValueError(f"{value} has no rational value")
-    sign, mantissa, exponent, _ = value._mpf_
-    return (-1) ** sign * Fraction(int(mantissa)) * Fraction(2) ** int(exponent)
+    """The exact rational a finite ``mpf``, int, float, Fraction or decimal string denotes, without rounding.
+
+    The one conversion every stage uses (certification, msolve's boxes, the theorem checks).
+    Raises :class:`NonFiniteError` (an ``OverflowError`` and a ``ValueError``) for +-inf and NaN.
+    """
+    if hasattr(value, "_mpf_"):
+        if not mpmath.isfinite(value):
+            raise NonFiniteError(f"{value} has no rational value")
+        return Fraction(*mpmath.libmp.to_rational(value._mpf_))
+    if isinstance(value, float) and not math.isfinite(value):
+        raise NonFiniteError(f"{value} has no rational value")
+    return Fraction(value)
 
 
 def expect_kind(data: dict, *kinds: str) -> str:

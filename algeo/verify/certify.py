@@ -48,6 +48,7 @@ import mpmath
 from ..exceptions import InputError
 from ..model.polynomial import PolynomialSystem
 from ..results.certificate import Box, NotProvenReason, PointCertificate, Realness
+from ..results.solve_result import to_fraction
 
 __all__ = [
     "Realness",
@@ -107,16 +108,7 @@ def _arithmetic(backend: str, bits: int):
     raise InputError("backend", f"is {backend!r}", f"use one of {', '.join(BACKENDS)}")
 
 
-def _fraction(value) -> Fraction:
-    """A finite ``mpf``, float, int or decimal string as the exact Fraction it denotes (no rounding).
-
-    Raises ``OverflowError`` for an infinite or NaN ``mpf`` (``to_rational`` would give 0).
-    """
-    if hasattr(value, "_mpf_"):
-        if not mpmath.isfinite(value):
-            raise OverflowError(f"{value} is not a finite number")
-        return Fraction(*mpmath.libmp.to_rational(value._mpf_))
-    return Fraction(value)
+_fraction = to_fraction  # an OverflowError (NonFiniteError) for +-inf and NaN
 
 
 def _exact_center(point: Sequence) -> tuple[tuple[Fraction, Fraction], ...]:

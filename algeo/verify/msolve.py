@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from ..exceptions import BackendUnavailableError, InputError
+from ..results.solve_result import to_fraction
 from .parametrization import Parametrization
 
 if TYPE_CHECKING:
@@ -393,16 +394,9 @@ class BoxMatch:
 
 def _exact(value) -> Fraction | None:
     """A real number (int, float, Fraction, mpmath ``mpf``; complex: its real part) as an exact Fraction."""
-    value = getattr(value, "real", value)
-    if hasattr(value, "man_exp"):  # mpmath mpf: mantissa * 2^exponent (unsigned in mpmath 1.3), exactly
-        if not value.man and value != 0:
-            return None  # inf or nan
-        mantissa, exponent = value.man_exp
-        magnitude = Fraction(abs(int(mantissa))) * Fraction(2) ** int(exponent)
-        return -magnitude if value < 0 else magnitude
     try:
-        return Fraction(value)
-    except (TypeError, ValueError, OverflowError):
+        return to_fraction(getattr(value, "real", value))
+    except (TypeError, ValueError):  # NonFiniteError is a ValueError
         return None
 
 
