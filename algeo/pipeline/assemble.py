@@ -22,7 +22,7 @@ from ..model.symmetry import missing_images
 from ..model.system import CriticalPointSystem
 from ..results.provenance import software_versions
 from ..results.solve_result import Bounds, Counts, CriticalPoint, PathEnd, PathStatus, SolveResult, to_fraction
-from ..startsets.store import StartSet, load_start_set
+from ..startsets.store import StartSet, find_start_set
 from ..verify.known_counts import CORRECTED, published_counts
 from .crosscheck import ExactCount, cross_check
 from .options import SolveOptions
@@ -90,7 +90,8 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
             "system and included (recovered_by_symmetry). Whole orbits can be missed the same way: cross-check "
             "with another --seed")
     exact_agrees = exact is not None and exact.complete and exact.counts.distinct == counts.complex
-    consistency = _consistency_problems(run, counts, stable, points, architecture, dataset, reg, start_set,
+    stored = start_set if start_set is not None else _stored_start_set(architecture, dataset, reg)
+    consistency = _consistency_problems(run, counts, stable, points, architecture, dataset, reg, stored,
                                         exact_complete=exact is not None and exact.complete)
     if exact_agrees and counts.failed:  # every solution was found: a failed path lost nothing
         warnings += [p for p in consistency if "paths failed" in p]
@@ -98,7 +99,7 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
     problems += consistency
     exact_record = None
     if exact is not None:
-        size = start_set.size if start_set is not None else _stored_start_set_size(architecture, dataset, reg)
+        size = stored.size if stored is not None else None
         check = cross_check(exact, points, complex_count=counts.complex, nonzero=counts.nonzero, real=counts.real,
                             start_set_size=size)
         exact_record = check.extra["exact"]
@@ -218,7 +219,7 @@ def _consistency_problems(run, counts: Counts, stable, points, architecture, dat
     if not_converged:
         problems.append(f"Newton refinement on the exact system did not converge at points {not_converged}")
     published = published_counts(architecture.widths, dataset.n_samples)
-    if published is not None and reg.kind in (RegularizationKind.GENERIC, RegularizationKind.GIVEN):
+    if published is not None and reg.kind in ENTRYWISE:
         note = f" ({CORRECTED[architecture.widths]})" if architecture.widths in CORRECTED else ""
         for key, found in (("N_C", counts.complex), ("N_C*", counts.nonzero)):
             if found != published[key] and exact_complete:  # the exact count decides (cross_check)
@@ -230,28 +231,24 @@ def _consistency_problems(run, counts: Counts, stable, points, architecture, dat
         if stable is not None and stable != published["BKK"]:
             problems.append(f"stable mixed volume {stable} differs from the published BKK {published['BKK']}")
     if not exact_complete:  # msolve's count of this very system supersedes the generic one
-        problems += _start_set_count_problems(counts, architecture, dataset, reg, start_set)
+        problems += _start_set_count_problems(counts, start_set)
     return problems
 
 
-def _stored_start_set_size(architecture, dataset, reg) -> int | None:
-    """The size of the library's verified start set for this instance's family, if there is one."""
+def _stored_start_set(architecture, dataset, reg) -> StartSet | None:
+    """The library's verified start set for this instance's family (the user's, then the shipped one), if any."""
     if reg.kind not in ENTRYWISE:
         return None
-    stored = load_start_set(tracking_family(architecture, dataset.n_samples, family_mode(reg)))
-    return None if stored is None else stored.size
+    found, _ = find_start_set(tracking_family(architecture, dataset.n_samples, family_mode(reg)))
+    return found
 
 
-def _start_set_count_problems(counts: Counts, architecture, dataset, reg, stored=None) -> list[str]:
+def _start_set_count_problems(counts: Counts, stored: StartSet | None) -> list[str]:
     """A stored start set knows the generic N_C of this family: fewer points than that means lost solutions.
 
     (Measured: PHCpack's blackbox lost two whole symmetry orbits, 193 of 225 points, on
     widths 2,2,2, m = 2, seed 887662790 without failing a path; docs/sweep.md.)
     """
-    if reg.kind not in (RegularizationKind.GENERIC, RegularizationKind.GIVEN):
-        return []
-    if stored is None:  # not given by the caller: the library's, if any
-        stored = load_start_set(tracking_family(architecture, dataset.n_samples, family_mode(reg)))
     if stored is None or counts.complex >= stored.size:
         return []
     return [f"N_C = {counts.complex} is below the generic count {stored.size} of the stored start set "

@@ -113,7 +113,7 @@ def cross_check(exact: ExactCount, points: tuple[CriticalPoint, ...], *, complex
                            f"{': ' + exact.counts.detail if exact.counts.detail else ''}")
     extra["exact_status"] = why
     if start_set_size is not None:
-        extra["independent_check"] = "verified start-set size"
+        extra.update(independent_check="verified start-set size", start_set_size=start_set_size)
         warnings.append(f"no exact count ({why}); N_C checked against the verified start set's {start_set_size} "
                         "points instead (the generic count; non-generic data may have fewer)")
     elif modular is not None:

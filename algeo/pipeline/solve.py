@@ -148,9 +148,7 @@ def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOption
     if stable is not None and stable > options.max_paths:
         raise BudgetExceededError(f"widths {system.architecture}: the stable mixed volume is {stable} paths, over "
                                   f"the budget of {options.max_paths} (raise --max-paths if you mean it)")
-    method: dict = {"name": "blackbox"}
-    if fallback is not None:
-        method.update(fallback_from="parameter_homotopy", fallback=fallback[0].value, fallback_reason=fallback[1])
+    method = _method("blackbox", fallback)
     runs = [homotopy_run] if homotopy_run is not None else []
     completion: list[dict] = []
     for step in range(options.completion_runs + 1):
@@ -165,7 +163,7 @@ def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOption
                                            progress=report))
         result = assemble(system, _merged(runs), volumes, method=dict(method, completion=completion), seed=seed,
                           options=options, started=started, exact=exact, merged=len(runs) > 1)
-        target = exact.counts.distinct if exact.complete else _generic_count(result)
+        target = _generic_count(result)
         completion.append({"step": f"blackbox seed {seed + 1000 * step}", "N_C": result.counts.complex,
                            "target": target, "seconds": round(time.monotonic() - started, 2)})
         if target is None or result.counts.complex >= target or not runs[-1].succeeded:
@@ -195,10 +193,7 @@ def _solve_by_parametrization(system: CriticalPointSystem, exact: ExactCount, *,
     paths = tuple(phc.RawPath.known_solution(point, "msolve parametrization") for point in solutions)
     attempt = phc.Attempt("msolve", 0, phc.AttemptOutcome.OK, exact.counts.seconds, "exact rational parametrization")
     run = phc.BackendRun("msolve", paths, len(paths), {}, None, (attempt,), exact.counts.version, True)
-    method: dict = {"name": "msolve_parametrization"}
-    if fallback is not None:
-        method.update(fallback_from="parameter_homotopy", fallback=fallback[0].value, fallback_reason=fallback[1])
-    result = assemble(system, run, {}, method=method, seed=seed, options=options, started=started, exact=exact)
+    result = assemble(system, run, {}, method=_method("msolve_parametrization", fallback), seed=seed, options=options, started=started, exact=exact)
     if not result.ok:
         logger.warning("the points of msolve's parametrization failed a check (%s); running the blackbox",
                        "; ".join(result.problems))
@@ -206,12 +201,21 @@ def _solve_by_parametrization(system: CriticalPointSystem, exact: ExactCount, *,
     return result
 
 
+def _method(name: str, fallback: tuple[HomotopyFallback, str] | None) -> dict:
+    """``provenance.method`` of a method used after the parameter homotopy was not (with why)."""
+    method: dict = {"name": name}
+    if fallback is not None:
+        method.update(fallback_from="parameter_homotopy", fallback=fallback[0].value, fallback_reason=fallback[1])
+    return method
+
+
 def _generic_count(result: SolveResult) -> int | None:
-    """The count a complete result must reach: the exact one, else the verified start set's (None: unknown)."""
+    """The count a complete result must reach: msolve's, else the verified start set's (None: unknown).
+
+    Both are recorded by the cross-check (:func:`algeo.pipeline.crosscheck.cross_check`).
+    """
     extra = result.counts.extra
-    if extra.get("exact_complex") is not None:
-        return extra["exact_complex"]
-    return (result.provenance.get("method") or {}).get("start_set", {}).get("size") or extra.get("start_set_size")
+    return extra["exact_complex"] if extra.get("exact_complex") is not None else extra.get("start_set_size")
 
 
 def _merged(runs: list) -> phc.BackendRun:
