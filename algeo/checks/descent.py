@@ -35,6 +35,7 @@ import mpmath
 
 from ..model.architecture import Architecture
 from ..model.data import Dataset
+from ..classify.determinantal import layers_of
 from ..model.polynomial import PolynomialSystem
 from ..verify.refine import mp_rational
 
@@ -77,19 +78,6 @@ class DescentEvidence:
 
 def mp_matrix(rows: Sequence[Sequence[Fraction]]) -> mpmath.matrix:
     return mpmath.matrix([[mp_rational(v) for v in row] for row in rows])
-
-
-def layers_of(architecture: Architecture, theta: Sequence) -> list[mpmath.matrix]:
-    """``W_1, ..., W_H`` from a flat real point (row-major blocks, the system's variable order)."""
-    layers, position = [], 0
-    for rows, cols in architecture.shapes:
-        W = mpmath.matrix(rows, cols)
-        for i in range(rows):
-            for j in range(cols):
-                W[i, j] = theta[position + i * cols + j]
-        position += rows * cols
-        layers.append(W)
-    return layers
 
 
 def _flatten(layers) -> list:

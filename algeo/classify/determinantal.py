@@ -32,6 +32,7 @@ from ..results.statuses import Decision, Purity
 
 __all__ = [
     "Decision",
+    "layers_of",
     "Purity",
     "Whitening",
     "RankDecision",
@@ -47,6 +48,19 @@ __all__ = [
     "match_index_set",
     "frobenius",
 ]
+
+
+def layers_of(architecture: Architecture, theta: Sequence) -> list["mpmath.matrix"]:
+    """``W_1, ..., W_H`` from a flat real point (row-major blocks, the system's variable order)."""
+    layers, position = [], 0
+    for rows, cols in architecture.shapes:
+        W = mpmath.matrix(rows, cols)
+        for i in range(rows):
+            for j in range(cols):
+                W[i, j] = theta[position + i * cols + j]
+        position += rows * cols
+        layers.append(W)
+    return layers
 
 
 def _mp(value: Fraction):

@@ -56,13 +56,8 @@ def _thresholds(digits: int) -> _Thresholds:
 
 def _product_matrix(architecture: Architecture, point) -> "mpmath.matrix":
     """``Wbar = W_H ... W_1`` from a flat point (row-major blocks, as the system's variables)."""
-    product, position = None, 0
-    for rows, cols in architecture.shapes:
-        W = mpmath.matrix(rows, cols)
-        for i in range(rows):
-            for j in range(cols):
-                W[i, j] = point[position + i * cols + j]
-        position += rows * cols
+    product = None
+    for W in det.layers_of(architecture, point):
         product = W if product is None else W * product
     return product
 
