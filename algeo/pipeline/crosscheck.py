@@ -57,16 +57,15 @@ def _exact_count(system: CriticalPointSystem, budget: float) -> ExactCount:
 
 def start_exact_count(system: CriticalPointSystem, budget: float) -> Future:
     """msolve on ``system`` in the background (a thread waiting on its child process); a Future of ExactCount."""
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="algeo-msolve")
-    if budget <= 0:
+    reason = "exact_budget is 0" if budget <= 0 else None if msolve_available() else \
+        "msolve is not installed (run ./setup.sh)"
+    if reason is not None:
         future: Future = Future()
-        future.set_result(ExactCount(None, None, "exact_budget is 0"))
-    elif not msolve_available():
-        future = Future()
-        future.set_result(ExactCount(None, None, "msolve is not installed (run ./setup.sh)"))
-    else:
-        future = executor.submit(_exact_count, system, budget)
-    executor.shutdown(wait=False)
+        future.set_result(ExactCount(None, None, reason))
+        return future
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="algeo-msolve")
+    future = executor.submit(_exact_count, system, budget)
+    executor.shutdown(wait=False)  # the thread ends with msolve (time-limited)
     return future
 
 
