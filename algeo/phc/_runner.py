@@ -194,12 +194,12 @@ def _flush_tiny(point: Sequence[complex], threshold: float = 1e-30) -> list[comp
 
 
 def phcpy_track(target: Sequence[str], start: Sequence[str], start_points: Sequence[Sequence[complex]],
-                names: Sequence[str], *, gamma: complex, precision: str, timeout: float, attempt_number: int = 0,
-                difficulty: int = 0) -> tuple[Attempt, tuple[RawPath, ...] | None, str | None]:
+                names: Sequence[str], *, gamma: complex, precision: str, timeout: float, attempt_number: int = 0
+                ) -> tuple[Attempt, tuple[RawPath, ...] | None, str | None]:
     """phcpy's trackers from ``start_points`` of ``start`` to ``target``; one end point per start point."""
     request = {"task": "track", "polynomials": list(target), "start": list(start), "names": list(names),
                "start_points": [[[z.real, z.imag] for z in _flush_tiny(point)] for point in start_points],
-               "gamma": [gamma.real, gamma.imag], "precision": precision, "seed": 1, "difficulty": difficulty}
+               "gamma": [gamma.real, gamma.imag], "precision": precision, "seed": 1}
     error, answer, seconds = run_phcpy(request, timeout=timeout)
     backend = "phcpy-track"
     if answer is None:
