@@ -13,7 +13,8 @@ from algeo.pipeline.options import HomotopyFallback, SolveOptions
 
 @pytest.mark.parametrize("field, value", [("digits", 10), ("digits", True), ("backend", "bertini"),
                                           ("timeout", 0), ("max_attempts", 0), ("max_paths", -1),
-                                          ("max_unknowns", 0)])
+                                          ("max_unknowns", 0), ("budget", 0), ("exact_budget", -1),
+                                          ("completion_runs", -1)])
 def test_bad_options_name_their_field(field, value):
     with pytest.raises(InputError) as caught:
         SolveOptions(**{field: value})
