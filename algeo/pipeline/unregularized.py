@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
+import numpy
 
 from ..classify import determinantal as det
 from ..model.architecture import Architecture
@@ -28,8 +29,9 @@ from ..tracking.continuation import (
     TrackOptions,
     refine_on_critical_set,
     seeded_gamma,
-    track_to_zero,
+    track_all_to_zero,
 )
+from ..model.gram_eval import GramEvaluator
 from ..model.data import Dataset, Regularization, RegularizationKind, generic_regularization
 from ..model.system import build_system
 from ..results.solve_result import Counts, SolveResult, decimal_text
@@ -81,11 +83,15 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     weights = [float(e) for matrix in start_reg.Lambda for row in matrix for e in row]
     gamma = seeded_gamma(seed)
     records, products = [], []
+    X, Y, m = dataset.X, dataset.Y, dataset.n_samples
+    S = [[sum((X[i][k] * X[j][k] for k in range(m)), start=Fraction(0)) for j in range(len(X))] for i in range(len(X))]
+    T = [[sum((Y[i][k] * X[j][k] for k in range(m)), start=Fraction(0)) for j in range(len(X))] for i in range(len(Y))]
+    starts = numpy.array([point.coordinates for point in base.points], dtype=complex).reshape(len(base.points),
+                                                                                              architecture.n_parameters)
+    all_tracked = track_all_to_zero(GramEvaluator(architecture), S, T, weights, starts, gamma=gamma, options=options)
     with mp_context(digits):
         whitened = det.whitening(dataset)
-        for index, point in enumerate(base.points):
-            tracked = track_to_zero(polynomials, weights, point.coordinates, gamma=gamma, options=options,
-                                    compiled=compiled)
+        for index, (point, tracked) in enumerate(zip(base.points, all_tracked)):
             common = dict(index=index, start_point=point.index, steps=tracked.steps, rejected_steps=tracked.rejected,
                           s_reached=tracked.s_reached, end_norm=tracked.end_norm)
             if tracked.status is not ContinuationStatus.CONVERGED:

@@ -32,6 +32,7 @@ from ..results.statuses import ContinuationStatus
 from ..verify.refine import mp_rational
 
 __all__ = ["CompiledSystem", "ContinuationStatus", "TrackOptions", "TrackedPath", "CriticalSetRefinement", "track_to_zero",
+           "track_all_to_zero", "gram_parameters",
            "refine_on_critical_set", "seeded_gamma"]
 
 
@@ -291,3 +292,94 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
     converged = bool(residual <= residual_tolerance * scale)
     return CriticalSetRefinement(tuple(point), residual, last_step, iterations, converged,
                                  rank, gap, bool(last_step <= step_tolerance * scale))
+
+
+def gram_parameters(S, T, Lambda) -> numpy.ndarray:
+    """The Gram family's parameter vector ``(S upper triangle, T, Lambda)`` from nested sequences."""
+    S = numpy.asarray([[complex(v) for v in row] for row in S])
+    rows, cols = numpy.triu_indices(len(S))
+    return numpy.concatenate([S[rows, cols], numpy.asarray([complex(v) for row in T for v in row]),
+                              numpy.asarray([complex(e) for matrix in Lambda for row in matrix for e in row])])
+
+
+def track_all_to_zero(evaluator, S, T, weights: Sequence[float], starts: numpy.ndarray, *, gamma: complex,
+                      options: TrackOptions = TrackOptions(), progress=None) -> list[TrackedPath]:
+    """:func:`track_to_zero` for every start point at once, with the batched tracker (:mod:`.batch`).
+
+    The systems ``G_0 + tau Lambda_0 o theta`` are the Gram family at ``(S, T, tau Lambda_0)``
+    (``S = X X^T``, ``T = Y X^T``; any ``m``), evaluated in closed form by ``evaluator``
+    (:class:`algeo.model.gram_eval.GramEvaluator`). The arc in ``s`` and the statuses are
+    those of :func:`track_to_zero`: tracking stops at ``s_end``; a path whose ``||theta||``
+    grew by more than a factor 2 over the last two decades of ``s`` (or beyond
+    ``divergence_bound`` relative to its start) is diverged; a step-size underflow below
+    ``endgame_start`` hands the point over to the refinement, above it fails the path.
+    """
+    from .batch import BatchOptions, BatchStatus, track_batch
+
+    S = numpy.asarray([[complex(v) for v in row] for row in S])
+    upper = numpy.triu_indices(len(S))
+    base = numpy.concatenate([S[upper], numpy.asarray([complex(v) for row in T for v in row])])  # S and T
+    lam = numpy.asarray(weights, dtype=complex)
+    zeros = numpy.zeros(len(base), dtype=complex)
+
+    def path(s, rows):
+        s = numpy.asarray(s, dtype=float)
+        tau, dtau = _tau_array(s, gamma)
+        p = numpy.concatenate([numpy.broadcast_to(base, (len(s), len(base))), tau[:, None] * lam[None]], axis=1)
+        dp = numpy.concatenate([numpy.broadcast_to(zeros, (len(s), len(base))), dtau[:, None] * lam[None]], axis=1)
+        return p, dp
+
+    starts = numpy.asarray(starts, dtype=complex)
+    start_norm = numpy.max(numpy.abs(starts), axis=1) if starts.size else numpy.zeros(0)
+    bound = options.divergence_bound * max(1.0, float(start_norm.max(initial=1.0)))
+    marks = [10.0 ** -k for k in range(1, 60) if 10.0 ** -k > options.s_end] + [options.s_end]
+    batch_options = BatchOptions(initial_step=options.initial_step, max_step=0.2, min_step=options.min_step,
+                                 corrector_iterations=options.max_corrector_iterations,
+                                 corrector_tolerance=options.corrector_accept, max_steps=options.max_steps,
+                                 divergence_bound=bound, approach=0.0, end_newton=0)
+    results: list[TrackedPath | None] = [None] * len(starts)
+    history: list[list[tuple[float, float]]] = [[] for _ in range(len(starts))]  # (s, ||x||) at decade marks
+    steps = numpy.zeros(len(starts), dtype=int)
+    rejected = numpy.zeros(len(starts), dtype=int)
+    points, alive, s0 = starts, list(range(len(starts))), 1.0
+    for s1 in marks:
+        if not alive:
+            break
+        run = track_batch(evaluator, points, path, t_start=s0, t_end=s1, options=batch_options)
+        keep = []
+        for position, k in enumerate(alive):
+            x, s = run.points[position], float(run.t[position])
+            steps[k] += run.steps[position]
+            rejected[k] += run.rejected[position]
+            norm = _norm(x)
+            state = run.status[position]
+            own_bound = options.divergence_bound * max(1.0, float(start_norm[k]))
+
+            def end(status, detail=""):
+                results[k] = TrackedPath(status, tuple(x), s, int(steps[k]), int(rejected[k]), norm, detail)
+
+            growth = _growth(history[k] + [(s, norm)])
+            if state is BatchStatus.DIVERGED or norm > own_bound:
+                end(ContinuationStatus.DIVERGED, f"||theta|| = {norm:.3g} exceeded {own_bound:.3g} at s = {s:.3g}")
+            elif growth is not None and growth > 2.0:
+                end(ContinuationStatus.DIVERGED, f"||theta|| grew by a factor {growth:.3g} over the two decades of s "
+                                                 f"down to s = {s:.3g}")
+            elif state is BatchStatus.FAILED and s > options.endgame_start:
+                end(ContinuationStatus.FAILED, run.detail[position].replace(" t = ", " s = "))
+            elif state is BatchStatus.FAILED:
+                end(ContinuationStatus.CONVERGED, f"step size underflow at s = {s:.3g}: refined at tau = 0 from there")
+            elif s1 == options.s_end:
+                end(ContinuationStatus.CONVERGED)
+            else:
+                history[k].append((s, norm))
+                keep.append(position)
+        alive = [alive[position] for position in keep]
+        points = run.points[keep]
+        s0 = s1
+        if progress is not None:
+            progress(len(starts) - len(alive))
+    return results
+
+
+def _tau_array(s: numpy.ndarray, gamma: complex) -> tuple[numpy.ndarray, numpy.ndarray]:
+    return s * s * (1 - gamma) + s * gamma, 2 * s * (1 - gamma) + gamma

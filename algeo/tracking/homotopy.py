@@ -31,6 +31,7 @@ from .. import phc
 from ..model.family import family_mode, tracking_family
 from ..model.symmetry import orbit_representatives
 from ..model.system import CriticalPointSystem
+from ..results.statuses import PathStatus
 from .gamma import homotopy_gamma
 
 __all__ = ["HomotopyRun", "parameter_homotopy"]
@@ -114,6 +115,75 @@ def _track_orbits(target, start, points, family, flips, gammas, timeout) -> tupl
     return finished(run), None
 
 
+#: a path end is regular when its reciprocal condition number is above this (PHCpack's default is 1e-8 on rco
+#: of its own scaled Jacobian; the batched tracker uses the plain 2-norm condition of dF/dx)
+REGULAR_RCO = 1e-12
+#: and its residual, relative to max(1, |x|), below this
+REGULAR_RESIDUAL = 1e-8
+
+
+def batch_evaluator(family):
+    """The closed-form batched evaluator of ``family``, or None when it has none (the lifted family)."""
+    from ..model.family import GramFamily
+    from ..model.gram_eval import GramEvaluator
+
+    return GramEvaluator(family.architecture) if isinstance(family, GramFamily) else None
+
+
+def _raw_paths(evaluator, target, run) -> list[phc.RawPath]:
+    """The batched tracker's ends as ``RawPath``s, in PHCpack's words (read back by ``RawPath.status``)."""
+    from .batch import BatchStatus
+
+    _, J = evaluator.value_and_jacobian(run.points, target)
+    finite = numpy.all(numpy.isfinite(J), axis=(1, 2))
+    rco = numpy.zeros(len(J))
+    if numpy.any(finite):
+        singular_values = numpy.linalg.svd(J[finite], compute_uv=False)
+        rco[finite] = singular_values[:, -1] / numpy.maximum(singular_values[:, 0], 1e-300)
+    paths = []
+    for k, status in enumerate(run.status):
+        x = tuple(complex(z) for z in run.points[k])
+        t = complex(run.t[k])
+        if status is BatchStatus.REACHED and run.residual[k] <= REGULAR_RESIDUAL:
+            label = "regular" if rco[k] > REGULAR_RCO else "singular"
+            paths.append(phc.RawPath(1, x, t, 1, float(run.newton_step[k]), float(rco[k]), float(run.residual[k]),
+                                     "success", f"{label} (batched tracker)"))
+        elif status is BatchStatus.DIVERGED:
+            paths.append(phc.RawPath(1, x, t, 1, float("nan"), 0.0, float(run.residual[k]), "failure",
+                                     f"at infinity (batched tracker: {run.detail[k]})"))
+        else:
+            paths.append(phc.RawPath(1, x, t, 1, float("nan"), float(rco[k]), float(run.residual[k]), "failure",
+                                     f"no solution (batched tracker: {run.detail[k] or 'residual too large'})"))
+    return paths
+
+
+def _track_orbits_batch(evaluator, target, start, points, flips, gammas) -> tuple[phc.BackendRun, complex | None]:
+    """:func:`_track_orbits` with the batched tracker (:mod:`.batch`): all paths of one ``gamma`` at once.
+
+    A run is clean when every path ends at its own regular solution (no two ends in one
+    sign-flip orbit); otherwise every path is tracked again with the next ``gamma``
+    (one ``gamma`` for all keeps the start-to-end map a bijection). Returns the last run
+    and the clean ``gamma`` (None when no run was clean: the caller tries PHCpack).
+    """
+    from .batch import gamma_path, track_batch
+
+    attempts: list[phc.Attempt] = []
+    paths: list[phc.RawPath] = []
+    start_points = numpy.asarray(points, dtype=complex)
+    for number, gamma in enumerate(gammas):
+        run = track_batch(evaluator, start_points, gamma_path(start, target, gamma))
+        paths = _raw_paths(evaluator, target, run)
+        bad = sum(p.status is not PathStatus.REGULAR for p in paths)
+        colliding = _colliding(paths, flips) if not bad else []
+        outcome = phc.AttemptOutcome.OK if not bad and not colliding else phc.AttemptOutcome.INCOMPLETE
+        detail = (f"gamma {number + 1}: {len(paths)} paths in {run.seconds:.2f} s, {bad} not regular, "
+                  f"{len(colliding)} ends sharing a sign-flip orbit")
+        attempts.append(phc.Attempt("batched", number, outcome, round(run.seconds, 3), detail))
+        if outcome is phc.AttemptOutcome.OK:
+            return phc.BackendRun("batched", tuple(paths), len(points), {}, None, tuple(attempts), None, True), gamma
+    return phc.BackendRun("batched", tuple(paths), len(points), {}, None, tuple(attempts), None, True), None
+
+
 def parameter_homotopy(
     system: CriticalPointSystem,
     start_parameters: Sequence[complex],
@@ -122,19 +192,37 @@ def parameter_homotopy(
     seed: int = 0,
     timeout: float = 3600.0,
     max_attempts: int = 3,
+    tracker: str = "auto",
 ) -> HomotopyRun:
     """Track ``start_points`` (every solution of ``system``'s family at ``start_parameters``) to ``system``.
 
     The start data come from a start set (:mod:`algeo.startsets`), which the caller reads.
+    ``tracker="auto"`` tracks with the batched tracker (:mod:`.batch`) when the family has a
+    closed-form evaluator (the Gram family, ``m >= d_0``), and with PHCpack's trackers when
+    it has none or when no ``gamma`` gives a clean batched run; ``"phcpy"`` forces PHCpack.
     """
     family = tracking_family(system.architecture, system.dataset.n_samples, family_mode(system.regularization))
-    target = family.coefficients(family.parameters_of(system.dataset, system.regularization))
+    target_parameters = family.parameters_of(system.dataset, system.regularization)
+    target = family.coefficients(target_parameters)
     start = family.coefficients(numpy.asarray(start_parameters))
     gammas = [homotopy_gamma(seed, attempt) for attempt in range(max_attempts)]
     flips = family.sign_flips()
     representatives, images = orbit_representatives(start_points, flips)
-    run, gamma = _track_orbits(target, start, [start_points[k] for k in representatives], family, flips, gammas,
-                               timeout)
+    orbit_points = [start_points[k] for k in representatives]
+    evaluator = batch_evaluator(family) if tracker == "auto" else None
+    run = gamma = None
+    if evaluator is not None:
+        run, gamma = _track_orbits_batch(evaluator, numpy.asarray(target_parameters), numpy.asarray(start_parameters),
+                                         orbit_points, flips, gammas)
+        if gamma is None:
+            logger.warning("batched tracker: no gamma tracked every orbit cleanly (%s); PHCpack's trackers next",
+                           run.attempts[-1].detail)
+            earlier = run.attempts
+            run, gamma = _track_orbits(target, start, orbit_points, family, flips, gammas, timeout)
+            run = phc.BackendRun(run.backend, run.paths, run.declared_paths, run.root_counts, run.seed,
+                                 earlier + run.attempts, run.version, run.paths_observed)
+    else:
+        run, gamma = _track_orbits(target, start, orbit_points, family, flips, gammas, timeout)
     n = len(family.weight_names)
     cut = []
     if run.paths:

@@ -1,0 +1,157 @@
+"""The Gram family's gradient and its Jacobian in closed form, for a batch of points at once.
+
+:class:`algeo.model.family.GramFamily` writes the gradient system as sparse terms (for
+PHCpack); a batched tracker needs the values instead, for thousands of points per call.
+Here they come from matrix products (REFERENCE.md section 1)::
+
+    G_l(W; S, T, Lambda) = U_l^T R V_l^T + Lambda_l o W_l,    R = Wbar S - T,
+
+with ``U_l = W_H ... W_{l+1}``, ``V_l = W_{l-1} ... W_1``. The Jacobian block of ``G_l`` in
+``W_k`` is a sum of outer products of small matrices, one per place ``W_k`` occurs:
+``(U_l^T U_k)[a, i] (V_k S V_l^T)[j, b]`` from ``R``; for ``k > l`` (``W_k`` inside ``U_l``)
+``M[j, a] (U_k^T R V_l^T)[i, b]`` with ``M = W_{k-1} ... W_{l+1}``; for ``k < l`` (inside
+``V_l``) ``(U_l^T R V_k^T)[a, j] M[b, i]`` with ``M = W_{l-1} ... W_{k+1}``; and
+``Lambda_l`` on the diagonal when ``k = l``. ``G`` is linear in the parameter
+vector ``p = (S upper triangle, T, Lambda)`` (no term is free of it), so the derivative
+along a parameter direction ``v`` is ``G(W; v)``: a homotopy's ``dH/dt`` costs one more
+evaluation. Parameters are in ``GramFamily.parameter_names`` order, one vector per
+point or one for all. The tests compare with the family's sparse terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy
+
+from .architecture import Architecture
+
+__all__ = ["GramEvaluator"]
+
+_IDENTITIES: dict[int, numpy.ndarray] = {}
+
+
+@dataclass(frozen=True)
+class GramEvaluator:
+    """Batched ``G(W; p)`` and ``dG/dW`` of one architecture's Gram family (complex double)."""
+
+    architecture: Architecture
+
+    @cached_property
+    def n(self) -> int:
+        return self.architecture.n_parameters
+
+    @cached_property
+    def n_parameters(self) -> int:
+        d0, dh = self.architecture.input_width, self.architecture.output_width
+        return d0 * (d0 + 1) // 2 + dh * d0 + self.n
+
+    @cached_property
+    def _offsets(self) -> list[int]:
+        offsets, position = [], 0
+        for rows, cols in self.architecture.shapes:
+            offsets.append(position)
+            position += rows * cols
+        return offsets
+
+    @cached_property
+    def _upper(self) -> tuple[numpy.ndarray, numpy.ndarray]:
+        d0 = self.architecture.input_width
+        rows, cols = numpy.triu_indices(d0)
+        return rows, cols
+
+    def split_parameters(self, p: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, list[numpy.ndarray]]:
+        """``(S, T, [Lambda_l])`` with a leading batch axis, from ``p`` of shape ``(P,)`` or ``(B, P)``."""
+        a = self.architecture
+        d0, dh = a.input_width, a.output_width
+        p = numpy.atleast_2d(numpy.asarray(p, dtype=complex))
+        rows, cols = self._upper
+        k = len(rows)
+        S = numpy.zeros((p.shape[0], d0, d0), dtype=complex)
+        S[:, rows, cols] = p[:, :k]
+        S[:, cols, rows] = p[:, :k]
+        T = p[:, k:k + dh * d0].reshape(-1, dh, d0)
+        position = k + dh * d0
+        lambdas = []
+        for rows_l, cols_l in a.shapes:
+            lambdas.append(p[:, position:position + rows_l * cols_l].reshape(-1, rows_l, cols_l))
+            position += rows_l * cols_l
+        return S, T, lambdas
+
+    def _identity(self, size: int) -> numpy.ndarray:
+        return _IDENTITIES.setdefault(size, numpy.eye(size, dtype=complex)[None])
+
+    def _layers(self, x: numpy.ndarray) -> list[numpy.ndarray]:
+        return [x[:, o:o + r * c].reshape(-1, r, c) for o, (r, c) in zip(self._offsets, self.architecture.shapes)]
+
+    def value(self, x: numpy.ndarray, p: numpy.ndarray) -> numpy.ndarray:
+        """``G(x; p)`` for ``x`` of shape ``(B, n)``: shape ``(B, n)``."""
+        value, _ = self._evaluate(numpy.asarray(x, dtype=complex), p, jacobian=False)
+        return value
+
+    def value_and_jacobian(self, x: numpy.ndarray, p: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """``G(x; p)`` (``(B, n)``) and ``dG/dx`` (``(B, n, n)``, row = equation, column = unknown)."""
+        return self._evaluate(numpy.asarray(x, dtype=complex), p, jacobian=True)
+
+    def _evaluate(self, x: numpy.ndarray, p, *, jacobian: bool):
+        a = self.architecture
+        H, B = a.depth, x.shape[0]
+        widths = a.widths
+        S, T, lambdas = self.split_parameters(p)
+        Ws = self._layers(x)
+        # chain[(top, bottom)] = W_top ... W_bottom (0-based layers); the identity of size d_bottom when top < bottom
+        chain: dict[tuple[int, int], numpy.ndarray] = {}
+
+        def product(top: int, bottom: int) -> numpy.ndarray:
+            if top < bottom:
+                return self._identity(widths[bottom])
+            if (top, bottom) not in chain:
+                chain[(top, bottom)] = Ws[top] if top == bottom else _mm(Ws[top], product(top - 1, bottom))
+            return chain[(top, bottom)]
+
+        R = _mm(product(H - 1, 0), S) - T  # Wbar S - T
+        A = [product(H - 1, l + 1) for l in range(H)]  # U_l
+        Bs = [product(l - 1, 0) for l in range(H)]  # V_l
+        At = [numpy.swapaxes(m, 1, 2) for m in A]
+        Bt = [numpy.swapaxes(m, 1, 2) for m in Bs]
+        blocks = []
+        for l in range(H):
+            gradient = _mm(_mm(At[l], R), Bt[l]) + lambdas[l] * Ws[l]
+            blocks.append(gradient.reshape(B, -1))
+        value = numpy.concatenate([numpy.broadcast_to(b, (B, b.shape[1])) for b in blocks], axis=1)
+        if not jacobian:
+            return value, None
+        J = numpy.zeros((B, self.n, self.n), dtype=complex)
+        for l in range(H):
+            rows_l, cols_l = widths[l + 1], widths[l]
+            r0 = self._offsets[l]
+            for k in range(H):
+                rows_k, cols_k = widths[k + 1], widths[k]
+                c0 = self._offsets[k]
+                # term from dR = U_k dW_k V_k S: (U_l^T U_k)[a, i] (V_k S V_l^T)[j, b]
+                L1 = _mm(At[l], A[k])
+                R1 = _mm(_mm(Bs[k], S), Bt[l])
+                block = L1[:, :, None, :, None] * numpy.swapaxes(R1, 1, 2)[:, None, :, None, :]
+                if k > l:  # U_l contains W_k: M = W_{k-1} ... W_{l+1}, N = U_k^T R V_l^T; M[j, a] N[i, b]
+                    M = product(k - 1, l + 1)
+                    N = _mm(_mm(At[k], R), Bt[l])
+                    block = block + numpy.swapaxes(M, 1, 2)[:, :, None, None, :] * numpy.swapaxes(N, 1, 2)[:, None, :, :, None]
+                elif k < l:  # V_l contains W_k: M = W_{l-1} ... W_{k+1}, N = U_l^T R V_k^T; N[a, j] M[b, i]
+                    M = product(l - 1, k + 1)
+                    N = _mm(_mm(At[l], R), Bt[k])
+                    block = block + N[:, :, None, None, :] * M[:, None, :, :, None]
+                J[:, r0:r0 + rows_l * cols_l, c0:c0 + rows_k * cols_k] = block.reshape(-1, rows_l * cols_l,
+                                                                                    rows_k * cols_k)
+            diagonal = numpy.arange(rows_l * cols_l)
+            J[:, r0 + diagonal, r0 + diagonal] += numpy.broadcast_to(lambdas[l].reshape(lambdas[l].shape[0], -1),
+                                                                     (B, rows_l * cols_l))
+        return value, J
+
+
+def _mm(A: numpy.ndarray, C: numpy.ndarray) -> numpy.ndarray:
+    """Batched product of small matrices as a sum of broadcast outer products (faster than matmul here)."""
+    out = A[..., :, 0:1] * C[..., 0:1, :]
+    for j in range(1, A.shape[-1]):
+        out = out + A[..., :, j:j + 1] * C[..., j:j + 1, :]
+    return out

@@ -1,0 +1,268 @@
+"""A batched predictor-corrector: every path of a homotopy advanced together, in numpy.
+
+The systems tracked here are linear in a parameter vector, ``F(x; p)`` with no term free
+of ``p`` (:class:`algeo.model.gram_eval.GramEvaluator`), along a parameter path ``p(t)``;
+so ``H(x, t) = F(x; p(t))`` and ``dH/dt = F(x; p'(t))``. Each path keeps its own ``t`` and
+step ``h``; one iteration of the loop advances all active paths by one step:
+
+- predictor: classical Runge-Kutta (RK4) on ``dx/dt = -J^{-1} dH/dt``;
+- corrector: up to ``corrector_iterations`` Newton steps at the new ``t``; the step is
+  accepted when the first correction is at most ``predictor_error`` times the distance
+  the predictor moved (a predictor that far off may have jumped to another path), each
+  later correction at most ``contraction`` times the one before, and the last one below
+  ``corrector_tolerance * max(1, |x|)``;
+- step size: doubled after ``grow_after`` accepted steps in a row, halved after a
+  rejection; a path whose step falls below ``min_step`` fails (``step size underflow``);
+  ``|x|`` above ``divergence_bound`` ends it as diverged. With ``approach`` set, a step
+  never goes more than ``geometric`` of the way to that ``t`` (a geometric endgame toward a
+  singular end, as the continuation to ``Lambda = 0`` needs).
+
+Every path ends with a status (:class:`BatchStatus`) and its counts; nothing is dropped.
+The end points are plain complex doubles: refinement on the exact system is the caller's.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+import numpy
+
+__all__ = ["BatchOptions", "BatchStatus", "BatchTrack", "ParameterPath", "track_batch", "gamma_path",
+           "linear_path"]
+
+logger = logging.getLogger(__name__)
+
+
+class BatchStatus(enum.Enum):
+    """How one path of a batch ended."""
+
+    REACHED = "reached"  # arrived at the end value of t
+    DIVERGED = "diverged"  # |x| exceeded the divergence bound
+    FAILED = "failed"  # step size underflow, singular Jacobian or step budget exhausted
+
+
+class LinearSystem(Protocol):
+    n: int
+
+    def value(self, x: numpy.ndarray, p: numpy.ndarray) -> numpy.ndarray: ...
+
+    def value_and_jacobian(self, x: numpy.ndarray, p: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]: ...
+
+
+#: ``path(t, rows) -> (p(t), p'(t))``: ``t`` holds one value per path, ``rows`` says which paths of the
+#: batch they are (a path may have its own parameter line); arrays of shape ``(len(t), P)``.
+ParameterPath = Callable[[numpy.ndarray, numpy.ndarray], tuple[numpy.ndarray, numpy.ndarray]]
+
+
+def linear_path(p0: numpy.ndarray, p1: numpy.ndarray) -> ParameterPath:
+    """``p(t) = (1 - t) p0 + t p1``: combined with :func:`gamma_path` it is PHCpack's gamma trick.
+
+    ``p0`` and ``p1`` are one parameter vector each (shape ``(P,)``, the same line for every
+    path) or one per path (shape ``(B, P)``).
+    """
+    p0, p1 = numpy.asarray(p0, dtype=complex), numpy.asarray(p1, dtype=complex)
+    per_row = p0.ndim == 2 or p1.ndim == 2
+    if per_row:
+        p0, p1 = numpy.broadcast_arrays(numpy.atleast_2d(p0), numpy.atleast_2d(p1))
+    difference = p1 - p0
+
+    def path(t: numpy.ndarray, rows: numpy.ndarray):
+        t = numpy.asarray(t, dtype=float)[:, None]
+        if per_row:
+            return (1 - t) * p0[rows] + t * p1[rows], difference[rows]
+        return (1 - t) * p0[None] + t * p1[None], numpy.broadcast_to(difference, (len(t), len(difference)))
+
+    return path
+
+
+def gamma_path(p0: numpy.ndarray, p1: numpy.ndarray, gamma: complex) -> ParameterPath:
+    """``p(t) = (1 - t) gamma p0 + t p1``: the same systems as ``gamma (1 - t) F(.; p0) + t F(.; p1)``.
+
+    ``F`` is linear in ``p``, so this is the straight-line parameter homotopy with the
+    gamma trick: for all but finitely many ``gamma`` no path meets a singular system for
+    ``t < 1`` (Morgan and Sommese).
+    """
+    return linear_path(gamma * numpy.asarray(p0, dtype=complex), p1)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Tracker settings (docs/solver.md, "Batched tracking")."""
+
+    initial_step: float = 0.05
+    max_step: float = 0.05
+    min_step: float = 1e-12
+    corrector_iterations: int = 3
+    corrector_tolerance: float = 1e-10  # relative Newton step to accept a step
+    predictor_error: float = 0.05  # first Newton correction / predictor displacement, at most
+    contraction: float = 0.25  # each later Newton step / the one before, at most
+    grow_after: int = 2  # accepted steps in a row before the step doubles
+    max_steps: int = 4000  # predictor-corrector steps (accepted and rejected) per path
+    divergence_bound: float = 1e8
+    approach: float | None = None  # a t value approached geometrically (the continuation's singular end)
+    geometric: float = 0.9
+    end_newton: int = 3  # Newton steps at the end value of t
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class BatchTrack:
+    """The end of every path, in start order."""
+
+    points: numpy.ndarray  # (B, n) complex; where each path stopped
+    t: numpy.ndarray  # (B,) the t each path reached
+    status: tuple[BatchStatus, ...]
+    steps: numpy.ndarray  # accepted steps per path
+    rejected: numpy.ndarray  # rejected steps per path
+    residual: numpy.ndarray  # max |H(x, t)| at the end, relative to max(1, |x|)
+    newton_step: numpy.ndarray  # size of the last Newton step at the end, relative to max(1, |x|)
+    seconds: float
+    detail: tuple[str, ...]
+
+    def count(self, status: BatchStatus) -> int:
+        return sum(s is status for s in self.status)
+
+
+def _solve(J: numpy.ndarray, rhs: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Batched ``J^{-1} rhs``; rows whose Jacobian is singular (or not finite) come back as nan, flagged."""
+    good = numpy.all(numpy.isfinite(J), axis=(1, 2)) & numpy.all(numpy.isfinite(rhs), axis=1)
+    out = numpy.full(rhs.shape, numpy.nan, dtype=complex)
+    if numpy.any(good):
+        try:
+            out[good] = numpy.linalg.solve(J[good], rhs[good][..., None])[..., 0]
+        except numpy.linalg.LinAlgError:  # one singular matrix spoils the batch: solve one by one
+            for k in numpy.flatnonzero(good):
+                try:
+                    out[k] = numpy.linalg.solve(J[k], rhs[k])
+                except numpy.linalg.LinAlgError:
+                    good[k] = False
+    ok = good & numpy.all(numpy.isfinite(out), axis=1)
+    return out, ok
+
+
+def _norm(x: numpy.ndarray) -> numpy.ndarray:
+    return numpy.max(numpy.abs(x), axis=1) if x.shape[1] else numpy.zeros(len(x))
+
+
+def _velocity(system: LinearSystem, path: ParameterPath, x: numpy.ndarray, t: numpy.ndarray, rows: numpy.ndarray):
+    p, dp = path(t, rows)
+    _, J = system.value_and_jacobian(x, p)
+    return _solve(J, -system.value(x, dp))
+
+
+def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath, *, t_start: float = 0.0,
+                t_end: float = 1.0, options: BatchOptions = BatchOptions(),
+                progress: Callable[[int], None] | None = None) -> BatchTrack:
+    """Track every row of ``start`` (solutions of ``F(.; p(t_start))``) to ``t_end``.
+
+    ``progress(k)`` is called with the number of paths that finished in each iteration.
+    """
+    started = time.monotonic()
+    x = numpy.array(start, dtype=complex, copy=True).reshape(len(start), system.n)
+    B = len(x)
+    direction = 1.0 if t_end >= t_start else -1.0
+    t = numpy.full(B, float(t_start))
+    h = numpy.full(B, options.initial_step)
+    streak = numpy.zeros(B, dtype=int)
+    steps = numpy.zeros(B, dtype=int)
+    rejected = numpy.zeros(B, dtype=int)
+    status: list[BatchStatus | None] = [None] * B
+    detail = [""] * B
+    active = numpy.ones(B, dtype=bool)
+    while numpy.any(active):
+        A = numpy.flatnonzero(active)
+        xa, ta = x[A], t[A]
+        remaining = numpy.abs(t_end - ta)
+        ha = numpy.minimum(h[A], remaining)
+        if options.approach is not None:
+            ha = numpy.minimum(ha, options.geometric * numpy.abs(ta - options.approach))
+        dt = direction * ha
+        # RK4 predictor
+        k1, ok1 = _velocity(system, path, xa, ta, A)
+        k2, ok2 = _velocity(system, path, xa + 0.5 * dt[:, None] * k1, ta + 0.5 * dt, A)
+        k3, ok3 = _velocity(system, path, xa + 0.5 * dt[:, None] * k2, ta + 0.5 * dt, A)
+        k4, ok4 = _velocity(system, path, xa + dt[:, None] * k3, ta + dt, A)
+        predicted = xa + dt[:, None] / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+        ok = ok1 & ok2 & ok3 & ok4
+        # Newton corrector at the new t
+        t_new = numpy.where(ha >= remaining, t_end, ta + dt)
+        p_new, _ = path(t_new, A)
+        corrected = predicted.copy()
+        moved = _norm(predicted - xa)
+        scale = numpy.maximum(1.0, _norm(xa))
+        previous = numpy.full(len(A), numpy.inf)
+        last = numpy.full(len(A), numpy.inf)
+        for iteration in range(options.corrector_iterations):
+            value, J = system.value_and_jacobian(corrected, p_new)
+            step, solved = _solve(J, value)
+            ok &= solved
+            step = numpy.where(ok[:, None], step, 0)
+            corrected = corrected - step
+            size = _norm(step) / scale
+            if iteration == 0:  # the predictor's error must be small against the step it made (no path jumps)
+                ok &= (_norm(step) <= options.predictor_error * moved) | (size <= options.corrector_tolerance)
+            else:  # and Newton must contract fast (inside the quadratic region of this path)
+                ok &= (size <= options.contraction * previous) | (size <= options.corrector_tolerance)
+            previous, last = size, size
+        accept = ok & (last <= options.corrector_tolerance) & numpy.all(numpy.isfinite(corrected), axis=1)
+        # update accepted paths
+        good = A[accept]
+        x[good], t[good] = corrected[accept], t_new[accept]
+        steps[good] += 1
+        streak[good] += 1
+        grow = good[streak[good] >= options.grow_after]
+        h[grow] = numpy.minimum(2 * h[grow], options.max_step)
+        streak[grow] = 0
+        bad = A[~accept]
+        rejected[bad] += 1
+        streak[bad] = 0
+        h[bad] /= 2
+        finished = 0
+        for k in good:
+            if _norm(x[k:k + 1])[0] > options.divergence_bound:
+                status[k], detail[k] = BatchStatus.DIVERGED, f"|x| exceeded {options.divergence_bound:.3g} at t = {t[k]:.6g}"
+            elif t[k] == t_end:
+                status[k] = BatchStatus.REACHED
+            else:
+                continue
+            active[k] = False
+            finished += 1
+        for k in bad:
+            if h[k] < options.min_step:
+                status[k], detail[k] = BatchStatus.FAILED, f"step size underflow at t = {t[k]:.6g}"
+            elif steps[k] + rejected[k] >= options.max_steps:
+                status[k], detail[k] = BatchStatus.FAILED, f"step budget {options.max_steps} exhausted at t = {t[k]:.6g}"
+            else:
+                continue
+            active[k] = False
+            finished += 1
+        for k in good:
+            if active[k] and steps[k] + rejected[k] >= options.max_steps:
+                status[k], detail[k] = BatchStatus.FAILED, f"step budget {options.max_steps} exhausted at t = {t[k]:.6g}"
+                active[k] = False
+                finished += 1
+        if progress is not None and finished:
+            progress(finished)
+    # Newton at the end value for the paths that reached it; residuals for all
+    p_end, _ = path(t, numpy.arange(B))
+    newton = numpy.zeros(B)
+    reached = numpy.array([s is BatchStatus.REACHED for s in status])
+    if numpy.any(reached) and options.end_newton:
+        R = numpy.flatnonzero(reached)
+        xr = x[R]
+        for _ in range(options.end_newton):
+            value, J = system.value_and_jacobian(xr, p_end[R])
+            step, solved = _solve(J, value)
+            step = numpy.where(solved[:, None], step, 0)
+            xr = xr - step
+            newton[R] = _norm(step) / numpy.maximum(1.0, _norm(xr))
+        x[R] = xr
+    residual = _norm(system.value(x, p_end)) / numpy.maximum(1.0, _norm(x))
+    return BatchTrack(x, t, tuple(status), steps, rejected, residual, newton, time.monotonic() - started,
+                      tuple(detail))
