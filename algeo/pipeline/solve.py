@@ -272,7 +272,7 @@ def _start_set(system: CriticalPointSystem, options: SolveOptions) -> tuple[Star
         found, path = find_start_set(family)
         if found is not None or not options.build_start_set:
             return found, path
-        method = default_method()
+        method = default_method(family)
         started = time.monotonic()
         logger.warning("no start set for widths %s, m = %d yet: making one by %s (first use; stored in %s)",
                        system.architecture, system.dataset.n_samples, method, path.parent)

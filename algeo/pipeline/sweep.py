@@ -253,7 +253,7 @@ def prepare_start_set(settings: SweepSettings, *, method: str = "auto", workers:
     except InputError:
         return None  # scalar Lambda: no parameter homotopy, every instance uses the blackbox
     family = tracking_family(architecture, settings.samples, mode)
-    method = default_method() if method == "auto" else method
+    method = default_method(family) if method == "auto" else method
     ensure_start_set(family, progress=progress, method=method, workers=workers,
                      check_instance=instance_check(family) if method == "blackbox" else None)
     start_set, path = find_start_set(family)  # the user's library or the shipped sets

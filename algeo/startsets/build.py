@@ -63,16 +63,28 @@ def _distinct_regular_points(family: ParameterFamily, parameters, run: phc.Backe
 TRACE_LIMIT = 150
 
 
-def _modular_count(family: ParameterFamily, seed: int):
-    """Singular's vdim over ZZ/p of an instance with random rational data, or None without Singular."""
+def _modular_count(family: ParameterFamily, seed: int, timeout: float = 600.0):
+    """The number of solutions over ZZ/p of an instance with random rational data, or None.
+
+    msolve's F4 over ``ZZ/p`` when msolve is installed (:func:`algeo.verify.msolve.msolve_modular_count`;
+    seconds where Singular took minutes), else Singular's vdim over ``ZZ/p``.
+    """
     from ..exceptions import BudgetExceededError
     from ..verify.exact import instance_counts, singular_available
+    from ..verify.msolve import msolve_available, msolve_modular_count
 
+    if msolve_available():
+        from .. import build_system
+
+        system = build_system(",".join(map(str, family.architecture.widths)), samples=family.samples, seed=seed)
+        counted = msolve_modular_count(system.polynomial_system, system.variable_names, timeout=timeout)
+        if counted is not None:
+            return counted
     if not singular_available():
-        logger.info("Singular is not installed: no modular count for the start set")
+        logger.info("neither msolve nor Singular counted: no modular count for the start set")
         return None
     try:
-        return instance_counts(family.architecture.widths, family.samples, seed, timeout=600)
+        return instance_counts(family.architecture.widths, family.samples, seed, timeout=timeout)
     except BudgetExceededError as error:
         logger.warning("no modular count for the start set: %s", error)
         return None
@@ -127,10 +139,20 @@ def _solve_by_msolve(family: ParameterFamily, seed: int, timeout: float):
     return parameters, phc.BackendRun("msolve", paths, len(paths), {}, seed, (), counts.version, True), record
 
 
-def default_method() -> str:
-    """``msolve`` when the program is there (exact, and the fastest measured), else ``monodromy``."""
+def default_method(family: ParameterFamily | None = None) -> str:
+    """How a missing start set is made on first use.
+
+    ``monodromy`` for a family the batched tracker evaluates in closed form (the Gram
+    family, ``m >= d_0``): graph monodromy aiming at msolve's modular count, measured
+    faster than msolve over QQ from 225 points up (widths 2,2,3, m = 2, 705 points: 12 s
+    plus 2.8 s for the count). Otherwise ``msolve`` when the program is there, else
+    ``monodromy`` (PHCpack's trackers).
+    """
+    from ..tracking.homotopy import batch_evaluator
     from ..verify.msolve import msolve_available
 
+    if family is not None and batch_evaluator(family) is not None:
+        return "monodromy"
     return "msolve" if msolve_available() else "monodromy"
 
 
@@ -190,19 +212,27 @@ def make_start_set(
         solved_exactly["start_data_seed"] = seed + attempt
         volumes = {}
     elif method == "monodromy":
+        from ..tracking.graph_monodromy import graph_monodromy
+        from ..tracking.homotopy import batch_evaluator
         from ..tracking.monodromy import populate_by_monodromy
 
         exact = _modular_count(family, seed)
-        populated = populate_by_monodromy(family, seed=seed, progress=progress, workers=workers,
-                                          target=exact.complex if exact is not None else None,
-                                          passes=3 if exact is not None else 1)
+        target = exact.complex if exact is not None and exact.complex >= 0 else None
+        evaluator = batch_evaluator(family)
+        if evaluator is not None:  # graph monodromy with the batched tracker
+            populated = graph_monodromy(family, evaluator, seed=seed, progress=progress, target=target,
+                                        passes=3 if target is not None else 1)
+        else:  # the lifted family (m < d_0): loops with PHCpack's trackers
+            populated = populate_by_monodromy(family, seed=seed, progress=progress, workers=workers,
+                                              target=target, passes=3 if target is not None else 1)
         parameters = numpy.array(populated.parameters)
         paths = tuple(phc.RawPath.known_solution(point, "monodromy") for point in populated.points)
         run = phc.BackendRun("monodromy", paths, len(paths), {}, seed, (), None, True)
         volumes = {"monodromy_loops": populated.loops, "monodromy_lost_paths": populated.failed_paths,
                    "monodromy_tracked_paths": populated.tracked_paths,
                    "monodromy_added_by_symmetry": populated.added_by_symmetry,
-                   "monodromy_seconds": populated.seconds, "monodromy_passes": populated.passes}
+                   "monodromy_seconds": populated.seconds, "monodromy_passes": populated.passes,
+                   "monodromy_tracker": "batched graph" if evaluator is not None else "phcpy loops"}
     else:
         parameters = family.random_parameters(seed)
         system = family.coefficients(parameters)
@@ -234,7 +264,7 @@ def make_start_set(
         if exact.complex == len(points):
             confirmed.append("modular count")
         else:
-            problems.append(f"{len(points)} start solutions, but the modular count (Singular vdim over "
+            problems.append(f"{len(points)} start solutions, but the modular count ({exact.method} over "
                             f"{exact.to_json()['field']}) is {exact.complex}")
     if method == "monodromy" and (trace if trace is not None else exact is None or len(points) <= TRACE_LIMIT):
         from ..tracking.trace import Completeness, trace_test
@@ -302,7 +332,7 @@ def ensure_start_set(
         return found
     path = start_set_path(family, directory)
     if method == "auto":
-        method = default_method()
+        method = default_method(family)
     logger.info("making the start set for %s, m = %d (first use)", family.architecture, family.samples)
     start_set = make_start_set(family, seed=seed, method=method, check_instance=check_instance, workers=workers,
                                trace=trace, progress=progress)

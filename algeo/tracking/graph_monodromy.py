@@ -171,7 +171,7 @@ def graph_monodromy(
     base: numpy.ndarray | None = None,
     target: int | None = None,
     passes: int = 1,
-    extra_nodes: int = 2,
+    extra_nodes: int = 4,
     options: BatchOptions = BatchOptions(),
     progress: Callable[[int], None] | None = None,
 ) -> MonodromyResult:

@@ -35,9 +35,10 @@ class ExactCounts:
     nonzero: int
     seconds: float
     characteristic: int = 0  # 0: over QQ (exact); a prime p: over ZZ/p, the data reduced mod p
+    method: str = "Singular vdim"  # or "msolve F4" (verify.msolve.msolve_modular_count)
 
     def to_json(self) -> dict:
-        return {"method": "Singular vdim", "field": "QQ" if self.characteristic == 0 else f"ZZ/{self.characteristic}",
+        return {"method": self.method, "field": "QQ" if self.characteristic == 0 else f"ZZ/{self.characteristic}",
                 "N_C": self.complex, "N_C*": self.nonzero, "seconds": round(self.seconds, 3)}
 
 

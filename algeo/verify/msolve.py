@@ -448,3 +448,84 @@ def match_real_points(boxes: Sequence[Box], points: Sequence[Sequence[object]], 
             (unmatched_points if not inside else ambiguous).append(index)
     return BoxMatch(tuple(box_of), tuple(i for i, h in enumerate(hits) if h == 0), tuple(unmatched_points),
                     tuple(ambiguous), tuple(i for i, h in enumerate(hits) if h > 1))
+
+
+#: the prime of msolve's modular counts (below 2^30: msolve's FGLM refuses 2^31 - 19)
+MODULAR_PRIME = 1073741827
+
+
+def msolve_modular_count(system: PolynomialSystem, variable_names: Sequence[str], *, timeout: float = 600.0,
+                         prime: int = MODULAR_PRIME, threads: int = 1):
+    """The number of solutions over the algebraic closure of ``ZZ/prime``, with the data reduced mod ``prime``.
+
+    msolve's F4 over a prime field: seconds where Singular's ``std`` over ``ZZ/p`` took
+    minutes (widths 2,2,3, m = 2, 705 solutions: 2.1 s against 240 s on this machine). Like
+    :func:`algeo.verify.exact.singular_counts` with a prime, it equals the count over QQ
+    except for finitely many unlucky primes: a count with high probability, not a proof.
+    ``N_C*`` is the degree of the eliminant minus that of ``lcm_i gcd(w, v_i)`` over
+    ``ZZ/prime`` (python-flint). Returns :class:`algeo.verify.exact.ExactCounts` (method
+    ``msolve F4``), or None when msolve is missing, fails or runs out of ``timeout``
+    (logged); ``complex`` is -1 for a positive-dimensional system.
+    """
+    from .exact import ExactCounts
+
+    program = msolve_program()
+    if program is None:
+        return None
+    lines = msolve_input(system, variable_names).split("\n")
+    lines[1] = str(prime)
+    names = tuple(variable_names)
+    with tempfile.TemporaryDirectory(prefix="algeo-msolve-") as directory:
+        source, target = Path(directory, "input.ms"), Path(directory, "output.ms")
+        source.write_text("\n".join(lines))
+        start = time.monotonic()
+        try:
+            code, _, stderr = _run([program, "-v", "0", "-t", str(threads), "-f", str(source), "-o", str(target)],
+                                   timeout, cwd=directory)
+        except OSError as error:
+            logger.warning("cannot start msolve: %s", error)
+            return None
+        seconds = time.monotonic() - start
+        output = target.read_text(errors="replace") if code == 0 and target.exists() else ""
+    if code is None:
+        logger.info("msolve over ZZ/%d killed after %.1f s", prime, seconds)
+        return None
+    if code != 0:
+        logger.warning("msolve over ZZ/%d failed (exit %d): %s", prime, code, stderr.strip()[-300:])
+        return None
+    try:
+        data = _parse_output(output)
+        head = _small(data[0]) if data else None
+        if head == 1:
+            return ExactCounts(-1, -1, seconds, prime, "msolve F4")
+        if head == -1 and len(data) == 1:
+            return ExactCounts(0, 0, seconds, prime, "msolve F4")
+        _, (characteristic, _, degree, order, _, (_, (elim, _, params))) = data[:2]
+        if _small(characteristic) != prime:
+            raise ValueError(f"characteristic {characteristic}")
+        eliminant = _polynomial(elim)
+        numerators = [_polynomial(v[0]) for v in params]  # over ZZ/p each is [[degree, coefficients]]
+    except (ValueError, TypeError, IndexError) as error:
+        logger.warning("msolve over ZZ/%d: unreadable output (%s)", prime, error)
+        return None
+    nonzero = _nonzero_mod_p(eliminant, numerators, tuple(order), names, prime)
+    logger.info("msolve over ZZ/%d: %d solutions (%s without a zero coordinate) in %.2f s", prime, len(eliminant) - 1,
+                nonzero, seconds)
+    return ExactCounts(len(eliminant) - 1, nonzero, seconds, prime, "msolve F4")
+
+
+def _nonzero_mod_p(eliminant, numerators, order, names, prime: int) -> int:
+    """Roots of the eliminant where no coordinate vanishes, over ZZ/p (as :func:`verify.parametrization.nonzero_count`)."""
+    import flint
+
+    w = flint.nmod_poly([c % prime for c in eliminant], prime)
+    vanishing = flint.nmod_poly([1], prime)
+    for name, v in zip(order[:-1], numerators):
+        if name in names:
+            common = w.gcd(flint.nmod_poly([c % prime for c in v], prime))
+            vanishing = vanishing * common // vanishing.gcd(common)
+    if order[-1] in names:  # the last variable is the eliminant's own unknown: its root t = 0
+        t = flint.nmod_poly([0, 1], prime)
+        common = w.gcd(t)
+        vanishing = vanishing * common // vanishing.gcd(common)
+    return (len(eliminant) - 1) - vanishing.degree()

@@ -1,0 +1,42 @@
+"""The closed-form batched evaluator against the Gram family's sparse terms and finite differences."""
+
+import numpy
+import pytest
+
+from algeo.model.architecture import Architecture
+from algeo.model.family import GramFamily
+from algeo.model.gram_eval import GramEvaluator
+
+
+@pytest.mark.parametrize("widths", [(1, 1, 1), (2, 2, 2), (3, 2, 3), (2, 3, 2, 2), (3, 1, 2, 3), (1, 2, 2, 2, 1)])
+def test_value_matches_the_family_terms_and_the_jacobian_matches_finite_differences(widths):
+    architecture = Architecture(widths)
+    family = GramFamily(architecture, widths[0])
+    evaluator = GramEvaluator(architecture)
+    parameters = family.random_parameters(3)
+    assert len(parameters) == evaluator.n_parameters
+    rng = numpy.random.default_rng(1)
+    x = rng.standard_normal((5, evaluator.n)) + 1j * rng.standard_normal((5, evaluator.n))
+    value, jacobian = evaluator.value_and_jacobian(x, parameters)
+    expected = numpy.array([family.evaluate(parameters, point) for point in x])
+    assert numpy.abs(value - expected).max() <= 1e-12 * max(1.0, numpy.abs(expected).max())
+    h = 1e-6
+    for j in range(evaluator.n):  # central differences: error O(h^2)
+        direction = numpy.zeros(evaluator.n)
+        direction[j] = h
+        numeric = (evaluator.value(x + direction, parameters) - evaluator.value(x - direction, parameters)) / (2 * h)
+        assert numpy.abs(numeric - jacobian[:, :, j]).max() <= 1e-6 * max(1.0, numpy.abs(jacobian).max())
+
+
+def test_one_parameter_vector_per_point_and_linearity_in_the_parameters():
+    architecture = Architecture((2, 2, 2))
+    family = GramFamily(architecture, 2)
+    evaluator = GramEvaluator(architecture)
+    p, q = family.random_parameters(1), family.random_parameters(2)
+    x = numpy.random.default_rng(0).standard_normal((2, evaluator.n)) + 0j
+    both = evaluator.value(x, numpy.array([p, q]))
+    assert numpy.allclose(both[0], evaluator.value(x[:1], p)[0])
+    assert numpy.allclose(both[1], evaluator.value(x[1:], q)[0])
+    # no term is free of the parameters: G(x; a p + b q) = a G(x; p) + b G(x; q)
+    combined = evaluator.value(x, 2 * p - 3j * q)
+    assert numpy.allclose(combined, 2 * evaluator.value(x, p) - 3j * evaluator.value(x, q))
