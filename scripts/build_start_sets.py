@@ -6,9 +6,11 @@ N_C <= --max-count (Bharadwaj & Hosten's m = 1 rows and the m = 2, 3 rows; a Gra
 m >= d_0, serves every such m). Each set is every solution at small-integer start data,
 from msolve's exact parametrization, confirmed by the modular count of an independent
 instance and checked against the row's count in the JSON-lines file. Resumable: existing
-files are kept. Usage:
+files are kept. ``--family 3,2,3:3 --method monodromy`` builds a family the file has no row for,
+by graph monodromy confirmed by msolve's modular count. Usage:
 
     .venv/bin/python scripts/build_start_sets.py [--max-count 1000] [--only 2,2,2:2]
+    .venv/bin/python scripts/build_start_sets.py --max-count 0 --method monodromy --family 3,1,2,3:3
 """
 
 from __future__ import annotations
@@ -70,6 +72,12 @@ def main() -> int:
     parser.add_argument("--max-count", type=int, default=1000)
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds for msolve per set")
     parser.add_argument("--only", help="one family, widths:m (e.g. 2,2,2:2)")
+    parser.add_argument("--family", action="append", default=[],
+                        help="widths:m of a family to build whether or not the counts file has its row "
+                             "(repeatable; its own modular count confirms it)")
+    parser.add_argument("--method", default="msolve", choices=("msolve", "monodromy"),
+                        help="msolve (exact parametrization) or monodromy (graph monodromy, batched tracker, "
+                             "aiming at msolve's modular count)")
     parser.add_argument("--bounds-timeout", type=float, default=300.0,
                         help="seconds for the mixed volumes of each set's weight system (0: skip)")
     args = parser.parse_args()
@@ -77,6 +85,9 @@ def main() -> int:
     if args.only:
         widths, m = args.only.split(":")
         chosen = [r for r in chosen if r[0] == tuple(map(int, widths.split(","))) and r[1] == int(m)]
+    for text in args.family:
+        widths, m = text.split(":")
+        chosen.append((tuple(map(int, widths.split(","))), int(m), None))
     failures = 0
     for widths, m, count in chosen:
         family = tracking_family(Architecture(widths), m)
@@ -91,12 +102,12 @@ def main() -> int:
             continue
         started = time.monotonic()
         try:
-            start_set = make_start_set(family, method="msolve", seed=0, timeout=args.timeout)
+            start_set = make_start_set(family, method=args.method, seed=0, timeout=args.timeout, trace=False)
         except Exception as error:  # noqa: BLE001 - reported, the next family goes on
             failures += 1
             print(f"{widths} m={m}: FAILED {type(error).__name__}: {error}", flush=True)
             continue
-        if start_set.size != count:
+        if count is not None and start_set.size != count:
             failures += 1
             print(f"{widths} m={m}: {start_set.size} points but the row's modular count is {count}; not saved")
             continue

@@ -90,7 +90,7 @@ def solve(
 
         start_reg = start_regularization(architecture, dataset, seed)
         base = solve_system(build_system(architecture, dataset, start_reg), seed=seed, options=options,
-                            started=started)
+                            started=started, keep_incomplete=True)
         return solve_unregularized(base, architecture, dataset, start_reg, seed=seed, digits=options.digits,
                                    description=reg.description, started=started)
     return solve_system(build_system(architecture, dataset, reg), seed=seed, options=options, started=started)
@@ -115,13 +115,16 @@ class _Clock:
 
 
 def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOptions,
-                 started: float | None = None) -> SolveResult:
+                 started: float | None = None, keep_incomplete: bool = False) -> SolveResult:
     """Solve a built system: the parameter homotopy when a start set serves, else the blackbox.
 
     msolve counts the exact system meanwhile (:mod:`algeo.pipeline.crosscheck`). When the
     numerical solve finds fewer points than the exact count (or the verified start set), it
     goes on by itself (blackbox runs with other seeds, merged) until the counts agree or the
     budget is spent; each step is recorded in ``provenance.method.completion``.
+    ``keep_incomplete``: a parameter homotopy short of its count is returned as it is (its
+    problems say what is missing) instead of falling back; the unregularized mode uses it for
+    its ``Lambda_0`` system, whose points only start continuations.
     """
     started = time.monotonic() if started is None else started
     clock = _Clock(started, options.budget)
@@ -131,7 +134,8 @@ def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOption
     homotopy_run = None
     if options.uses_start_sets and reg.kind in ENTRYWISE:
         result, homotopy_run, fallback = _solve_by_homotopy(system, seed=seed, options=options, started=started,
-                                                            clock=clock, exact_future=exact_future)
+                                                            clock=clock, exact_future=exact_future,
+                                                            keep_incomplete=keep_incomplete)
         if result is not None:
             return result
         level = logging.INFO if fallback[0] is HomotopyFallback.NO_START_SET else logging.WARNING
@@ -294,7 +298,7 @@ def _start_set(system: CriticalPointSystem, options: SolveOptions) -> tuple[Star
 
 
 def _solve_by_homotopy(system: CriticalPointSystem, *, seed: int, options: SolveOptions, started: float,
-                       clock: _Clock, exact_future) -> tuple[SolveResult | None, phc.BackendRun | None,
+                       clock: _Clock, exact_future, keep_incomplete: bool = False) -> tuple[SolveResult | None, phc.BackendRun | None,
                                                              tuple[HomotopyFallback, str] | None]:
     """The parameter homotopy's result, or (None, its run if any, why it cannot be used).
 
@@ -306,8 +310,9 @@ def _solve_by_homotopy(system: CriticalPointSystem, *, seed: int, options: Solve
     if chosen is None:
         return None, None, (HomotopyFallback.NO_START_SET, f"no usable start set at {path}")
     homotopy = parameter_homotopy(system, chosen.parameters, chosen.points, seed=seed,
-                                  timeout=clock.limit(options.timeout), max_attempts=options.max_attempts)
-    if not homotopy.succeeded:
+                                  timeout=clock.limit(options.timeout), max_attempts=options.max_attempts,
+                                  tracker="batched" if keep_incomplete else "auto")
+    if not homotopy.succeeded and not (keep_incomplete and homotopy.run.paths):
         return None, None, (HomotopyFallback.TRACKING_FAILED, "tracking failed: " + homotopy.failure_detail())
     bounds = chosen.check.get("weight_system_bounds") or {}
     method = {"name": "parameter_homotopy", "start_set": {
@@ -319,6 +324,8 @@ def _solve_by_homotopy(system: CriticalPointSystem, *, seed: int, options: Solve
     exact = exact_future.result()
     result = assemble(system, homotopy.run, bounds, method=method, seed=seed, options=options, started=started,
                       start_set=chosen, exact=exact)
+    if keep_incomplete:
+        return result, homotopy.run, None
     if exact.complete:
         if result.counts.complex != exact.counts.distinct:
             return None, homotopy.run, (HomotopyFallback.COUNT_SHORT,

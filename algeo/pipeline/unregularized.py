@@ -32,6 +32,7 @@ from ..tracking.continuation import (
     track_all_to_zero,
 )
 from ..model.gram_eval import GramEvaluator
+from ..model.symmetry import orbit_representatives, sign_flip_matrices
 from ..model.data import Dataset, Regularization, RegularizationKind, generic_regularization
 from ..model.system import build_system
 from ..results.solve_result import Counts, SolveResult, decimal_text
@@ -88,42 +89,63 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     T = [[sum((Y[i][k] * X[j][k] for k in range(m)), start=Fraction(0)) for j in range(len(X))] for i in range(len(Y))]
     starts = numpy.array([point.coordinates for point in base.points], dtype=complex).reshape(len(base.points),
                                                                                               architecture.n_parameters)
-    all_tracked = track_all_to_zero(GramEvaluator(architecture), S, T, weights, starts, gamma=gamma, options=options)
+    # the homotopy is equivariant under the hidden-unit sign flips, which fix Wbar: track and refine one point
+    # per orbit; the path of s x is s times the path of x, so its record and product are the image's
+    flips = sign_flip_matrices(architecture)
+    representatives, images = orbit_representatives(starts, flips)
+    tracked_reps = track_all_to_zero(GramEvaluator(architecture), S, T, weights, starts[representatives],
+                                     gamma=gamma, options=options)
     with mp_context(digits):
         whitened = det.whitening(dataset)
-        for index, (point, tracked) in enumerate(zip(base.points, all_tracked)):
-            common = dict(index=index, start_point=point.index, steps=tracked.steps, rejected_steps=tracked.rejected,
-                          s_reached=tracked.s_reached, end_norm=tracked.end_norm)
-            if tracked.status is not ContinuationStatus.CONVERGED:
-                records.append(ContinuationPath(status=tracked.status, detail=tracked.detail, **common))
-                continue
-            refined = refine_on_critical_set(polynomials, tracked.end, digits=digits, compiled=compiled)
-            fields = dict(residual=float(refined.residual), newton_step=float(refined.last_step),
-                          step_converged=refined.step_converged,
-                          jacobian_rank=refined.jacobian_rank,
-                          jacobian_gap=None if refined.jacobian_gap is None else float(refined.jacobian_gap),
-                          coordinates_text=tuple((decimal_text(mpmath.re(z), digits), decimal_text(mpmath.im(z), digits))
-                                                 for z in refined.point),
-                          refined=tuple(mpmath.mpc(z) for z in refined.point))
-            if not refined.converged:
-                records.append(ContinuationPath(status=ContinuationStatus.FAILED, detail=(
-                    f"Gauss-Newton at tau = 0 did not converge (residual {float(refined.residual):.3g})"),
-                    **common, **fields))
-                continue
-            product = _product_matrix(architecture, refined.point)
-            if _max_imaginary(product) <= thresholds.real:
-                product = _real_part(product)
-            rank = det.numerical_rank(product, zero=thresholds.zero, nonzero=thresholds.nonzero).rank
-            residual, check = None, None
-            if rank is not None:
-                residual = det.stratum_gradient_residual(product, rank, whitened)
-                check = (det.Decision.YES if residual <= thresholds.zero else
-                         det.Decision.NO if residual >= thresholds.nonzero else det.Decision.UNDECIDED)
-            records.append(ContinuationPath(status=ContinuationStatus.CONVERGED, detail=tracked.detail, rank=rank,
-                                            stratum_residual=None if residual is None else float(residual),
-                                            stratum_check=check, **common, **fields))
-            products.append((index, product))
+        outcome: dict[int, tuple] = {}  # representative position -> (record fields, refined point or None, product)
+        for r, (index, tracked) in enumerate(zip(representatives, tracked_reps)):
+            outcome[r] = _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits)
+        for index, (point, (r, f)) in enumerate(zip(base.points, images)):
+            common = dict(index=index, start_point=point.index)
+            status, detail, tracking, fields, refined, product, rank, residual, check = outcome[r]
+            note = "" if f == 0 else f"sign-flip image of path {representatives[r]}"
+            detail = "; ".join(x for x in (detail, note) if x)
+            if fields and f:
+                signs = flips[f]
+                refined = tuple(z * int(sign) for z, sign in zip(refined, signs))
+                fields = dict(fields, coordinates_text=tuple((decimal_text(mpmath.re(z), digits),
+                                                              decimal_text(mpmath.im(z), digits)) for z in refined),
+                              refined=refined)
+            extra = {} if product is None else dict(rank=rank, stratum_check=check,
+                                                     stratum_residual=None if residual is None else float(residual))
+            records.append(ContinuationPath(status=status, detail=detail, **common, **tracking, **fields, **extra))
+            if product is not None:
+                products.append((index, product))
         return records, products, whitened, gamma
+
+
+def _follow(tracked, polynomials, compiled, architecture: Architecture, whitened, thresholds: _Thresholds, digits: int):
+    """One tracked path's fate: refinement at tau = 0, product, rank and the stratum check (inside ``mp_context``)."""
+    tracking = dict(steps=tracked.steps, rejected_steps=tracked.rejected, s_reached=tracked.s_reached,
+                    end_norm=tracked.end_norm)
+    if tracked.status is not ContinuationStatus.CONVERGED:
+        return tracked.status, tracked.detail, tracking, {}, None, None, None, None, None
+    refined = refine_on_critical_set(polynomials, tracked.end, digits=digits, compiled=compiled)
+    point = tuple(mpmath.mpc(z) for z in refined.point)
+    fields = dict(residual=float(refined.residual), newton_step=float(refined.last_step),
+                  step_converged=refined.step_converged, jacobian_rank=refined.jacobian_rank,
+                  jacobian_gap=None if refined.jacobian_gap is None else float(refined.jacobian_gap),
+                  coordinates_text=tuple((decimal_text(mpmath.re(z), digits), decimal_text(mpmath.im(z), digits))
+                                         for z in point),
+                  refined=point)
+    if not refined.converged:
+        return (ContinuationStatus.FAILED, f"Gauss-Newton at tau = 0 did not converge (residual "
+                f"{float(refined.residual):.3g})", tracking, fields, point, None, None, None, None)
+    product = _product_matrix(architecture, point)
+    if _max_imaginary(product) <= thresholds.real:
+        product = _real_part(product)
+    rank = det.numerical_rank(product, zero=thresholds.zero, nonzero=thresholds.nonzero).rank
+    residual = check = None
+    if rank is not None:
+        residual = det.stratum_gradient_residual(product, rank, whitened)
+        check = (det.Decision.YES if residual <= thresholds.zero else
+                 det.Decision.NO if residual >= thresholds.nonzero else det.Decision.UNDECIDED)
+    return ContinuationStatus.CONVERGED, tracked.detail, tracking, fields, point, product, rank, residual, check
 
 
 def _group(products, thresholds: _Thresholds) -> list[list[int]]:

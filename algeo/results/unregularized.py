@@ -138,7 +138,7 @@ class UnregularizedSolveResult(SolveResult):
         base = super().summary().splitlines()
         lines = base[:1] + [
             f"• start: generic Lambda_0 (seed {self.provenance['seed']}): {self.counts.complex} finite critical points "
-            f"from {self.counts.paths} PHCpack paths",
+            f"from {self.counts.paths} paths",
             f"• continuation Lambda = tau Lambda_0, tau -> 0: {extra['continuation_converged']} converged, "
             f"{extra['continuation_diverged']} diverged, {extra['continuation_failed']} failed",
             f"• {extra['products']} distinct end-to-end matrices ({'filling' if self.filling else 'non-filling'}; "

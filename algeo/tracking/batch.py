@@ -9,8 +9,10 @@ step ``h``; one iteration of the loop advances all active paths by one step:
 - corrector: up to ``corrector_iterations`` Newton steps at the new ``t``; the step is
   accepted when the first correction is at most ``predictor_error`` times the distance
   the predictor moved (a predictor that far off may have jumped to another path), each
-  later correction at most ``contraction`` times the one before, and the last one below
-  ``corrector_tolerance * max(1, |x|)``;
+  later correction at most ``contraction`` times the one before, and the corrections
+  settle: one below ``corrector_tolerance * max(1, |x|)``, or (an ill-conditioned point,
+  where double precision cannot do better) corrections below ``noise_floor`` that stop
+  contracting;
 - step size: doubled after ``grow_after`` accepted steps in a row, halved after a
   rejection; a path whose step falls below ``min_step`` fails (``step size underflow``);
   ``|x|`` above ``divergence_bound`` ends it as diverged. With ``approach`` set, a step
@@ -100,11 +102,13 @@ class BatchOptions:
     corrector_tolerance: float = 1e-10  # relative Newton step to accept a step
     predictor_error: float = 0.05  # first Newton correction / predictor displacement, at most
     contraction: float = 0.25  # each later Newton step / the one before, at most
+    noise_floor: float = 1e-7  # relative Newton steps this small that stop contracting are rounding noise
     grow_after: int = 2  # accepted steps in a row before the step doubles
     max_steps: int = 4000  # predictor-corrector steps (accepted and rejected) per path
     divergence_bound: float = 1e8
     approach: float | None = None  # a t value approached geometrically (the continuation's singular end)
     geometric: float = 0.9
+    min_relative_step: float = 1e-9  # with approach: a step below this times |t - approach| is an underflow
     end_newton: int = 3  # Newton steps at the end value of t
 
     def to_json(self) -> dict:
@@ -197,7 +201,7 @@ def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath,
         moved = _norm(predicted - xa)
         scale = numpy.maximum(1.0, _norm(xa))
         previous = numpy.full(len(A), numpy.inf)
-        last = numpy.full(len(A), numpy.inf)
+        settled = numpy.zeros(len(A), dtype=bool)  # converged, or at the noise floor of an ill-conditioned point
         for iteration in range(options.corrector_iterations):
             value, J = system.value_and_jacobian(corrected, p_new)
             step, solved = _solve(J, value)
@@ -206,11 +210,14 @@ def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath,
             corrected = corrected - step
             size = _norm(step) / scale
             if iteration == 0:  # the predictor's error must be small against the step it made (no path jumps)
-                ok &= (_norm(step) <= options.predictor_error * moved) | (size <= options.corrector_tolerance)
-            else:  # and Newton must contract fast (inside the quadratic region of this path)
-                ok &= (size <= options.contraction * previous) | (size <= options.corrector_tolerance)
-            previous, last = size, size
-        accept = ok & (last <= options.corrector_tolerance) & numpy.all(numpy.isfinite(corrected), axis=1)
+                ok &= (_norm(step) <= options.predictor_error * moved) | (size <= options.noise_floor)
+            else:  # Newton must contract fast (inside the quadratic region of this path) until it settles
+                stalled = size > options.contraction * previous
+                settled |= stalled & (size <= options.noise_floor)  # rounding noise (cond(J) up to ~1e8)
+                ok &= settled | ~stalled
+            settled |= size <= options.corrector_tolerance
+            previous = size
+        accept = ok & settled & numpy.all(numpy.isfinite(corrected), axis=1)
         # update accepted paths
         good = A[accept]
         x[good], t[good] = corrected[accept], t_new[accept]
@@ -233,8 +240,11 @@ def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath,
                 continue
             active[k] = False
             finished += 1
+        floor = numpy.full(B, options.min_step)
+        if options.approach is not None:
+            floor[bad] = numpy.maximum(options.min_step, options.min_relative_step * numpy.abs(t[bad] - options.approach))
         for k in bad:
-            if h[k] < options.min_step:
+            if h[k] < floor[k]:
                 status[k], detail[k] = BatchStatus.FAILED, f"step size underflow at t = {t[k]:.6g}"
             elif steps[k] + rejected[k] >= options.max_steps:
                 status[k], detail[k] = BatchStatus.FAILED, f"step budget {options.max_steps} exhausted at t = {t[k]:.6g}"

@@ -45,6 +45,9 @@ class TrackOptions:
     initial_step: float = 0.05
     min_step: float = 1e-13
     max_steps: int = 5000
+    predictor_error: float = 0.5  # the batched tracker's jump guards, looser than for root counting: ends are
+    contraction: float = 0.5  # grouped by product, so a jump between two paths loses nothing
+    max_steps_per_decade: int = 1500  # the batched tracker's budget for each decade of s (steps and rejections)
     corrector_tolerance: float = 1e-9  # relative Newton step at which the corrector stops
     corrector_accept: float = 1e-7  # relative Newton step required to accept a step
     max_corrector_iterations: int = 4
@@ -335,8 +338,9 @@ def track_all_to_zero(evaluator, S, T, weights: Sequence[float], starts: numpy.n
     marks = [10.0 ** -k for k in range(1, 60) if 10.0 ** -k > options.s_end] + [options.s_end]
     batch_options = BatchOptions(initial_step=options.initial_step, max_step=0.2, min_step=options.min_step,
                                  corrector_iterations=options.max_corrector_iterations,
-                                 corrector_tolerance=options.corrector_accept, max_steps=options.max_steps,
-                                 divergence_bound=bound, approach=0.0, end_newton=0)
+                                 corrector_tolerance=options.corrector_accept, max_steps=options.max_steps_per_decade,
+                                 divergence_bound=bound, approach=0.0, end_newton=0,
+                                 predictor_error=options.predictor_error, contraction=options.contraction)
     results: list[TrackedPath | None] = [None] * len(starts)
     history: list[list[tuple[float, float]]] = [[] for _ in range(len(starts))]  # (s, ||x||) at decade marks
     steps = numpy.zeros(len(starts), dtype=int)

@@ -118,8 +118,9 @@ def _track_orbits(target, start, points, family, flips, gammas, timeout) -> tupl
 #: a path end is regular when its reciprocal condition number is above this (PHCpack's default is 1e-8 on rco
 #: of its own scaled Jacobian; the batched tracker uses the plain 2-norm condition of dF/dx)
 REGULAR_RCO = 1e-12
-#: and its residual, relative to max(1, |x|), below this
-REGULAR_RESIDUAL = 1e-8
+#: and its last Newton step, relative to max(1, |x|), below this (a residual bound would depend on the
+#: point's scale: terms of degree 5 at |x| = 1000 are 1e15)
+REGULAR_STEP = 1e-8
 
 
 def batch_evaluator(family):
@@ -144,7 +145,7 @@ def _raw_paths(evaluator, target, run) -> list[phc.RawPath]:
     for k, status in enumerate(run.status):
         x = tuple(complex(z) for z in run.points[k])
         t = complex(run.t[k])
-        if status is BatchStatus.REACHED and run.residual[k] <= REGULAR_RESIDUAL:
+        if status is BatchStatus.REACHED and run.newton_step[k] <= REGULAR_STEP:
             label = "regular" if rco[k] > REGULAR_RCO else "singular"
             paths.append(phc.RawPath(1, x, t, 1, float(run.newton_step[k]), float(rco[k]), float(run.residual[k]),
                                      "success", f"{label} (batched tracker)"))
@@ -199,7 +200,8 @@ def parameter_homotopy(
     The start data come from a start set (:mod:`algeo.startsets`), which the caller reads.
     ``tracker="auto"`` tracks with the batched tracker (:mod:`.batch`) when the family has a
     closed-form evaluator (the Gram family, ``m >= d_0``), and with PHCpack's trackers when
-    it has none or when no ``gamma`` gives a clean batched run; ``"phcpy"`` forces PHCpack.
+    it has none or when no ``gamma`` gives a clean batched run; ``"phcpy"`` forces PHCpack;
+    ``"batched"`` keeps the batched tracker's last run even when it is not clean.
     """
     family = tracking_family(system.architecture, system.dataset.n_samples, family_mode(system.regularization))
     target_parameters = family.parameters_of(system.dataset, system.regularization)
@@ -209,12 +211,12 @@ def parameter_homotopy(
     flips = family.sign_flips()
     representatives, images = orbit_representatives(start_points, flips)
     orbit_points = [start_points[k] for k in representatives]
-    evaluator = batch_evaluator(family) if tracker == "auto" else None
+    evaluator = batch_evaluator(family) if tracker in ("auto", "batched") else None
     run = gamma = None
     if evaluator is not None:
         run, gamma = _track_orbits_batch(evaluator, numpy.asarray(target_parameters), numpy.asarray(start_parameters),
                                          orbit_points, flips, gammas)
-        if gamma is None:
+        if gamma is None and tracker == "auto":
             logger.warning("batched tracker: no gamma tracked every orbit cleanly (%s); PHCpack's trackers next",
                            run.attempts[-1].detail)
             earlier = run.attempts
