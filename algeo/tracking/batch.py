@@ -104,7 +104,7 @@ class BatchOptions:
     contraction: float = 0.25  # each later Newton step / the one before, at most
     noise_floor: float = 1e-7  # relative Newton steps this small that stop contracting are rounding noise
     grow_after: int = 2  # accepted steps in a row before the step doubles
-    max_steps: int = 4000  # predictor-corrector steps (accepted and rejected) per path
+    max_steps: int = 1000  # predictor-corrector steps (accepted and rejected) per path
     divergence_bound: float = 1e8
     approach: float | None = None  # a t value approached geometrically (the continuation's singular end)
     geometric: float = 0.9
