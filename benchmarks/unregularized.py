@@ -87,7 +87,7 @@ def main() -> int:
                        "filling": filling}
                 if Path(result_path).exists():
                     result = json.loads(Path(result_path).read_text())
-                    extra = result["counts"]["extra"]
+                    extra = result["counts"]  # the extra counts are flattened into counts in JSON
                     row.update(lambda0_points=result["counts"]["complex"], start_set_size=extra.get("start_set_size"),
                                products=extra["products"], pure=extra["pure"], spurious=extra["spurious"],
                                undecided=extra["undecided"], local_minima=extra["local_minima_on_M_r"],

@@ -47,6 +47,7 @@ class TrackOptions:
     max_steps: int = 5000
     predictor_error: float = 0.5  # the batched tracker's jump guards, looser than for root counting: ends are
     contraction: float = 0.5  # grouped by product, so a jump between two paths loses nothing
+    handover_below: float = 1e-2  # batched: a path stuck below this s goes to the refinement at tau = 0
     max_steps_per_decade: int = 1500  # the batched tracker's budget for each decade of s (steps and rejections)
     corrector_tolerance: float = 1e-9  # relative Newton step at which the corrector stops
     corrector_accept: float = 1e-7  # relative Newton step required to accept a step
@@ -314,8 +315,10 @@ def track_all_to_zero(evaluator, S, T, weights: Sequence[float], starts: numpy.n
     (:class:`algeo.model.gram_eval.GramEvaluator`). The arc in ``s`` and the statuses are
     those of :func:`track_to_zero`: tracking stops at ``s_end``; a path whose ``||theta||``
     grew by more than a factor 2 over the last two decades of ``s`` (or beyond
-    ``divergence_bound`` relative to its start) is diverged; a step-size underflow below
-    ``endgame_start`` hands the point over to the refinement, above it fails the path.
+    ``divergence_bound`` relative to its start) is diverged; a path stuck (step-size underflow
+    or ``max_steps_per_decade`` used up) below ``handover_below`` is handed over to the
+    refinement at ``tau = 0``, which decides (a point it does not bring to the critical set
+    is a failed path); above it the path fails.
     """
     from .batch import BatchOptions, BatchStatus, track_batch
 
@@ -368,10 +371,11 @@ def track_all_to_zero(evaluator, S, T, weights: Sequence[float], starts: numpy.n
             elif growth is not None and growth > 2.0:
                 end(ContinuationStatus.DIVERGED, f"||theta|| grew by a factor {growth:.3g} over the two decades of s "
                                                  f"down to s = {s:.3g}")
-            elif state is BatchStatus.FAILED and s > options.endgame_start:
+            elif state is BatchStatus.FAILED and s > options.handover_below:
                 end(ContinuationStatus.FAILED, run.detail[position].replace(" t = ", " s = "))
-            elif state is BatchStatus.FAILED:
-                end(ContinuationStatus.CONVERGED, f"step size underflow at s = {s:.3g}: refined at tau = 0 from there")
+            elif state is BatchStatus.FAILED:  # the refinement at tau = 0 decides (a failure there is reported)
+                end(ContinuationStatus.CONVERGED, run.detail[position].replace(" t = ", " s = ")
+                    + ": refined at tau = 0 from there")
             elif s1 == options.s_end:
                 end(ContinuationStatus.CONVERGED)
             else:

@@ -142,6 +142,7 @@ def _raw_paths(evaluator, target, run) -> list[phc.RawPath]:
         singular_values = numpy.linalg.svd(J[finite], compute_uv=False)
         rco[finite] = singular_values[:, -1] / numpy.maximum(singular_values[:, 0], 1e-300)
     paths = []
+    finite_or = lambda value, default: float(value) if numpy.isfinite(value) else default  # JSON has no nan
     for k, status in enumerate(run.status):
         x = tuple(complex(z) for z in run.points[k])
         t = complex(run.t[k])
@@ -150,10 +151,11 @@ def _raw_paths(evaluator, target, run) -> list[phc.RawPath]:
             paths.append(phc.RawPath(1, x, t, 1, float(run.newton_step[k]), float(rco[k]), float(run.residual[k]),
                                      "success", f"{label} (batched tracker)"))
         elif status is BatchStatus.DIVERGED:
-            paths.append(phc.RawPath(1, x, t, 1, float("nan"), 0.0, float(run.residual[k]), "failure",
+            paths.append(phc.RawPath(1, x, t, 1, 1.0, 0.0, finite_or(run.residual[k], 1.0), "failure",
                                      f"at infinity (batched tracker: {run.detail[k]})"))
         else:
-            paths.append(phc.RawPath(1, x, t, 1, float("nan"), float(rco[k]), float(run.residual[k]), "failure",
+            paths.append(phc.RawPath(1, x, t, 1, finite_or(run.newton_step[k], 1.0), finite_or(rco[k], 0.0),
+                                     finite_or(run.residual[k], 1.0), "failure",
                                      f"no solution (batched tracker: {run.detail[k] or 'residual too large'})"))
     return paths
 
