@@ -9,7 +9,7 @@ Rows (docs/solver.md, "Batched tracking"):
   and 1,3,3,1 m = 1;
 - with ``--macaulay2``: Macaulay2's MonodromySolver on the same systems in the same run, one
   ``monodromySolve`` per dead-unit pattern (the variables of dead units set to zero, their equations
-  dropped), each told its pattern's count (``TargetSolutionCount``, the counts graph monodromy found),
+  dropped; 3 nodes, 5 edges: with the defaults it stopped short, e.g. 9 of 256), each told its pattern's count (``TargetSolutionCount``, the counts graph monodromy found),
   all in one ``M2 --script`` process timed from outside; the ratio is algeo / M2. Needs the Debian
   package ``macaulay2`` (``apt-get install --no-install-recommends macaulay2``).
 """
@@ -71,7 +71,7 @@ def m2_script(family, points) -> tuple[str, int]:
             equations.append(" + ".join(parts) or "0")
         lines.append(f"R{number} = CC[{','.join(params)}][{','.join(_m2_name(names[k]) for k in alive)}];")
         lines.append(f"(V{number}, n{number}) = monodromySolve(polySystem {{{', '.join(equations)}}}, "
-                     f"TargetSolutionCount => {count});")
+                     f"TargetSolutionCount => {count}, NumberOfNodes => 3, NumberOfEdges => 5);")
         lines.append(f'print("pattern {number}: " | toString(#(V{number}.PartialSols)) | " of {count}");')
         runs += 1
     lines.append("exit 0")

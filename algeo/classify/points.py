@@ -13,6 +13,9 @@ from typing import Sequence
 import mpmath
 import numpy
 
+from ..model.family import GramFamily
+from ..model.gram_eval import GramEvaluator
+from ..model.symmetry import orbit_representatives, sign_flip_matrices
 from ..model.system import CriticalPointSystem
 from ..phc import RawPath
 from ..results.solve_result import CriticalPoint, decimal_text
@@ -107,6 +110,51 @@ def hessian_inertia(hessian: "mpmath.matrix", tolerance: float) -> tuple[tuple, 
     return tuple(values), negative, singular
 
 
+def _conditions(system: CriticalPointSystem, points) -> list[float]:
+    """2-norm condition numbers of the double-precision Jacobian at ``points``, all at once.
+
+    The gradient in the weights depends on the data only through ``S = X X^T`` and
+    ``T = Y X^T``, so the Gram family's closed-form evaluator gives the Jacobian of any instance.
+    """
+    if not len(points):
+        return []
+    family = GramFamily(system.architecture, system.dataset.n_samples)
+    parameters = family.parameters_of(system.dataset, system.regularization)
+    _, jacobians = GramEvaluator(system.architecture).value_and_jacobian(numpy.array(points, dtype=complex),
+                                                                         parameters)
+    conditions = []
+    for jacobian in jacobians:
+        try:
+            conditions.append(float(numpy.linalg.cond(jacobian)) if numpy.all(numpy.isfinite(jacobian)) else numpy.inf)
+        except numpy.linalg.LinAlgError:
+            conditions.append(numpy.inf)
+    return conditions
+
+
+def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: int) -> list:
+    """Newton refinement of every start point, done once per hidden-unit sign-flip orbit.
+
+    The gradient system is equivariant under the flips (``F(s x) = s F(x)``, ``s`` a diagonal of
+    signs), so refining ``s x`` gives ``s`` times the refinement of ``x`` with the same residual
+    and steps: the image is taken exactly, not recomputed (widths 1,3,3,1: 977 points, 77 orbits).
+    """
+    from dataclasses import replace
+
+    flips = sign_flip_matrices(system.architecture)
+    if not len(starts) or len(flips) < 2:
+        return [refine_point(polynomials, start, digits=digits) for start in starts]
+    representatives, images = orbit_representatives(starts, flips)
+    done = [refine_point(polynomials, starts[k], digits=digits) for k in representatives]
+    refined = []
+    for r, f in images:
+        if f == 0:
+            refined.append(done[r])
+        else:
+            signs = [int(v) for v in flips[f]]
+            refined.append(replace(done[r], point=tuple(z * sign for z, sign in zip(done[r].point, signs))))
+    return refined
+
+
 def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int, RawPath]], digits: int,
                         tol: Tolerances) -> tuple[tuple[CriticalPoint, ...], dict[int, int], dict]:
     """Refine finite path ends on the exact system, group them into distinct points, classify each.
@@ -117,7 +165,7 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
     """
     polynomials = system.polynomial_system
     with mp_context(digits):
-        refined = [refine_point(polynomials, raw.coordinates, digits=digits) for _, raw in finite]
+        refined = _refine_by_orbit(system, polynomials, [raw.coordinates for _, raw in finite], digits)
         labels, evidence = cluster_points([r.point for r in refined], tol.same_point)
         groups: dict[int, list[int]] = {}
         for position, label in enumerate(labels):
@@ -139,13 +187,13 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
             zero, smallest = has_zero_coordinate(refinement.point, tol.zero_coordinate)
             (zero_small if zero else nonzero_small).append(smallest)
             point = [complex(z) for z in refinement.point]
-            condition = float(numpy.linalg.cond(numpy.array(polynomials.evaluate_jacobian(point), dtype=complex)))
+            condition = 0.0  # filled below, for all points at once
             entry = dict(
                 index=len(points), coordinates=tuple(point),
                 refined=tuple(mpmath.mpc(z) for z in refinement.point), digits=digits,
                 is_real=is_real, has_zero_coordinate=zero, residual=float(refinement.residual),
                 newton_step=float(refinement.last_step), converged=refinement.converged, condition=condition,
-                singular=not numpy.isfinite(condition) or condition > 1e12,
+                singular=False,
                 paths=tuple(finite[k][0] for k in members), max_imaginary=imaginary,
             )
             loss = None
@@ -160,6 +208,8 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
                              index_of_hessian=negative, hessian_singular=hessian_singular)
             points.append(entry)
             exact_losses.append(loss)
+        for entry, condition in zip(points, _conditions(system, [entry["coordinates"] for entry in points])):
+            entry.update(condition=condition, singular=not numpy.isfinite(condition) or condition > 1e12)
         real_losses = [loss for loss in exact_losses if loss is not None]
         if real_losses:
             least = min(real_losses)

@@ -11,6 +11,9 @@ track (the known sets are closed under the edges' permutations) or the target co
 reached. Closure without the target adds a fresh node joined by two edges, up to
 ``extra_nodes`` times in a row without progress.
 
+A pattern whose first solution (a random point of its incidence variety) has a singular
+Jacobian has no regular solution at generic data and is skipped.
+
 Every solution comes with its images under the hidden-unit sign flips (all systems of
 the family are equivariant), and only one point per orbit is tracked. Dead hidden units
 make invariant coordinate subspaces that loops never leave
@@ -43,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 #: a tracked end is a solution when its residual (relative to max(1, |x|)) is below this
 RESIDUAL = 1e-8
+#: a first solution whose Jacobian has a larger condition number marks a pattern without regular solutions
+SINGULAR_CONDITION = 1e10
 
 
 @dataclass
@@ -132,6 +137,12 @@ def _solve_pattern(family, evaluator, flips, mask, *, seed: int, target: int | N
     rng = numpy.random.default_rng(seed)
     parameters, point = first_solution(family, seed, mask)
     graph = _Graph(evaluator, flips, options)
+    _, jacobian = evaluator.value_and_jacobian(numpy.asarray(point)[None], parameters)
+    if numpy.linalg.cond(jacobian[0]) > SINGULAR_CONDITION:
+        # a random point of this pattern's incidence variety is singular: the pattern has no regular solution
+        # at generic data (widths 1,2,1: both units alive needs lambda_1 lambda_3 = lambda_2 lambda_4)
+        graph.nodes = [_Node(numpy.asarray(parameters))]
+        return graph, 0, 0, [0]
     graph.nodes = [_Node(numpy.asarray(parameters)), _Node(family.sample_parameters(rng)),
                    _Node(family.sample_parameters(rng))]
     gamma_number = iter(range(10 ** 9))
@@ -206,6 +217,9 @@ def graph_monodromy(
                 family, evaluator, flips, mask, seed=pattern_seed, target=None, extra_nodes=extra_nodes,
                 options=options, progress=progress, offset=len(found))
             points = numpy.array(graph.nodes[node].points.points)
+            if not len(points):
+                logger.info("dead-unit pattern %d: no regular solution at generic data (singular first point)", number)
+                continue
             path = gamma_path(graph.nodes[node].parameters, base, homotopy_gamma(pass_seed, 10_000 + number))
             run = track_batch(evaluator, points, path, options=options)
             lost = 0
