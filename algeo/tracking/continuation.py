@@ -276,11 +276,19 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
             break
         # scale F so that it is representable in double precision whatever its size
         scaled = numpy.array([complex(v / magnitude) for v in values])
-        left, sigma, right_h = numpy.linalg.svd(compiled.jacobian(numpy.array([complex(z) for z in point])))
+        jacobian = compiled.jacobian(numpy.array([complex(z) for z in point]))
+        try:
+            if not numpy.all(numpy.isfinite(jacobian)):
+                raise numpy.linalg.LinAlgError("the Jacobian is not finite")
+            left, sigma, right_h = numpy.linalg.svd(jacobian)
+        except numpy.linalg.LinAlgError:  # a point far out (overflow) or a degenerate Jacobian: not converged
+            last_step = mpmath.inf
+            break
         rank, gap = _truncation(sigma, min_ratio=min_gap)
         if late:  # the largest gap stalled above the residual tolerance: keep all but noise-level values
             rank = int(numpy.sum(sigma > sigma[0] * noise_floor)) if sigma[0] > 0 else 0
             gap = float(sigma[rank - 1] / sigma[rank]) if 0 < rank < n and sigma[rank] > 0 else None
+        rank = min(rank, int(numpy.sum(sigma > 0)))  # never divide by an exactly zero singular value
         coefficients = (left[:, :rank].conj().T @ scaled) / sigma[:rank]
         step = right_h[:rank, :].conj().T @ coefficients
         point = [x - magnitude * mpmath.mpc(complex(d)) for x, d in zip(point, step)]

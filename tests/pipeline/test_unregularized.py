@@ -16,7 +16,7 @@ import numpy
 import pytest
 import scipy.linalg
 
-from algeo import solve
+from algeo import SolveOptions, solve
 from algeo.model.architecture import Architecture
 from algeo.cli import main
 from algeo.tracking.continuation import CompiledSystem, ContinuationStatus, refine_on_critical_set, _truncation
@@ -181,3 +181,15 @@ def test_refinement_lands_on_the_critical_set_from_a_nearby_point():
     assert refined.jacobian_rank == 3  # 4 unknowns, 1-dimensional fibre
     point = numpy.array([complex(z).real for z in refined.point])
     assert numpy.abs(numpy.outer(point[2:], point[:2]) - numpy.outer(w2, w1)).max() < 1e-12
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_widths_1_2_1_no_longer_crash_in_the_refinement_and_find_both_products(seed):
+    # seed 1 raised "SVD did not converge" in refine_on_critical_set (a Jacobian with an exactly zero
+    # singular value, then a non-finite one); now every path has a fate and the products are the theory's
+    result = solve("1,2,1", samples=1, seed=seed, regularization="none",
+                   options=SolveOptions(exact_budget=0, progress=False))
+    extra = result.counts.extra
+    assert extra["products"] == extra["products_generic_theory"] == 2
+    assert extra["continuation_failed"] == 0 and result.ok
+    assert extra["continuation_paths"] == result.counts.complex
