@@ -13,6 +13,7 @@ from typing import Sequence
 import mpmath
 import numpy
 
+from ..model.architecture import Architecture
 from ..model.family import GramFamily
 from ..model.gram_eval import GramEvaluator
 from ..model.symmetry import orbit_representatives, sign_flip_matrices
@@ -118,6 +119,9 @@ def _conditions(system: CriticalPointSystem, points) -> list[float]:
     """
     if not len(points):
         return []
+    if not isinstance(system.architecture, Architecture):  # not a deep linear network (a ReLU region's system)
+        return [float(numpy.linalg.cond(numpy.array(system.polynomial_system.evaluate_jacobian(list(point)),
+                                                    dtype=complex))) for point in points]
     family = GramFamily(system.architecture, system.dataset.n_samples)
     parameters = family.parameters_of(system.dataset, system.regularization)
     _, jacobians = GramEvaluator(system.architecture).value_and_jacobian(numpy.array(points, dtype=complex),
@@ -140,6 +144,8 @@ def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: i
     """
     from dataclasses import replace
 
+    if not isinstance(system.architecture, Architecture):  # the sign flips are a symmetry of linear networks only
+        return [refine_point(polynomials, start, digits=digits) for start in starts]
     flips = sign_flip_matrices(system.architecture)
     if not len(starts) or len(flips) < 2:
         return [refine_point(polynomials, start, digits=digits) for start in starts]

@@ -27,7 +27,7 @@ import numpy
 
 from .architecture import Architecture
 
-__all__ = ["GramEvaluator"]
+__all__ = ["GramEvaluator", "LiftedEvaluator"]
 
 _IDENTITIES: dict[int, numpy.ndarray] = {}
 
@@ -155,3 +155,132 @@ def _mm(A: numpy.ndarray, C: numpy.ndarray) -> numpy.ndarray:
     for j in range(1, A.shape[-1]):
         out = out + A[..., :, j:j + 1] * C[..., j:j + 1, :]
     return out
+
+
+@dataclass(frozen=True)
+class LiftedEvaluator:
+    """Batched value and Jacobian of the lifted family (``m < d_0``; :class:`algeo.model.family.ParameterFamily`).
+
+    Unknowns ``(W, Z)`` (weights, then the residual ``Z = Wbar X - Y`` row by row), parameters
+    ``p = (X, Y, Lambda)``, equations::
+
+        Z - W_H ... W_1 X + Y = 0,        U_l^T Z X^T V_l^T + Lambda_l o W_l = 0.
+
+    The system is affine, not linear, in ``p`` (the ``Z`` term has no parameter), so a
+    homotopy's ``dH/dt`` is :meth:`parameter_derivative`, ``F(x; p') - F(x; 0)``, and a gamma
+    path must stay inside the family (:func:`algeo.tracking.batch.gamma_path` with ``affine=True``).
+    """
+
+    architecture: Architecture
+    samples: int
+
+    @cached_property
+    def n_weights(self) -> int:
+        return self.architecture.n_parameters
+
+    @cached_property
+    def n(self) -> int:
+        return self.n_weights + self.architecture.output_width * self.samples
+
+    @cached_property
+    def n_parameters(self) -> int:
+        a, m = self.architecture, self.samples
+        return (a.input_width + a.output_width) * m + a.n_parameters
+
+    @cached_property
+    def _offsets(self) -> list[int]:
+        return GramEvaluator(self.architecture)._offsets
+
+    def split_parameters(self, p):
+        a, m = self.architecture, self.samples
+        p = numpy.atleast_2d(numpy.asarray(p, dtype=complex))
+        d0, dh = a.input_width, a.output_width
+        X = p[:, :d0 * m].reshape(-1, d0, m)
+        Y = p[:, d0 * m:(d0 + dh) * m].reshape(-1, dh, m)
+        position = (d0 + dh) * m
+        lambdas = []
+        for rows, cols in a.shapes:
+            lambdas.append(p[:, position:position + rows * cols].reshape(-1, rows, cols))
+            position += rows * cols
+        return X, Y, lambdas
+
+    def value(self, x, p):
+        return self._evaluate(numpy.asarray(x, dtype=complex), p, jacobian=False)[0]
+
+    def value_and_jacobian(self, x, p):
+        return self._evaluate(numpy.asarray(x, dtype=complex), p, jacobian=True)
+
+    def parameter_derivative(self, x, p, dp):
+        """``dF/dp . dp`` at ``x``: ``F(x; dp) - F(x; 0)`` (the parameter-free ``Z`` term cancels)."""
+        x = numpy.asarray(x, dtype=complex)
+        return self.value(x, dp) - self.value(x, numpy.zeros(self.n_parameters))
+
+    def _evaluate(self, x, p, *, jacobian: bool):
+        a, m = self.architecture, self.samples
+        H, B, widths = a.depth, x.shape[0], a.widths
+        dh = a.output_width
+        X, Y, lambdas = self.split_parameters(p)
+        Ws = [x[:, o:o + r * c].reshape(-1, r, c) for o, (r, c) in zip(self._offsets, a.shapes)]
+        Z = x[:, self.n_weights:].reshape(-1, dh, m)
+        chain: dict[tuple[int, int], numpy.ndarray] = {}
+        identity = GramEvaluator(a)._identity
+
+        def product(top: int, bottom: int) -> numpy.ndarray:
+            if top < bottom:
+                return identity(widths[bottom])
+            if (top, bottom) not in chain:
+                chain[(top, bottom)] = Ws[top] if top == bottom else _mm(Ws[top], product(top - 1, bottom))
+            return chain[(top, bottom)]
+
+        Xt = numpy.swapaxes(X, 1, 2)
+        R = _mm(Z, Xt)  # Z X^T, in place of the Gram family's Wbar S - T
+        A = [product(H - 1, l + 1) for l in range(H)]
+        Bs = [product(l - 1, 0) for l in range(H)]
+        At = [numpy.swapaxes(mat, 1, 2) for mat in A]
+        Bt = [numpy.swapaxes(mat, 1, 2) for mat in Bs]
+        first = Z - _mm(product(H - 1, 0), X) + Y
+        blocks = [first.reshape(first.shape[0], -1)]
+        for l in range(H):
+            gradient = _mm(_mm(At[l], R), Bt[l]) + lambdas[l] * Ws[l]
+            blocks.append(gradient.reshape(gradient.shape[0], -1))
+        value = numpy.concatenate([numpy.broadcast_to(b, (B, b.shape[1])) for b in blocks], axis=1)
+        if not jacobian:
+            return value, None
+        J = numpy.zeros((B, self.n, self.n), dtype=complex)
+        n_first = dh * m
+        nw = self.n_weights
+        # d(first)/dZ = I; d(first)/dW_k = -(U_k dW_k V_k X): entry [(a, c), (i, j)] = -U_k[a, i] (V_k X)[j, c]
+        diagonal = numpy.arange(n_first)
+        J[:, diagonal, nw + diagonal] = 1.0
+        for k in range(H):
+            rows_k, cols_k = widths[k + 1], widths[k]
+            c0 = self._offsets[k]
+            VX = _mm(Bs[k], X)
+            block = -(A[k][:, :, None, :, None] * numpy.swapaxes(VX, 1, 2)[:, None, :, None, :])
+            J[:, :n_first, c0:c0 + rows_k * cols_k] = block.reshape(-1, n_first, rows_k * cols_k)
+        for l in range(H):
+            rows_l, cols_l = widths[l + 1], widths[l]
+            r0 = n_first + self._offsets[l]
+            # d/dZ: U_l^T dZ X^T V_l^T: entry [(a, b), (i, c)] = U_l[i, a] (V_l X)[b, c]
+            VX = _mm(Bs[l], X)
+            block = numpy.swapaxes(A[l], 1, 2)[:, :, None, :, None] * VX[:, None, :, None, :]
+            J[:, r0:r0 + rows_l * cols_l, nw:] = block.reshape(-1, rows_l * cols_l, n_first)
+            for k in range(H):
+                rows_k, cols_k = widths[k + 1], widths[k]
+                c0 = self._offsets[k]
+                block = None
+                if k > l:  # as in the Gram family, with R = Z X^T (which does not depend on W)
+                    M = product(k - 1, l + 1)
+                    N = _mm(_mm(At[k], R), Bt[l])
+                    block = numpy.swapaxes(M, 1, 2)[:, :, None, None, :] * numpy.swapaxes(N, 1, 2)[:, None, :, :, None]
+                elif k < l:
+                    M = product(l - 1, k + 1)
+                    N = _mm(_mm(At[l], R), Bt[k])
+                    block = N[:, :, None, None, :] * M[:, None, :, :, None]
+                if block is not None:
+                    J[:, r0:r0 + rows_l * cols_l, c0:c0 + rows_k * cols_k] = block.reshape(-1, rows_l * cols_l,
+                                                                                        rows_k * cols_k)
+            diagonal_l = numpy.arange(rows_l * cols_l)
+            J[:, r0 + diagonal_l, self._offsets[l] + diagonal_l] += numpy.broadcast_to(
+                lambdas[l].reshape(lambdas[l].shape[0], -1), (B, rows_l * cols_l))
+        return value, J

@@ -155,7 +155,7 @@ def default_method(family: ParameterFamily | None = None) -> str:
     from ..tracking.homotopy import batch_evaluator
     from ..verify.msolve import msolve_available
 
-    if family is not None and batch_evaluator(family) is not None:
+    if family is not None and batch_evaluator(family, linear_only=True) is not None:
         return "monodromy"
     return "msolve" if msolve_available() else "monodromy"
 
@@ -222,7 +222,7 @@ def make_start_set(
 
         exact = _modular_count(family, seed)
         target = exact.complex if exact is not None and exact.complex >= 0 else None
-        evaluator = batch_evaluator(family)
+        evaluator = batch_evaluator(family, linear_only=True)
         if evaluator is not None:  # graph monodromy with the batched tracker
             populated = graph_monodromy(family, evaluator, seed=seed, progress=progress, target=target,
                                         passes=3 if target is not None else 1)

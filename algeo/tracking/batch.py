@@ -1,8 +1,10 @@
 """A batched predictor-corrector: every path of a homotopy advanced together, in numpy.
 
 The systems tracked here are linear in a parameter vector, ``F(x; p)`` with no term free
-of ``p`` (:class:`algeo.model.gram_eval.GramEvaluator`), along a parameter path ``p(t)``;
-so ``H(x, t) = F(x; p(t))`` and ``dH/dt = F(x; p'(t))``. Each path keeps its own ``t`` and
+of ``p`` (:class:`algeo.model.gram_eval.GramEvaluator`), or affine in it with a
+``parameter_derivative`` (:class:`algeo.model.gram_eval.LiftedEvaluator`), along a parameter
+path ``p(t)``; so ``H(x, t) = F(x; p(t))`` and ``dH/dt = F(x; p'(t))`` (linear) or
+``F(x; p'(t)) - F(x; 0)`` (affine). Each path keeps its own ``t`` and
 step ``h``; one iteration of the loop advances all active paths by one step:
 
 - predictor: classical Runge-Kutta (RK4) on ``dx/dt = -J^{-1} dH/dt``;
@@ -81,14 +83,27 @@ def linear_path(p0: numpy.ndarray, p1: numpy.ndarray) -> ParameterPath:
     return path
 
 
-def gamma_path(p0: numpy.ndarray, p1: numpy.ndarray, gamma: complex) -> ParameterPath:
-    """``p(t) = (1 - t) gamma p0 + t p1``: the same systems as ``gamma (1 - t) F(.; p0) + t F(.; p1)``.
+def gamma_path(p0: numpy.ndarray, p1: numpy.ndarray, gamma: complex, *, affine: bool = False) -> ParameterPath:
+    """The systems ``gamma (1 - t) F(.; p0) + t F(.; p1)`` as a path in parameter space.
 
-    ``F`` is linear in ``p``, so this is the straight-line parameter homotopy with the
-    gamma trick: for all but finitely many ``gamma`` no path meets a singular system for
-    ``t < 1`` (Morgan and Sommese).
+    For ``F`` linear in ``p`` that is ``p(t) = (1 - t) gamma p0 + t p1``. For ``F`` affine in
+    ``p`` (``affine=True``, the lifted family) it is ``p(t) = ((1 - t) gamma p0 + t p1) / ((1 - t)
+    gamma + t)``, since then ``a F(p0) + b F(p1) = (a + b) F((a p0 + b p1) / (a + b))``. Either way
+    it is the parameter homotopy with the gamma trick: for all but finitely many ``gamma`` no
+    path meets a singular system for ``t < 1`` (Morgan and Sommese).
     """
-    return linear_path(gamma * numpy.asarray(p0, dtype=complex), p1)
+    if not affine:
+        return linear_path(gamma * numpy.asarray(p0, dtype=complex), p1)
+    p0, p1 = numpy.asarray(p0, dtype=complex), numpy.asarray(p1, dtype=complex)
+
+    def path(t: numpy.ndarray, rows: numpy.ndarray):
+        t = numpy.asarray(t, dtype=float)[:, None]
+        numerator = (1 - t) * gamma * p0[None] + t * p1[None]
+        denominator = (1 - t) * gamma + t
+        derivative = ((p1 - gamma * p0)[None] * denominator - numerator * (1 - gamma)) / denominator ** 2
+        return numerator / denominator, derivative
+
+    return path
 
 
 @dataclass(frozen=True)
@@ -157,7 +172,8 @@ def _norm(x: numpy.ndarray) -> numpy.ndarray:
 def _velocity(system: LinearSystem, path: ParameterPath, x: numpy.ndarray, t: numpy.ndarray, rows: numpy.ndarray):
     p, dp = path(t, rows)
     _, J = system.value_and_jacobian(x, p)
-    return _solve(J, -system.value(x, dp))
+    derivative = getattr(system, "parameter_derivative", None)  # affine systems; linear ones: F(x; dp)
+    return _solve(J, -(derivative(x, p, dp) if derivative is not None else system.value(x, dp)))
 
 
 def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath, *, t_start: float = 0.0,

@@ -123,12 +123,21 @@ REGULAR_RCO = 1e-12
 REGULAR_STEP = 1e-8
 
 
-def batch_evaluator(family):
-    """The closed-form batched evaluator of ``family``, or None when it has none (the lifted family)."""
-    from ..model.family import GramFamily
-    from ..model.gram_eval import GramEvaluator
+def batch_evaluator(family, *, linear_only: bool = False):
+    """The closed-form batched evaluator of ``family``, or None when it has none (the trace test's family).
 
-    return GramEvaluator(family.architecture) if isinstance(family, GramFamily) else None
+    Gram family: :class:`GramEvaluator` (linear in the parameters); lifted family:
+    :class:`LiftedEvaluator` (affine), unless ``linear_only`` (graph monodromy's reversed edges
+    need linearity).
+    """
+    from ..model.family import GramFamily, ParameterFamily
+    from ..model.gram_eval import GramEvaluator, LiftedEvaluator
+
+    if isinstance(family, GramFamily):
+        return GramEvaluator(family.architecture)
+    if isinstance(family, ParameterFamily) and not linear_only:
+        return LiftedEvaluator(family.architecture, family.samples)
+    return None
 
 
 def _raw_paths(evaluator, target, run) -> list[phc.RawPath]:
@@ -174,7 +183,8 @@ def _track_orbits_batch(evaluator, target, start, points, flips, gammas) -> tupl
     paths: list[phc.RawPath] = []
     start_points = numpy.asarray(points, dtype=complex)
     for number, gamma in enumerate(gammas):
-        run = track_batch(evaluator, start_points, gamma_path(start, target, gamma))
+        run = track_batch(evaluator, start_points,
+                          gamma_path(start, target, gamma, affine=hasattr(evaluator, "parameter_derivative")))
         paths = _raw_paths(evaluator, target, run)
         bad = sum(p.status is not PathStatus.REGULAR for p in paths)
         colliding = _colliding(paths, flips) if not bad else []

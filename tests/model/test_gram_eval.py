@@ -40,3 +40,31 @@ def test_one_parameter_vector_per_point_and_linearity_in_the_parameters():
     # no term is free of the parameters: G(x; a p + b q) = a G(x; p) + b G(x; q)
     combined = evaluator.value(x, 2 * p - 3j * q)
     assert numpy.allclose(combined, 2 * evaluator.value(x, p) - 3j * evaluator.value(x, q))
+
+
+@pytest.mark.parametrize("widths,samples", [((2, 2, 2), 1), ((2, 2, 2, 2), 1), ((3, 2, 3), 2), ((3, 1, 2, 3), 1)])
+def test_lifted_evaluator_matches_the_lifted_family_and_differences(widths, samples):
+    from algeo.model.family import ParameterFamily
+    from algeo.model.gram_eval import LiftedEvaluator
+
+    architecture = Architecture(widths)
+    family = ParameterFamily(architecture, samples)
+    evaluator = LiftedEvaluator(architecture, samples)
+    parameters = family.random_parameters(3)
+    assert (len(parameters), len(family.variable_names)) == (evaluator.n_parameters, evaluator.n)
+    rng = numpy.random.default_rng(1)
+    x = rng.standard_normal((4, evaluator.n)) + 1j * rng.standard_normal((4, evaluator.n))
+    value, jacobian = evaluator.value_and_jacobian(x, parameters)
+    expected = numpy.array([family.evaluate(parameters, point) for point in x])
+    assert numpy.abs(value - expected).max() <= 1e-12 * max(1.0, numpy.abs(expected).max())
+    h = 1e-6
+    for j in range(evaluator.n):
+        direction = numpy.zeros(evaluator.n)
+        direction[j] = h
+        numeric = (evaluator.value(x + direction, parameters) - evaluator.value(x - direction, parameters)) / (2 * h)
+        assert numpy.abs(numeric - jacobian[:, :, j]).max() <= 1e-6 * max(1.0, numpy.abs(jacobian).max())
+    # affine in the parameters: the derivative along dp is F(x; dp) - F(x; 0), checked by differences
+    dp = family.random_parameters(5)
+    numeric = (evaluator.value(x, parameters + h * dp) - evaluator.value(x, parameters - h * dp)) / (2 * h)
+    assert numpy.abs(evaluator.parameter_derivative(x, parameters, dp) - numeric).max() <= 1e-6 * max(
+        1.0, numpy.abs(numeric).max())

@@ -68,3 +68,17 @@ def test_a_path_that_cannot_be_tracked_gets_a_status_not_dropped():
     assert len(run.status) == 3
     assert all(s is not BatchStatus.REACHED or r <= 1e-8 for s, r in zip(run.status, run.residual))
     assert all(s is BatchStatus.REACHED or d for s, d in zip(run.status, run.detail))
+
+
+def test_the_lifted_family_is_tracked_with_the_affine_gamma_path():
+    from algeo.model.gram_eval import LiftedEvaluator
+
+    architecture, family, start_set = _start_set((2, 2, 2, 2), 1)  # m < d_0: the lifted family, 641 points
+    evaluator = LiftedEvaluator(architecture, 1)
+    target = family.parameters_of(random_dataset(architecture, 1, 2), generic_regularization(architecture, 2))
+    run = track_batch(evaluator, numpy.array(start_set.points),
+                      gamma_path(numpy.array(start_set.parameters), target, numpy.exp(0.9j), affine=True))
+    reached = [k for k, s in enumerate(run.status) if s is BatchStatus.REACHED]
+    assert len(reached) == start_set.size == 641
+    ends = run.points[reached]
+    assert numpy.abs(evaluator.value(ends, target)).max() <= 1e-8 * max(1.0, numpy.abs(ends).max())
