@@ -32,6 +32,107 @@ __all__ = ["GramEvaluator", "LiftedEvaluator"]
 _IDENTITIES: dict[int, numpy.ndarray] = {}
 
 
+def _identity(size: int) -> numpy.ndarray:
+    return _IDENTITIES.setdefault(size, numpy.eye(size, dtype=complex)[None])
+
+
+def _layer_offsets(architecture: Architecture) -> list[int]:
+    """Where each ``W_l`` starts in a flat point (row-major blocks, as the systems' variables)."""
+    offsets, position = [], 0
+    for rows, cols in architecture.shapes:
+        offsets.append(position)
+        position += rows * cols
+    return offsets
+
+
+def _split_lambdas(p: numpy.ndarray, position: int, architecture: Architecture) -> list[numpy.ndarray]:
+    """The ``Lambda_l`` blocks of parameter vectors ``p`` (``(B, P)``), starting at ``position``."""
+    lambdas = []
+    for rows, cols in architecture.shapes:
+        lambdas.append(p[:, position:position + rows * cols].reshape(-1, rows, cols))
+        position += rows * cols
+    return lambdas
+
+
+def _mm(A: numpy.ndarray, C: numpy.ndarray) -> numpy.ndarray:
+    """Batched product of small matrices as a sum of broadcast outer products (faster than matmul here)."""
+    out = A[..., :, 0:1] * C[..., 0:1, :]
+    for j in range(1, A.shape[-1]):
+        out = out + A[..., :, j:j + 1] * C[..., j:j + 1, :]
+    return out
+
+
+class _Chains:
+    """The partial products of one batch of weights: ``W_top ... W_bottom``, ``U_l`` and ``V_l``."""
+
+    def __init__(self, architecture: Architecture, x: numpy.ndarray, offsets: list[int]):
+        self.widths, self.depth = architecture.widths, architecture.depth
+        self.Ws = [x[:, o:o + r * c].reshape(-1, r, c) for o, (r, c) in zip(offsets, architecture.shapes)]
+        self._products: dict[tuple[int, int], numpy.ndarray] = {}
+        H = self.depth
+        self.U = [self.product(H - 1, l + 1) for l in range(H)]
+        self.V = [self.product(l - 1, 0) for l in range(H)]
+        self.Ut = [numpy.swapaxes(m, 1, 2) for m in self.U]
+        self.Vt = [numpy.swapaxes(m, 1, 2) for m in self.V]
+
+    def product(self, top: int, bottom: int) -> numpy.ndarray:
+        """``W_top ... W_bottom`` (0-based layers); the identity of size ``d_bottom`` when ``top < bottom``."""
+        if top < bottom:
+            return _identity(self.widths[bottom])
+        if (top, bottom) not in self._products:
+            self._products[(top, bottom)] = (self.Ws[top] if top == bottom
+                                             else _mm(self.Ws[top], self.product(top - 1, bottom)))
+        return self._products[(top, bottom)]
+
+    def gradient_blocks(self, R: numpy.ndarray, lambdas: list[numpy.ndarray]) -> list[numpy.ndarray]:
+        """``U_l^T R V_l^T + Lambda_l o W_l`` for every layer, flattened row by row."""
+        blocks = []
+        for l in range(self.depth):
+            gradient = _mm(_mm(self.Ut[l], R), self.Vt[l]) + lambdas[l] * self.Ws[l]
+            blocks.append(gradient.reshape(gradient.shape[0], -1))
+        return blocks
+
+    def weight_jacobian(self, J: numpy.ndarray, R: numpy.ndarray, lambdas: list[numpy.ndarray], offsets: list[int],
+                        row: int, S: numpy.ndarray | None = None) -> None:
+        """Fill the blocks of ``U_l^T R V_l^T + Lambda_l o W_l`` (rows from ``row``) in the weights.
+
+        ``S`` given: ``R = Wbar S - T`` depends on the weights (the Gram family); None: ``R``
+        does not (the lifted family's ``Z X^T``). Module docstring: the formulas.
+        """
+        widths = self.widths
+        for l in range(self.depth):
+            rows_l, cols_l = widths[l + 1], widths[l]
+            r0 = row + offsets[l]
+            for k in range(self.depth):
+                rows_k, cols_k = widths[k + 1], widths[k]
+                block = None
+                if S is not None:  # dR = U_k dW_k V_k S: (U_l^T U_k)[a, i] (V_k S V_l^T)[j, b]
+                    L1 = _mm(self.Ut[l], self.U[k])
+                    R1 = _mm(_mm(self.V[k], S), self.Vt[l])
+                    block = L1[:, :, None, :, None] * numpy.swapaxes(R1, 1, 2)[:, None, :, None, :]
+                cross = None
+                if k > l:  # U_l contains W_k: M = W_{k-1} ... W_{l+1}, N = U_k^T R V_l^T; M[j, a] N[i, b]
+                    M = self.product(k - 1, l + 1)
+                    N = _mm(_mm(self.Ut[k], R), self.Vt[l])
+                    cross = numpy.swapaxes(M, 1, 2)[:, :, None, None, :] * numpy.swapaxes(N, 1, 2)[:, None, :, :, None]
+                elif k < l:  # V_l contains W_k: M = W_{l-1} ... W_{k+1}, N = U_l^T R V_k^T; N[a, j] M[b, i]
+                    M = self.product(l - 1, k + 1)
+                    N = _mm(_mm(self.Ut[l], R), self.Vt[k])
+                    cross = N[:, :, None, None, :] * M[:, None, :, :, None]
+                if cross is not None:
+                    block = cross if block is None else block + cross
+                if block is not None:
+                    J[:, r0:r0 + rows_l * cols_l, offsets[k]:offsets[k] + rows_k * cols_k] = block.reshape(
+                        -1, rows_l * cols_l, rows_k * cols_k)
+            diagonal = numpy.arange(rows_l * cols_l)
+            J[:, r0 + diagonal, offsets[l] + diagonal] += numpy.broadcast_to(
+                lambdas[l].reshape(lambdas[l].shape[0], -1), (J.shape[0], rows_l * cols_l))
+
+
+def _stack(blocks: list[numpy.ndarray], batch: int) -> numpy.ndarray:
+    return numpy.concatenate([numpy.broadcast_to(b, (batch, b.shape[1])) for b in blocks], axis=1)
+
+
 @dataclass(frozen=True)
 class GramEvaluator:
     """Batched ``G(W; p)`` and ``dG/dW`` of one architecture's Gram family (complex double)."""
@@ -49,41 +150,20 @@ class GramEvaluator:
 
     @cached_property
     def _offsets(self) -> list[int]:
-        offsets, position = [], 0
-        for rows, cols in self.architecture.shapes:
-            offsets.append(position)
-            position += rows * cols
-        return offsets
-
-    @cached_property
-    def _upper(self) -> tuple[numpy.ndarray, numpy.ndarray]:
-        d0 = self.architecture.input_width
-        rows, cols = numpy.triu_indices(d0)
-        return rows, cols
+        return _layer_offsets(self.architecture)
 
     def split_parameters(self, p: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, list[numpy.ndarray]]:
         """``(S, T, [Lambda_l])`` with a leading batch axis, from ``p`` of shape ``(P,)`` or ``(B, P)``."""
         a = self.architecture
         d0, dh = a.input_width, a.output_width
         p = numpy.atleast_2d(numpy.asarray(p, dtype=complex))
-        rows, cols = self._upper
+        rows, cols = numpy.triu_indices(d0)
         k = len(rows)
         S = numpy.zeros((p.shape[0], d0, d0), dtype=complex)
         S[:, rows, cols] = p[:, :k]
         S[:, cols, rows] = p[:, :k]
         T = p[:, k:k + dh * d0].reshape(-1, dh, d0)
-        position = k + dh * d0
-        lambdas = []
-        for rows_l, cols_l in a.shapes:
-            lambdas.append(p[:, position:position + rows_l * cols_l].reshape(-1, rows_l, cols_l))
-            position += rows_l * cols_l
-        return S, T, lambdas
-
-    def _identity(self, size: int) -> numpy.ndarray:
-        return _IDENTITIES.setdefault(size, numpy.eye(size, dtype=complex)[None])
-
-    def _layers(self, x: numpy.ndarray) -> list[numpy.ndarray]:
-        return [x[:, o:o + r * c].reshape(-1, r, c) for o, (r, c) in zip(self._offsets, self.architecture.shapes)]
+        return S, T, _split_lambdas(p, k + dh * d0, a)
 
     def value(self, x: numpy.ndarray, p: numpy.ndarray) -> numpy.ndarray:
         """``G(x; p)`` for ``x`` of shape ``(B, n)``: shape ``(B, n)``."""
@@ -95,66 +175,15 @@ class GramEvaluator:
         return self._evaluate(numpy.asarray(x, dtype=complex), p, jacobian=True)
 
     def _evaluate(self, x: numpy.ndarray, p, *, jacobian: bool):
-        a = self.architecture
-        H, B = a.depth, x.shape[0]
-        widths = a.widths
         S, T, lambdas = self.split_parameters(p)
-        Ws = self._layers(x)
-        # chain[(top, bottom)] = W_top ... W_bottom (0-based layers); the identity of size d_bottom when top < bottom
-        chain: dict[tuple[int, int], numpy.ndarray] = {}
-
-        def product(top: int, bottom: int) -> numpy.ndarray:
-            if top < bottom:
-                return self._identity(widths[bottom])
-            if (top, bottom) not in chain:
-                chain[(top, bottom)] = Ws[top] if top == bottom else _mm(Ws[top], product(top - 1, bottom))
-            return chain[(top, bottom)]
-
-        R = _mm(product(H - 1, 0), S) - T  # Wbar S - T
-        A = [product(H - 1, l + 1) for l in range(H)]  # U_l
-        Bs = [product(l - 1, 0) for l in range(H)]  # V_l
-        At = [numpy.swapaxes(m, 1, 2) for m in A]
-        Bt = [numpy.swapaxes(m, 1, 2) for m in Bs]
-        blocks = []
-        for l in range(H):
-            gradient = _mm(_mm(At[l], R), Bt[l]) + lambdas[l] * Ws[l]
-            blocks.append(gradient.reshape(B, -1))
-        value = numpy.concatenate([numpy.broadcast_to(b, (B, b.shape[1])) for b in blocks], axis=1)
+        chains = _Chains(self.architecture, x, self._offsets)
+        R = _mm(chains.product(self.architecture.depth - 1, 0), S) - T  # Wbar S - T
+        value = _stack(chains.gradient_blocks(R, lambdas), x.shape[0])
         if not jacobian:
             return value, None
-        J = numpy.zeros((B, self.n, self.n), dtype=complex)
-        for l in range(H):
-            rows_l, cols_l = widths[l + 1], widths[l]
-            r0 = self._offsets[l]
-            for k in range(H):
-                rows_k, cols_k = widths[k + 1], widths[k]
-                c0 = self._offsets[k]
-                # term from dR = U_k dW_k V_k S: (U_l^T U_k)[a, i] (V_k S V_l^T)[j, b]
-                L1 = _mm(At[l], A[k])
-                R1 = _mm(_mm(Bs[k], S), Bt[l])
-                block = L1[:, :, None, :, None] * numpy.swapaxes(R1, 1, 2)[:, None, :, None, :]
-                if k > l:  # U_l contains W_k: M = W_{k-1} ... W_{l+1}, N = U_k^T R V_l^T; M[j, a] N[i, b]
-                    M = product(k - 1, l + 1)
-                    N = _mm(_mm(At[k], R), Bt[l])
-                    block = block + numpy.swapaxes(M, 1, 2)[:, :, None, None, :] * numpy.swapaxes(N, 1, 2)[:, None, :, :, None]
-                elif k < l:  # V_l contains W_k: M = W_{l-1} ... W_{k+1}, N = U_l^T R V_k^T; N[a, j] M[b, i]
-                    M = product(l - 1, k + 1)
-                    N = _mm(_mm(At[l], R), Bt[k])
-                    block = block + N[:, :, None, None, :] * M[:, None, :, :, None]
-                J[:, r0:r0 + rows_l * cols_l, c0:c0 + rows_k * cols_k] = block.reshape(-1, rows_l * cols_l,
-                                                                                    rows_k * cols_k)
-            diagonal = numpy.arange(rows_l * cols_l)
-            J[:, r0 + diagonal, r0 + diagonal] += numpy.broadcast_to(lambdas[l].reshape(lambdas[l].shape[0], -1),
-                                                                     (B, rows_l * cols_l))
+        J = numpy.zeros((x.shape[0], self.n, self.n), dtype=complex)
+        chains.weight_jacobian(J, R, lambdas, self._offsets, 0, S)
         return value, J
-
-
-def _mm(A: numpy.ndarray, C: numpy.ndarray) -> numpy.ndarray:
-    """Batched product of small matrices as a sum of broadcast outer products (faster than matmul here)."""
-    out = A[..., :, 0:1] * C[..., 0:1, :]
-    for j in range(1, A.shape[-1]):
-        out = out + A[..., :, j:j + 1] * C[..., j:j + 1, :]
-    return out
 
 
 @dataclass(frozen=True)
@@ -189,20 +218,16 @@ class LiftedEvaluator:
 
     @cached_property
     def _offsets(self) -> list[int]:
-        return GramEvaluator(self.architecture)._offsets
+        return _layer_offsets(self.architecture)
 
     def split_parameters(self, p):
+        """``(X, Y, [Lambda_l])`` with a leading batch axis, from ``p`` of shape ``(P,)`` or ``(B, P)``."""
         a, m = self.architecture, self.samples
         p = numpy.atleast_2d(numpy.asarray(p, dtype=complex))
         d0, dh = a.input_width, a.output_width
         X = p[:, :d0 * m].reshape(-1, d0, m)
         Y = p[:, d0 * m:(d0 + dh) * m].reshape(-1, dh, m)
-        position = (d0 + dh) * m
-        lambdas = []
-        for rows, cols in a.shapes:
-            lambdas.append(p[:, position:position + rows * cols].reshape(-1, rows, cols))
-            position += rows * cols
-        return X, Y, lambdas
+        return X, Y, _split_lambdas(p, (d0 + dh) * m, a)
 
     def value(self, x, p):
         return self._evaluate(numpy.asarray(x, dtype=complex), p, jacobian=False)[0]
@@ -217,70 +242,31 @@ class LiftedEvaluator:
 
     def _evaluate(self, x, p, *, jacobian: bool):
         a, m = self.architecture, self.samples
-        H, B, widths = a.depth, x.shape[0], a.widths
-        dh = a.output_width
+        H, B, widths, dh = a.depth, x.shape[0], a.widths, a.output_width
         X, Y, lambdas = self.split_parameters(p)
-        Ws = [x[:, o:o + r * c].reshape(-1, r, c) for o, (r, c) in zip(self._offsets, a.shapes)]
+        chains = _Chains(a, x, self._offsets)
         Z = x[:, self.n_weights:].reshape(-1, dh, m)
-        chain: dict[tuple[int, int], numpy.ndarray] = {}
-        identity = GramEvaluator(a)._identity
-
-        def product(top: int, bottom: int) -> numpy.ndarray:
-            if top < bottom:
-                return identity(widths[bottom])
-            if (top, bottom) not in chain:
-                chain[(top, bottom)] = Ws[top] if top == bottom else _mm(Ws[top], product(top - 1, bottom))
-            return chain[(top, bottom)]
-
-        Xt = numpy.swapaxes(X, 1, 2)
-        R = _mm(Z, Xt)  # Z X^T, in place of the Gram family's Wbar S - T
-        A = [product(H - 1, l + 1) for l in range(H)]
-        Bs = [product(l - 1, 0) for l in range(H)]
-        At = [numpy.swapaxes(mat, 1, 2) for mat in A]
-        Bt = [numpy.swapaxes(mat, 1, 2) for mat in Bs]
-        first = Z - _mm(product(H - 1, 0), X) + Y
-        blocks = [first.reshape(first.shape[0], -1)]
-        for l in range(H):
-            gradient = _mm(_mm(At[l], R), Bt[l]) + lambdas[l] * Ws[l]
-            blocks.append(gradient.reshape(gradient.shape[0], -1))
-        value = numpy.concatenate([numpy.broadcast_to(b, (B, b.shape[1])) for b in blocks], axis=1)
+        R = _mm(Z, numpy.swapaxes(X, 1, 2))  # Z X^T, in place of the Gram family's Wbar S - T
+        first = Z - _mm(chains.product(H - 1, 0), X) + Y
+        value = _stack([first.reshape(first.shape[0], -1)] + chains.gradient_blocks(R, lambdas), B)
         if not jacobian:
             return value, None
         J = numpy.zeros((B, self.n, self.n), dtype=complex)
-        n_first = dh * m
-        nw = self.n_weights
+        n_first, nw = dh * m, self.n_weights
         # d(first)/dZ = I; d(first)/dW_k = -(U_k dW_k V_k X): entry [(a, c), (i, j)] = -U_k[a, i] (V_k X)[j, c]
         diagonal = numpy.arange(n_first)
         J[:, diagonal, nw + diagonal] = 1.0
         for k in range(H):
             rows_k, cols_k = widths[k + 1], widths[k]
-            c0 = self._offsets[k]
-            VX = _mm(Bs[k], X)
-            block = -(A[k][:, :, None, :, None] * numpy.swapaxes(VX, 1, 2)[:, None, :, None, :])
-            J[:, :n_first, c0:c0 + rows_k * cols_k] = block.reshape(-1, n_first, rows_k * cols_k)
-        for l in range(H):
+            VX = _mm(chains.V[k], X)
+            block = -(chains.U[k][:, :, None, :, None] * numpy.swapaxes(VX, 1, 2)[:, None, :, None, :])
+            J[:, :n_first, self._offsets[k]:self._offsets[k] + rows_k * cols_k] = block.reshape(
+                -1, n_first, rows_k * cols_k)
+        for l in range(H):  # d/dZ of U_l^T Z X^T V_l^T: entry [(a, b), (i, c)] = U_l[i, a] (V_l X)[b, c]
             rows_l, cols_l = widths[l + 1], widths[l]
             r0 = n_first + self._offsets[l]
-            # d/dZ: U_l^T dZ X^T V_l^T: entry [(a, b), (i, c)] = U_l[i, a] (V_l X)[b, c]
-            VX = _mm(Bs[l], X)
-            block = numpy.swapaxes(A[l], 1, 2)[:, :, None, :, None] * VX[:, None, :, None, :]
+            VX = _mm(chains.V[l], X)
+            block = chains.Ut[l][:, :, None, :, None] * VX[:, None, :, None, :]
             J[:, r0:r0 + rows_l * cols_l, nw:] = block.reshape(-1, rows_l * cols_l, n_first)
-            for k in range(H):
-                rows_k, cols_k = widths[k + 1], widths[k]
-                c0 = self._offsets[k]
-                block = None
-                if k > l:  # as in the Gram family, with R = Z X^T (which does not depend on W)
-                    M = product(k - 1, l + 1)
-                    N = _mm(_mm(At[k], R), Bt[l])
-                    block = numpy.swapaxes(M, 1, 2)[:, :, None, None, :] * numpy.swapaxes(N, 1, 2)[:, None, :, :, None]
-                elif k < l:
-                    M = product(l - 1, k + 1)
-                    N = _mm(_mm(At[l], R), Bt[k])
-                    block = N[:, :, None, None, :] * M[:, None, :, :, None]
-                if block is not None:
-                    J[:, r0:r0 + rows_l * cols_l, c0:c0 + rows_k * cols_k] = block.reshape(-1, rows_l * cols_l,
-                                                                                        rows_k * cols_k)
-            diagonal_l = numpy.arange(rows_l * cols_l)
-            J[:, r0 + diagonal_l, self._offsets[l] + diagonal_l] += numpy.broadcast_to(
-                lambdas[l].reshape(lambdas[l].shape[0], -1), (B, rows_l * cols_l))
+        chains.weight_jacobian(J, R, lambdas, self._offsets, n_first)  # R = Z X^T does not depend on W
         return value, J

@@ -8,24 +8,27 @@ from algeo.model.family import GramFamily
 from algeo.model.gram_eval import GramEvaluator
 
 
-@pytest.mark.parametrize("widths", [(1, 1, 1), (2, 2, 2), (3, 2, 3), (2, 3, 2, 2), (3, 1, 2, 3), (1, 2, 2, 2, 1)])
-def test_value_matches_the_family_terms_and_the_jacobian_matches_finite_differences(widths):
-    architecture = Architecture(widths)
-    family = GramFamily(architecture, widths[0])
-    evaluator = GramEvaluator(architecture)
+def _check_value_and_jacobian(family, evaluator, points: int) -> None:
+    """The value against the family's sparse terms, the Jacobian against central differences (error O(h^2))."""
     parameters = family.random_parameters(3)
-    assert len(parameters) == evaluator.n_parameters
+    assert (len(parameters), len(family.variable_names)) == (evaluator.n_parameters, evaluator.n)
     rng = numpy.random.default_rng(1)
-    x = rng.standard_normal((5, evaluator.n)) + 1j * rng.standard_normal((5, evaluator.n))
+    x = rng.standard_normal((points, evaluator.n)) + 1j * rng.standard_normal((points, evaluator.n))
     value, jacobian = evaluator.value_and_jacobian(x, parameters)
     expected = numpy.array([family.evaluate(parameters, point) for point in x])
     assert numpy.abs(value - expected).max() <= 1e-12 * max(1.0, numpy.abs(expected).max())
     h = 1e-6
-    for j in range(evaluator.n):  # central differences: error O(h^2)
+    for j in range(evaluator.n):
         direction = numpy.zeros(evaluator.n)
         direction[j] = h
         numeric = (evaluator.value(x + direction, parameters) - evaluator.value(x - direction, parameters)) / (2 * h)
         assert numpy.abs(numeric - jacobian[:, :, j]).max() <= 1e-6 * max(1.0, numpy.abs(jacobian).max())
+
+
+@pytest.mark.parametrize("widths", [(1, 1, 1), (2, 2, 2), (3, 2, 3), (2, 3, 2, 2), (3, 1, 2, 3), (1, 2, 2, 2, 1)])
+def test_value_matches_the_family_terms_and_the_jacobian_matches_finite_differences(widths):
+    architecture = Architecture(widths)
+    _check_value_and_jacobian(GramFamily(architecture, widths[0]), GramEvaluator(architecture), 5)
 
 
 def test_one_parameter_vector_per_point_and_linearity_in_the_parameters():
@@ -50,19 +53,11 @@ def test_lifted_evaluator_matches_the_lifted_family_and_differences(widths, samp
     architecture = Architecture(widths)
     family = ParameterFamily(architecture, samples)
     evaluator = LiftedEvaluator(architecture, samples)
+    _check_value_and_jacobian(family, evaluator, 4)
     parameters = family.random_parameters(3)
-    assert (len(parameters), len(family.variable_names)) == (evaluator.n_parameters, evaluator.n)
     rng = numpy.random.default_rng(1)
     x = rng.standard_normal((4, evaluator.n)) + 1j * rng.standard_normal((4, evaluator.n))
-    value, jacobian = evaluator.value_and_jacobian(x, parameters)
-    expected = numpy.array([family.evaluate(parameters, point) for point in x])
-    assert numpy.abs(value - expected).max() <= 1e-12 * max(1.0, numpy.abs(expected).max())
     h = 1e-6
-    for j in range(evaluator.n):
-        direction = numpy.zeros(evaluator.n)
-        direction[j] = h
-        numeric = (evaluator.value(x + direction, parameters) - evaluator.value(x - direction, parameters)) / (2 * h)
-        assert numpy.abs(numeric - jacobian[:, :, j]).max() <= 1e-6 * max(1.0, numpy.abs(jacobian).max())
     # affine in the parameters: the derivative along dp is F(x; dp) - F(x; 0), checked by differences
     dp = family.random_parameters(5)
     numeric = (evaluator.value(x, parameters + h * dp) - evaluator.value(x, parameters - h * dp)) / (2 * h)
