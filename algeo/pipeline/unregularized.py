@@ -16,7 +16,6 @@ import logging
 import time
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 import mpmath
 import numpy
@@ -31,6 +30,7 @@ from ..tracking.continuation import (
     seeded_gamma,
     track_all_to_zero,
 )
+from ..model.family import GramFamily
 from ..model.gram_eval import GramEvaluator
 from ..model.symmetry import orbit_representatives, sign_flip_matrices
 from ..model.data import Dataset, Regularization, RegularizationKind, generic_regularization
@@ -81,25 +81,22 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     system = build_system(architecture, dataset, Regularization(RegularizationKind.NONE, zero, "zero"))
     polynomials = system.polynomial_system
     compiled = CompiledSystem(polynomials)
-    weights = [float(e) for matrix in start_reg.Lambda for row in matrix for e in row]
     gamma = seeded_gamma(seed)
     records, products = [], []
-    X, Y, m = dataset.X, dataset.Y, dataset.n_samples
-    S = [[sum((X[i][k] * X[j][k] for k in range(m)), start=Fraction(0)) for j in range(len(X))] for i in range(len(X))]
-    T = [[sum((Y[i][k] * X[j][k] for k in range(m)), start=Fraction(0)) for j in range(len(X))] for i in range(len(Y))]
+    parameters = GramFamily(architecture, dataset.n_samples).parameters_of(dataset, start_reg)  # (S, T, Lambda_0)
     starts = numpy.array([point.coordinates for point in base.points], dtype=complex).reshape(len(base.points),
                                                                                               architecture.n_parameters)
     # the homotopy is equivariant under the hidden-unit sign flips, which fix Wbar: track and refine one point
     # per orbit; the path of s x is s times the path of x, so its record and product are the image's
     flips = sign_flip_matrices(architecture)
     representatives, images = orbit_representatives(starts, flips)
-    tracked_reps = track_all_to_zero(GramEvaluator(architecture), S, T, weights, starts[representatives],
+    tracked_reps = track_all_to_zero(GramEvaluator(architecture), parameters, starts[representatives],
                                      gamma=gamma, options=options)
     with mp_context(digits):
         whitened = det.whitening(dataset)
-        outcome: dict[int, tuple] = {}  # representative position -> (record fields, refined point or None, product)
-        for r, (index, tracked) in enumerate(zip(representatives, tracked_reps)):
-            outcome[r] = _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits)
+        # per representative: status, detail, tracking and refinement fields, refined point, product, rank, check
+        outcome = [_follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits)
+                   for tracked in tracked_reps]
         for index, (point, (r, f)) in enumerate(zip(base.points, images)):
             common = dict(index=index, start_point=point.index)
             status, detail, tracking, fields, refined, product, rank, residual, check = outcome[r]

@@ -23,7 +23,7 @@ class PathStatus(str, enum.Enum):
 class ContinuationStatus(str, enum.Enum):
     """Fate of one path of the continuation ``Lambda = tau Lambda_0``, ``tau -> 0``."""
 
-    CONVERGED = "converged"  # bounded, settling end point (s_end, or endgame_start if steps underflowed), refined
+    CONVERGED = "converged"  # bounded end point (s_end, or where it got stuck below handover_below), refined
     DIVERGED = "diverged"  # the norm blew up as tau -> 0 (also: steps underflowed while the norm was growing)
     FAILED = "failed"  # step size underflow, corrector failure, or refinement at tau = 0 did not converge
 

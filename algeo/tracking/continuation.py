@@ -2,12 +2,14 @@
 
 The homotopy is ``F(theta, tau) = G_0(theta) + tau * (Lambda_0 o theta)``, where ``G_0`` is
 the exact unregularized gradient and ``Lambda_0`` the generic weights the start
-points were solved with. ``tau`` runs from 1 to 0 along the complex arc
+points were solved with: the Gram family (:mod:`algeo.model.gram_eval`) at
+``(S, T, tau Lambda_0)``. ``tau`` runs from 1 to 0 along the complex arc
 ``tau(s) = s^2 (1 - gamma) + s gamma``, ``s: 1 -> 0`` (``gamma`` a seeded unit complex
 number), so the path avoids the real discriminant points that a real segment
-``t Lambda_0`` meets generically. The tracker is a plain predictor-corrector (Euler
-predictor, Newton corrector) in complex double precision with adaptive steps,
-geometric near ``s = 0``; it stops at ``s_end``.
+``t Lambda_0`` meets generically. Every path is tracked at once by the batched tracker
+(:mod:`algeo.tracking.batch`, RK4 predictor and Newton corrector in complex double
+precision), one call per decade of ``s`` with a geometric approach to ``s = 0``, down to ``s_end``
+(:func:`track_all_to_zero`).
 
 The end point is then refined at ``tau = 0`` in mpmath on the exact rationals by
 Gauss-Newton with a truncated pseudo-inverse (:func:`refine_on_critical_set`):
@@ -31,9 +33,8 @@ from ..model.polynomial import PolynomialSystem
 from ..results.statuses import ContinuationStatus
 from ..verify.refine import mp_rational
 
-__all__ = ["CompiledSystem", "ContinuationStatus", "TrackOptions", "TrackedPath", "CriticalSetRefinement", "track_to_zero",
-           "track_all_to_zero", "gram_parameters",
-           "refine_on_critical_set", "seeded_gamma"]
+__all__ = ["CompiledSystem", "ContinuationStatus", "TrackOptions", "TrackedPath", "CriticalSetRefinement",
+           "track_all_to_zero", "refine_on_critical_set", "seeded_gamma"]
 
 
 @dataclass(frozen=True)
@@ -41,15 +42,12 @@ class TrackOptions:
     """Tracker settings (docs/unregularized.md)."""
 
     s_end: float = 1e-8
-    endgame_start: float = 1e-4  # below this s a step-size underflow ends tracking instead of failing it
     initial_step: float = 0.05
     min_step: float = 1e-13
-    max_steps: int = 5000
     predictor_error: float = 0.5  # the batched tracker's jump guards, looser than for root counting: ends are
     contraction: float = 0.5  # grouped by product, so a jump between two paths loses nothing
-    handover_below: float = 1e-2  # batched: a path stuck below this s goes to the refinement at tau = 0
+    handover_below: float = 1e-2  # a path stuck below this s goes to the refinement at tau = 0
     max_steps_per_decade: int = 1500  # the batched tracker's budget for each decade of s (steps and rejections)
-    corrector_tolerance: float = 1e-9  # relative Newton step at which the corrector stops
     corrector_accept: float = 1e-7  # relative Newton step required to accept a step
     max_corrector_iterations: int = 4
     divergence_bound: float = 1e6  # relative to max(1, ||start||)
@@ -80,16 +78,15 @@ def _tau(s: float, gamma: complex) -> tuple[complex, complex]:
 
 
 class CompiledSystem:
-    """The exact system's terms as numpy arrays (coefficients rounded to double) for fast evaluation.
+    """The exact system's Jacobian terms as numpy arrays (coefficients rounded to double).
 
-    Used only for tracking and for the double-precision Jacobian of the refinement's
-    correction; residuals of end points are always evaluated on the exact rationals.
+    Used only for the double-precision Jacobian of the refinement's correction; residuals
+    of end points are always evaluated on the exact rationals.
     """
 
     def __init__(self, system: PolynomialSystem):
         self.n = system.n_variables
         self.degree = max(system.max_degree, 1)
-        self._value = self._compile([(i, p) for i, p in enumerate(system.polynomials)])
         self._jacobian = self._compile([(i * self.n + j, entry) for i, row in enumerate(system.jacobian)
                                         for j, entry in enumerate(row)])
 
@@ -111,100 +108,12 @@ class CompiledSystem:
         numpy.add.at(result, rows, monomials)
         return result
 
-    def value(self, x: numpy.ndarray) -> numpy.ndarray:
-        return self._evaluate(self._value, x, self.n)
-
     def jacobian(self, x: numpy.ndarray) -> numpy.ndarray:
         return self._evaluate(self._jacobian, x, self.n * self.n).reshape(self.n, self.n)
 
 
-class _Homotopy:
-    def __init__(self, system: CompiledSystem, weights: Sequence[float]):
-        self.system = system
-        self.weights = numpy.array(weights, dtype=complex)
-
-    def value(self, x: numpy.ndarray, tau: complex) -> numpy.ndarray:
-        return self.system.value(x) + tau * self.weights * x
-
-    def jacobian(self, x: numpy.ndarray, tau: complex) -> numpy.ndarray:
-        return self.system.jacobian(x) + numpy.diag(tau * self.weights)
-
-
 def _norm(x: numpy.ndarray) -> float:
     return float(numpy.max(numpy.abs(x))) if len(x) else 0.0
-
-
-def _correct(homotopy: _Homotopy, x: numpy.ndarray, tau: complex, options: TrackOptions):
-    scale = max(1.0, _norm(x))
-    step_norm = math.inf
-    for _ in range(options.max_corrector_iterations):
-        try:
-            step = numpy.linalg.solve(homotopy.jacobian(x, tau), homotopy.value(x, tau))
-        except numpy.linalg.LinAlgError:
-            return x, False
-        x = x - step
-        step_norm = _norm(step)
-        if not numpy.isfinite(step_norm):
-            return x, False
-        if step_norm <= options.corrector_tolerance * scale:
-            break
-    return x, step_norm <= options.corrector_accept * scale
-
-
-def track_to_zero(system: PolynomialSystem, weights: Sequence[float], start: Sequence[complex], *,
-                  gamma: complex, options: TrackOptions = TrackOptions(),
-                  compiled: CompiledSystem | None = None) -> TrackedPath:
-    """Track the solution ``start`` of ``F(., 1) = 0`` to ``s = s_end`` (``tau ~ gamma s_end``)."""
-    homotopy = _Homotopy(compiled or CompiledSystem(system), weights)
-    x = numpy.array(start, dtype=complex)
-    bound = options.divergence_bound * max(1.0, _norm(x))
-    s, h = 1.0, options.initial_step
-    steps = rejected = 0
-    history: list[tuple[float, float]] = []  # (s, ||x||) at each decade of s
-    next_decade = 0.1
-    while s > options.s_end:
-        if steps + rejected >= options.max_steps:
-            return TrackedPath(ContinuationStatus.FAILED, tuple(x), s, steps, rejected, _norm(x),
-                               f"step budget {options.max_steps} exhausted")
-        h = min(h, 0.9 * s)
-        s_new = max(s - h, options.s_end)
-        tau, dtau = _tau(s, gamma)
-        tau_new, _ = _tau(s_new, gamma)
-        try:
-            velocity = numpy.linalg.solve(homotopy.jacobian(x, tau), -homotopy.weights * x * dtau)
-        except numpy.linalg.LinAlgError:
-            velocity = numpy.zeros_like(x)
-        predicted = x + velocity * (s_new - s)  # Euler step with dx/ds = -J^{-1} dF/ds
-        corrected, ok = _correct(homotopy, predicted, tau_new, options)
-        if ok and _norm(corrected - predicted) <= 0.1 * max(1.0, _norm(x)):
-            x, s = corrected, s_new
-            steps += 1
-            h *= 2.0
-            while s <= next_decade:
-                history.append((s, _norm(x)))
-                next_decade /= 10
-            if _norm(x) > bound:
-                return TrackedPath(ContinuationStatus.DIVERGED, tuple(x), s, steps, rejected, _norm(x),
-                                   f"||theta|| = {_norm(x):.3g} exceeded {bound:.3g} at s = {s:.3g}")
-        else:
-            rejected += 1
-            h /= 2.0
-            if h < options.min_step:
-                if s <= options.endgame_start:  # near tau = 0: hand over to the refinement at tau = 0
-                    break
-                growth = _growth(history + [(s, _norm(x))])
-                if growth is not None and growth > 2.0:
-                    return TrackedPath(ContinuationStatus.DIVERGED, tuple(x), s, steps, rejected, _norm(x),
-                                       f"step size underflow at s = {s:.3g} while ||theta|| grew by a factor "
-                                       f"{growth:.3g} since two decade marks earlier")
-                return TrackedPath(ContinuationStatus.FAILED, tuple(x), s, steps, rejected, _norm(x),
-                                   f"step size underflow at s = {s:.3g}")
-    growth = _growth(history)
-    if growth is not None and growth > 2.0:
-        return TrackedPath(ContinuationStatus.DIVERGED, tuple(x), s, steps, rejected, _norm(x),
-                           f"||theta|| grew by a factor {growth:.3g} over the last two decades of s")
-    detail = "" if s <= options.s_end else f"step size underflow at s = {s:.3g}: refined at tau = 0 from there"
-    return TrackedPath(ContinuationStatus.CONVERGED, tuple(x), s, steps, rejected, _norm(x), detail)
 
 
 def _growth(history: list[tuple[float, float]]) -> float | None:
@@ -306,39 +215,30 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
                                  rank, gap, bool(last_step <= step_tolerance * scale))
 
 
-def gram_parameters(S, T, Lambda) -> numpy.ndarray:
-    """The Gram family's parameter vector ``(S upper triangle, T, Lambda)`` from nested sequences."""
-    S = numpy.asarray([[complex(v) for v in row] for row in S])
-    rows, cols = numpy.triu_indices(len(S))
-    return numpy.concatenate([S[rows, cols], numpy.asarray([complex(v) for row in T for v in row]),
-                              numpy.asarray([complex(e) for matrix in Lambda for row in matrix for e in row])])
-
-
-def track_all_to_zero(evaluator, S, T, weights: Sequence[float], starts: numpy.ndarray, *, gamma: complex,
+def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarray, *, gamma: complex,
                       options: TrackOptions = TrackOptions(), progress=None) -> list[TrackedPath]:
-    """:func:`track_to_zero` for every start point at once, with the batched tracker (:mod:`.batch`).
+    """Track every start point from ``tau = 1`` towards ``tau = 0``, all at once (:mod:`.batch`).
 
-    The systems ``G_0 + tau Lambda_0 o theta`` are the Gram family at ``(S, T, tau Lambda_0)``
-    (``S = X X^T``, ``T = Y X^T``; any ``m``), evaluated in closed form by ``evaluator``
-    (:class:`algeo.model.gram_eval.GramEvaluator`). The arc in ``s`` and the statuses are
-    those of :func:`track_to_zero`: tracking stops at ``s_end``; a path whose ``||theta||``
-    grew by more than a factor 2 over the last two decades of ``s`` (or beyond
-    ``divergence_bound`` relative to its start) is diverged; a path stuck (step-size underflow
-    or ``max_steps_per_decade`` used up) below ``handover_below`` is handed over to the
-    refinement at ``tau = 0``, which decides (a point it does not bring to the critical set
-    is a failed path); above it the path fails.
+    ``parameters`` is the Gram family's parameter vector of the start system,
+    ``(S, T, Lambda_0)`` with ``S = X X^T``, ``T = Y X^T`` (any ``m``); the systems on the way
+    are the family at ``(S, T, tau Lambda_0)``, evaluated in closed form by ``evaluator``
+    (:class:`algeo.model.gram_eval.GramEvaluator`). Tracking stops at ``s_end``; a path whose
+    ``||theta||`` exceeds ``divergence_bound`` relative to its start, or grew by more than a
+    factor 2 over the last two decades of ``s``, is diverged; a path stuck (step-size
+    underflow or ``max_steps_per_decade`` used up) below ``handover_below`` is handed over to
+    the refinement at ``tau = 0``, which decides (a point it does not bring to the critical
+    set is a failed path); above it the path fails.
     """
     from .batch import BatchOptions, BatchStatus, track_batch
 
-    S = numpy.asarray([[complex(v) for v in row] for row in S])
-    upper = numpy.triu_indices(len(S))
-    base = numpy.concatenate([S[upper], numpy.asarray([complex(v) for row in T for v in row])])  # S and T
-    lam = numpy.asarray(weights, dtype=complex)
+    parameters = numpy.asarray(parameters, dtype=complex)
+    n_lambda = evaluator.n  # Lambda has one entry per weight, at the end of the vector
+    base, lam = parameters[:-n_lambda], parameters[-n_lambda:]  # (S, T) and Lambda_0
     zeros = numpy.zeros(len(base), dtype=complex)
 
     def path(s, rows):
         s = numpy.asarray(s, dtype=float)
-        tau, dtau = _tau_array(s, gamma)
+        tau, dtau = _tau(s, gamma)
         p = numpy.concatenate([numpy.broadcast_to(base, (len(s), len(base))), tau[:, None] * lam[None]], axis=1)
         dp = numpy.concatenate([numpy.broadcast_to(zeros, (len(s), len(base))), dtau[:, None] * lam[None]], axis=1)
         return p, dp
@@ -396,6 +296,3 @@ def track_all_to_zero(evaluator, S, T, weights: Sequence[float], starts: numpy.n
             progress(len(starts) - len(alive))
     return results
 
-
-def _tau_array(s: numpy.ndarray, gamma: complex) -> tuple[numpy.ndarray, numpy.ndarray]:
-    return s * s * (1 - gamma) + s * gamma, 2 * s * (1 - gamma) + gamma

@@ -7,9 +7,10 @@ there; edges are straight-line parameter homotopies with their own ``gamma``
 tracked along an edge (in a direction) at most once: the end of ``x`` along ``e`` is
 added to the other node, and since the reversed path brings it back to ``x`` it is never
 tracked back along ``e``. New solutions propagate until no edge has anything left to
-track (the known sets are closed under the edges' permutations) or the target count is
-reached. Closure without the target adds a fresh node joined by two edges, up to
-``extra_nodes`` times in a row without progress.
+track (the known sets are closed under the edges' permutations); closure then adds a
+fresh node joined by two edges, until ``extra_nodes`` fresh nodes in a row added nothing.
+A target count (an independent count) is checked between dead-unit patterns: once it is
+reached the remaining patterns are skipped.
 
 A pattern whose first solution (a random point of its incidence variety) has a singular
 Jacobian has no regular solution at generic data and is skipped.
@@ -132,7 +133,7 @@ class _Graph:
                    for edge in self.edges for d in (0, 1))
 
 
-def _solve_pattern(family, evaluator, flips, mask, *, seed: int, target: int | None, extra_nodes: int,
+def _solve_pattern(family, evaluator, flips, mask, *, seed: int, extra_nodes: int,
                    options: BatchOptions, progress, offset: int):
     rng = numpy.random.default_rng(seed)
     parameters, point = first_solution(family, seed, mask)
@@ -157,8 +158,6 @@ def _solve_pattern(family, evaluator, flips, mask, *, seed: int, target: int | N
         counts.append(known)
         if progress is not None:
             progress(offset + known)
-        if target is not None and offset + known >= target:
-            break
         if not graph.closed():
             continue
         # closed: every known point went along every edge; a fresh node may still find more
@@ -214,7 +213,7 @@ def graph_monodromy(
                     all_counts.append(1)
                 continue
             graph, node, rounds, counts = _solve_pattern(
-                family, evaluator, flips, mask, seed=pattern_seed, target=None, extra_nodes=extra_nodes,
+                family, evaluator, flips, mask, seed=pattern_seed, extra_nodes=extra_nodes,
                 options=options, progress=progress, offset=len(found))
             points = numpy.array(graph.nodes[node].points.points)
             if not len(points):
