@@ -193,13 +193,11 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
             zero, smallest = has_zero_coordinate(refinement.point, tol.zero_coordinate)
             (zero_small if zero else nonzero_small).append(smallest)
             point = [complex(z) for z in refinement.point]
-            condition = 0.0  # filled below, for all points at once
             entry = dict(
                 index=len(points), coordinates=tuple(point),
                 refined=tuple(mpmath.mpc(z) for z in refinement.point), digits=digits,
                 is_real=is_real, has_zero_coordinate=zero, residual=float(refinement.residual),
-                newton_step=float(refinement.last_step), converged=refinement.converged, condition=condition,
-                singular=False,
+                newton_step=float(refinement.last_step), converged=refinement.converged,
                 paths=tuple(finite[k][0] for k in members), max_imaginary=imaginary,
             )
             loss = None
@@ -214,6 +212,7 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
                              index_of_hessian=negative, hessian_singular=hessian_singular)
             points.append(entry)
             exact_losses.append(loss)
+        # condition numbers for all points in one batch
         for entry, condition in zip(points, _conditions(system, [entry["coordinates"] for entry in points])):
             entry.update(condition=condition, singular=not numpy.isfinite(condition) or condition > 1e12)
         real_losses = [loss for loss in exact_losses if loss is not None]

@@ -2,9 +2,11 @@
 
 The target is the lifted gradient system (:mod:`algeo.model.family`) at the instance's data;
 the start system is the same family at the start set's complex data (the caller, the
-pipeline, reads the start-set library and hands the start data and points over); PHCpack's
-trackers follow ``gamma (1 - t)^2 G + t^2 F`` (phcpy, child process) from every start
-solution. The end points, cut back to the weight coordinates, go through the same
+pipeline, reads the start-set library and hands the start data and points over). The
+batched tracker (:mod:`algeo.tracking.batch`) follows ``gamma (1 - t) G + t F`` from every
+start solution at once; when three ``gamma``s give no clean run (or the family has no
+closed-form evaluator), PHCpack's trackers follow ``gamma (1 - t)^2 G + t^2 F`` (phcpy,
+child process). The end points, cut back to the weight coordinates, go through the same
 refinement and classification as the blackbox (:func:`algeo.pipeline.solve.solve`). Paths =
 start-set size; when a path does not end at a solution, or two ends coincide, all paths
 are tracked again with another ``gamma`` (up to ``max_attempts`` in all; then the failed
@@ -211,8 +213,8 @@ def parameter_homotopy(
 
     The start data come from a start set (:mod:`algeo.startsets`), which the caller reads.
     ``tracker="auto"`` tracks with the batched tracker (:mod:`.batch`) when the family has a
-    closed-form evaluator (the Gram family, ``m >= d_0``), and with PHCpack's trackers when
-    it has none or when no ``gamma`` gives a clean batched run; ``"phcpy"`` forces PHCpack;
+    closed-form evaluator (:func:`batch_evaluator`: the Gram and the lifted family), and with
+    PHCpack's trackers when it has none or when no ``gamma`` gives a clean batched run; ``"phcpy"`` forces PHCpack;
     ``"batched"`` keeps the batched tracker's last run even when it is not clean.
     """
     family = tracking_family(system.architecture, system.dataset.n_samples, family_mode(system.regularization))
