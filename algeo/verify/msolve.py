@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..exceptions import BackendUnavailableError, InputError
 from ..results.solve_result import to_fraction
-from .parametrization import Parametrization
+from .parametrization import Parametrization, vanishing_degree
 
 if TYPE_CHECKING:
     from ..model.polynomial import PolynomialSystem
@@ -280,6 +280,23 @@ def _interpret(data: list, names: Sequence[str]) -> tuple[int, int, tuple[Box, .
     return degree, distinct, tuple(boxes)
 
 
+def _run_msolve(program: str, text: str, options: Sequence[str], timeout: float) -> tuple[int | None, str, str, float]:
+    """Run msolve on input ``text`` in a fresh directory: ``(exit code or None if killed, output, stderr, seconds)``.
+
+    ``OSError`` when the program cannot be started.
+    """
+    with tempfile.TemporaryDirectory(prefix="algeo-msolve-") as directory:
+        source, target = Path(directory, "input.ms"), Path(directory, "output.ms")
+        source.write_text(text)
+        command = [program, "-v", "0", *options, "-f", str(source), "-o", str(target)]  # msolve appends to -o
+        logger.debug("running %s", " ".join(command))
+        start = time.monotonic()
+        code, _, stderr = _run(command, timeout, cwd=directory)
+        seconds = time.monotonic() - start
+        output = target.read_text(errors="replace") if code is not None and target.exists() else ""
+    return code, output, stderr, seconds
+
+
 def msolve_counts(system: PolynomialSystem, variable_names: Sequence[str], *, timeout: float = 60.0,
                   threads: int = 1, precision: int = 128) -> MsolveCounts:
     """Count the complex and real solutions of ``system`` over QQ and isolate the real ones.
@@ -317,24 +334,16 @@ def msolve_counts(system: PolynomialSystem, variable_names: Sequence[str], *, ti
         reason = f"ALGEO_MSOLVE={explicit} is not an executable file" if explicit else "msolve is not installed"
         raise BackendUnavailableError(f"{reason}: {INSTALL_HINT}")
     version = _version_of(program)
-    command = [program, "-v", "0", "-P", "1", "-p", str(precision), "-t", str(threads)]
-    with tempfile.TemporaryDirectory(prefix="algeo-msolve-") as directory:
-        source, target = Path(directory, "input.ms"), Path(directory, "output.ms")
-        source.write_text(text)
-        command += ["-f", str(source), "-o", str(target)]  # msolve appends to -o: a fresh directory
-        logger.debug("running %s", " ".join(command))
-        start = time.monotonic()
-        try:
-            code, _, stderr = _run(command, timeout, cwd=directory)
-        except OSError as error:
-            return MsolveCounts(None, None, None, (), 0.0, MsolveStatus.FAILED, f"cannot start msolve: {error}",
-                                version)
-        seconds = time.monotonic() - start
-        if code is None:
-            logger.info("msolve killed after %.1f s", seconds)
-            return MsolveCounts(None, None, None, (), seconds, MsolveStatus.TIMED_OUT,
-                                f"killed after {timeout:g} s", version)
-        output = target.read_text(errors="replace") if target.exists() else ""
+    try:
+        code, output, stderr, seconds = _run_msolve(
+            program, text, ["-P", "1", "-p", str(precision), "-t", str(threads)], timeout)
+    except OSError as error:
+        return MsolveCounts(None, None, None, (), 0.0, MsolveStatus.FAILED, f"cannot start msolve: {error}",
+                            version)
+    if code is None:
+        logger.info("msolve killed after %.1f s", seconds)
+        return MsolveCounts(None, None, None, (), seconds, MsolveStatus.TIMED_OUT,
+                            f"killed after {timeout:g} s", version)
     stderr_tail = stderr.strip()[-300:]
     if code != 0:
         return MsolveCounts(None, None, None, (), seconds, MsolveStatus.FAILED,
@@ -473,20 +482,12 @@ def msolve_modular_count(system: PolynomialSystem, variable_names: Sequence[str]
     if program is None:
         return None
     lines = msolve_input(system, variable_names).split("\n")
-    lines[1] = str(prime)
-    names = tuple(variable_names)
-    with tempfile.TemporaryDirectory(prefix="algeo-msolve-") as directory:
-        source, target = Path(directory, "input.ms"), Path(directory, "output.ms")
-        source.write_text("\n".join(lines))
-        start = time.monotonic()
-        try:
-            code, _, stderr = _run([program, "-v", "0", "-t", str(threads), "-f", str(source), "-o", str(target)],
-                                   timeout, cwd=directory)
-        except OSError as error:
-            logger.warning("cannot start msolve: %s", error)
-            return None
-        seconds = time.monotonic() - start
-        output = target.read_text(errors="replace") if code == 0 and target.exists() else ""
+    lines[1] = str(prime)  # the characteristic
+    try:
+        code, output, stderr, seconds = _run_msolve(program, "\n".join(lines), ["-t", str(threads)], timeout)
+    except OSError as error:
+        logger.warning("cannot start msolve: %s", error)
+        return None
     if code is None:
         logger.info("msolve over ZZ/%d killed after %.1f s", prime, seconds)
         return None
@@ -508,24 +509,12 @@ def msolve_modular_count(system: PolynomialSystem, variable_names: Sequence[str]
     except (ValueError, TypeError, IndexError) as error:
         logger.warning("msolve over ZZ/%d: unreadable output (%s)", prime, error)
         return None
-    nonzero = _nonzero_mod_p(eliminant, numerators, tuple(order), names, prime)
-    logger.info("msolve over ZZ/%d: %d solutions (%s without a zero coordinate) in %.2f s", prime, len(eliminant) - 1,
-                nonzero, seconds)
-    return ExactCounts(len(eliminant) - 1, nonzero, seconds, prime, "msolve F4")
-
-
-def _nonzero_mod_p(eliminant, numerators, order, names, prime: int) -> int:
-    """Roots of the eliminant where no coordinate vanishes, over ZZ/p (as :func:`verify.parametrization.nonzero_count`)."""
     import flint
 
-    w = flint.nmod_poly([c % prime for c in eliminant], prime)
-    vanishing = flint.nmod_poly([1], prime)
-    for name, v in zip(order[:-1], numerators):
-        if name in names:
-            common = w.gcd(flint.nmod_poly([c % prime for c in v], prime))
-            vanishing = vanishing * common // vanishing.gcd(common)
-    if order[-1] in names:  # the last variable is the eliminant's own unknown: its root t = 0
-        t = flint.nmod_poly([0, 1], prime)
-        common = w.gcd(t)
-        vanishing = vanishing * common // vanishing.gcd(common)
-    return (len(eliminant) - 1) - vanishing.degree()
+    polynomial = lambda coefficients: flint.nmod_poly([c % prime for c in coefficients], prime)
+    degree = len(eliminant) - 1
+    nonzero = degree - vanishing_degree(polynomial(eliminant), [polynomial(v) for v in numerators], tuple(order),
+                                        tuple(variable_names), polynomial)
+    logger.info("msolve over ZZ/%d: %d solutions (%s without a zero coordinate) in %.2f s", prime, degree, nonzero,
+                seconds)
+    return ExactCounts(degree, nonzero, seconds, prime, "msolve F4")

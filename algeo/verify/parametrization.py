@@ -96,17 +96,26 @@ def _complex_solutions(parametrization: Parametrization, names: Sequence[str], b
     return solutions
 
 
+def vanishing_degree(eliminant, numerators, order: Sequence[str], names: Sequence[str], polynomial) -> int:
+    """Degree of ``lcm_i gcd(w, v_i)`` over the coordinates named in ``names`` (and of ``t`` when it is one).
+
+    These are the roots of the eliminant ``w`` where some named coordinate ``-v_i(t) / w'(t)``
+    vanishes. ``polynomial`` makes a polynomial of the same ring from coefficients, lowest
+    degree first (``flint.fmpz_poly`` over QQ, an ``nmod_poly`` maker over ``ZZ/p``).
+    """
+    vanishing = polynomial([1])
+    for name, v in zip(order[:-1], numerators):
+        if name in names:
+            common = eliminant.gcd(v)
+            vanishing = vanishing * common // vanishing.gcd(common)
+    if order[-1] in names:  # the eliminant's own unknown is a coordinate: its root t = 0
+        common = eliminant.gcd(polynomial([0, 1]))
+        vanishing = vanishing * common // vanishing.gcd(common)
+    return vanishing.degree()
+
+
 def nonzero_count(parametrization: Parametrization, names: Sequence[str]) -> int:
     """``N_C*``: distinct solutions whose coordinates named in ``names`` are all nonzero (exact)."""
-    import flint
-
-    eliminant = _poly(parametrization.eliminant)
-    vanishing = flint.fmpz_poly([1])
-    for name, (v, _) in zip(parametrization.order[:-1], parametrization.numerators):
-        if name in names:
-            common = eliminant.gcd(_poly(v))
-            vanishing = vanishing * common // vanishing.gcd(common)
-    if parametrization.order[-1] in names and parametrization.eliminant[0] == 0:
-        t = flint.fmpz_poly([0, 1])
-        vanishing = vanishing * t // vanishing.gcd(t)
-    return parametrization.degree - vanishing.degree()
+    return parametrization.degree - vanishing_degree(
+        _poly(parametrization.eliminant), [_poly(v) for v, _ in parametrization.numerators],
+        parametrization.order, names, _poly)
