@@ -133,7 +133,7 @@ class _Graph:
                    for edge in self.edges for d in (0, 1))
 
 
-def _solve_pattern(family, evaluator, flips, mask, *, seed: int, extra_nodes: int,
+def _solve_pattern(family, evaluator, flips, mask, *, seed: int, extra_nodes: int, max_rounds: int,
                    options: BatchOptions, progress, offset: int):
     rng = numpy.random.default_rng(seed)
     parameters, point = first_solution(family, seed, mask)
@@ -147,11 +147,11 @@ def _solve_pattern(family, evaluator, flips, mask, *, seed: int, extra_nodes: in
     graph.nodes = [_Node(numpy.asarray(parameters)), _Node(family.sample_parameters(rng)),
                    _Node(family.sample_parameters(rng))]
     gamma_number = iter(range(10 ** 9))
-    for a, b in ((0, 1), (1, 2), (2, 0), (0, 1), (1, 2)):  # 3 nodes, 5 edges (MonodromySolver's default shape)
+    for a, b in ((0, 1), (1, 2), (2, 0), (0, 1), (1, 2)):  # 3 nodes, 5 edges (the shape the issue ran M2 with)
         graph.edges.append(_Edge(a, b, homotopy_gamma(seed, next(gamma_number))))
     graph.add_point(graph.nodes[0], numpy.asarray(point))
     rounds, quiet, counts, at_last_closure = 0, 0, [], 0
-    while True:
+    while rounds < max_rounds:
         rounds += 1
         graph.round()
         known = max(len(n.points) for n in graph.nodes)
@@ -169,6 +169,9 @@ def _solve_pattern(family, evaluator, flips, mask, *, seed: int, extra_nodes: in
         graph.nodes.append(_Node(family.sample_parameters(rng)))
         for other in (0, int(rng.integers(1, node))):
             graph.edges.append(_Edge(other, node, homotopy_gamma(seed, next(gamma_number))))
+    if rounds >= max_rounds:
+        logger.warning("graph monodromy stopped after %d rounds (max_rounds) with %d points; the caller's count decides",
+                       rounds, max(len(n.points) for n in graph.nodes))
     best = max(range(len(graph.nodes)), key=lambda k: len(graph.nodes[k].points))
     return graph, best, rounds, counts
 
@@ -182,14 +185,17 @@ def graph_monodromy(
     target: int | None = None,
     passes: int = 1,
     extra_nodes: int = 4,
+    max_rounds: int = 500,
     options: BatchOptions = BatchOptions(),
     progress: Callable[[int], None] | None = None,
 ) -> MonodromyResult:
     """Every solution of ``F(.; base)`` that graph monodromy reaches, pattern by pattern.
 
     ``base`` defaults to ``family.random_parameters(seed)``; ``target`` (an independent
-    count) stops the population as soon as it is reached, and a pass that ends short of
-    it is followed by another with new seeds, up to ``passes``; the union is returned.
+    count) stops the population as soon as it is reached, and a pass that ends short of it
+    is followed by another with new seeds, up to ``passes``; the union is returned.
+    ``max_rounds`` bounds the rounds of one pattern (a guard against a run that never
+    stalls; logged when it stops one).
     """
     started = time.monotonic()
     if base is None:
@@ -213,7 +219,7 @@ def graph_monodromy(
                     all_counts.append(1)
                 continue
             graph, node, rounds, counts = _solve_pattern(
-                family, evaluator, flips, mask, seed=pattern_seed, extra_nodes=extra_nodes,
+                family, evaluator, flips, mask, seed=pattern_seed, extra_nodes=extra_nodes, max_rounds=max_rounds,
                 options=options, progress=progress, offset=len(found))
             points = numpy.array(graph.nodes[node].points.points)
             if not len(points):

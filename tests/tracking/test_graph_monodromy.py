@@ -29,3 +29,12 @@ def test_without_a_target_the_stall_rule_stops_it_with_the_same_set():
     family = tracking_family(architecture, 1)
     result = graph_monodromy(family, GramEvaluator(architecture), seed=1)
     assert len(result.points) == 9  # the published N_C of widths 1,2,1 (Table 3.1)
+
+
+def test_max_rounds_stops_a_pattern_and_says_so(caplog):
+    architecture = Architecture((2, 2, 2))
+    family = tracking_family(architecture, 2)
+    with caplog.at_level("WARNING"):
+        result = graph_monodromy(family, GramEvaluator(architecture), seed=3, max_rounds=1)
+    assert 0 < len(result.points) < 225  # one round per pattern cannot reach the 225 solutions
+    assert "max_rounds" in caplog.text
