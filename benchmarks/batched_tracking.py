@@ -6,7 +6,7 @@ Rows (docs/solver.md, "Batched tracking"):
 - parameter homotopy from the shipped start set to a random-law instance (one path per sign-flip
   orbit, tracking only), widths 2,2,2 m = 2 and 3,2,2 m = 3;
 - graph monodromy from scratch to the verified count (the shipped set's size), same families
-  and 1,3,3,1 m = 1;
+  and 1,3,3,1 m = 1, and 2,2,2,2 m = 1 (the lifted family, m < d_0: unknowns W and Z = W̄X − Y);
 - with ``--macaulay2``: Macaulay2's MonodromySolver on the same systems in the same run, one
   ``monodromySolve`` per dead-unit pattern (the variables of dead units set to zero, their equations
   dropped; 3 nodes, 5 edges: with the defaults it stopped short, e.g. 9 of 256), each told its pattern's count (``TargetSolutionCount``, the counts graph monodromy found),
@@ -32,11 +32,11 @@ sys.path.insert(0, str(ROOT))
 from algeo.model.architecture import Architecture  # noqa: E402
 from algeo.model.data import generic_regularization, random_dataset  # noqa: E402
 from algeo.model.family import tracking_family  # noqa: E402
-from algeo.model.gram_eval import GramEvaluator  # noqa: E402
 from algeo.model.symmetry import orbit_representatives  # noqa: E402
 from algeo.startsets.store import find_start_set  # noqa: E402
 from algeo.tracking.batch import BatchStatus, gamma_path, track_batch  # noqa: E402
 from algeo.tracking.graph_monodromy import graph_monodromy  # noqa: E402
+from algeo.tracking.homotopy import batch_evaluator  # noqa: E402
 from algeo.tracking.monodromy import dead_unit_masks  # noqa: E402
 
 
@@ -54,8 +54,8 @@ def m2_script(family, points) -> tuple[str, int]:
     runs = 0
     for number, mask in enumerate(dead_unit_masks(family)):
         alive = [k for k in range(len(names)) if mask[k]]
-        if not alive:
-            continue  # the origin: one solution for every parameter
+        if not mask[: family.architecture.n_parameters].any():
+            continue  # the origin (W = 0, and Z = -Y in the lifted family): one solution for every parameter
         count = int(numpy.all(support == mask[None, :], axis=1).sum())
         if count == 0:
             continue
@@ -77,7 +77,7 @@ def m2_script(family, points) -> tuple[str, int]:
     lines.append("exit 0")
     return "\n".join(lines), runs
 
-ROWS = [((2, 2, 2), 2), ((3, 2, 2), 3), ((1, 3, 3, 1), 1)]
+ROWS = [((2, 2, 2), 2), ((3, 2, 2), 3), ((1, 3, 3, 1), 1), ((2, 2, 2, 2), 1)]
 
 
 def main() -> int:
@@ -96,12 +96,13 @@ def main() -> int:
         architecture = Architecture(widths)
         family = tracking_family(architecture, m)
         start_set, _ = find_start_set(family)
-        evaluator = GramEvaluator(architecture)
+        evaluator = batch_evaluator(family)
         target = family.parameters_of(random_dataset(architecture, m, 1), generic_regularization(architecture, 1))
         representatives, _ = orbit_representatives(start_set.points, family.sign_flips())
         started = time.monotonic()
         run = track_batch(evaluator, numpy.array([start_set.points[k] for k in representatives]),
-                          gamma_path(numpy.array(start_set.parameters), target, numpy.exp(0.7j)))
+                          gamma_path(numpy.array(start_set.parameters), target, numpy.exp(0.7j),
+                                     affine=hasattr(evaluator, "parameter_derivative")))
         homotopy = time.monotonic() - started
         reached = run.count(BatchStatus.REACHED)
         print(f"{widths} m={m}: parameter homotopy {len(representatives)} orbits of {start_set.size}: "

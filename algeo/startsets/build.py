@@ -147,15 +147,15 @@ def default_method(family: ParameterFamily | None = None) -> str:
     """How a missing start set is made on first use.
 
     ``monodromy`` for a family the batched tracker evaluates in closed form (the Gram
-    family, ``m >= d_0``): graph monodromy aiming at msolve's modular count, measured
-    faster than msolve over QQ from 225 points up (widths 2,2,3, m = 2, 705 points: 12 s
-    plus 2.8 s for the count). Otherwise ``msolve`` when the program is there, else
-    ``monodromy`` (PHCpack's trackers).
+    family, ``m >= d_0``, and the lifted one, ``m < d_0``): graph monodromy aiming at
+    msolve's modular count, measured faster than msolve over QQ from 225 points up (widths
+    2,2,3, m = 2, 705 points: 12 s plus 2.8 s for the count). Otherwise ``msolve`` when the
+    program is there, else ``monodromy`` (PHCpack's trackers).
     """
     from ..tracking.homotopy import batch_evaluator
     from ..verify.msolve import msolve_available
 
-    if family is not None and batch_evaluator(family, linear_only=True) is not None:
+    if family is not None and batch_evaluator(family) is not None:
         return "monodromy"
     return "msolve" if msolve_available() else "monodromy"
 
@@ -222,11 +222,11 @@ def make_start_set(
 
         exact = _modular_count(family, seed)
         target = exact.complex if exact is not None and exact.complex >= 0 else None
-        evaluator = batch_evaluator(family, linear_only=True)
+        evaluator = batch_evaluator(family)
         if evaluator is not None:  # graph monodromy with the batched tracker
             populated = graph_monodromy(family, evaluator, seed=seed, progress=progress, target=target,
                                         passes=3 if target is not None else 1)
-        else:  # the lifted family (m < d_0): loops with PHCpack's trackers
+        else:  # a family without a closed-form evaluator: loops with PHCpack's trackers
             populated = populate_by_monodromy(family, seed=seed, progress=progress, workers=workers,
                                               target=target, passes=3 if target is not None else 1)
         parameters = numpy.array(populated.parameters)

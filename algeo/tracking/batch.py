@@ -83,7 +83,7 @@ def linear_path(p0: numpy.ndarray, p1: numpy.ndarray) -> ParameterPath:
     return path
 
 
-def gamma_path(p0: numpy.ndarray, p1: numpy.ndarray, gamma: complex, *, affine: bool = False) -> ParameterPath:
+def gamma_path(p0: numpy.ndarray, p1: numpy.ndarray, gamma, *, affine: bool = False) -> ParameterPath:
     """The systems ``gamma (1 - t) F(.; p0) + t F(.; p1)`` as a path in parameter space.
 
     For ``F`` linear in ``p`` that is ``p(t) = (1 - t) gamma p0 + t p1``. For ``F`` affine in
@@ -91,16 +91,30 @@ def gamma_path(p0: numpy.ndarray, p1: numpy.ndarray, gamma: complex, *, affine: 
     gamma + t)``, since then ``a F(p0) + b F(p1) = (a + b) F((a p0 + b p1) / (a + b))``. Either way
     it is the parameter homotopy with the gamma trick: for all but finitely many ``gamma`` no
     path meets a singular system for ``t < 1`` (Morgan and Sommese).
+
+    ``p0``, ``p1`` are one vector each (shape ``(P,)``) or one per path (``(B, P)``), and
+    ``gamma`` one number or one per path (``(B,)``). The path of ``(p1, p0, 1 / gamma)`` is
+    the same curve of systems run backwards (graph monodromy's reversed edges).
     """
     if not affine:
-        return linear_path(gamma * numpy.asarray(p0, dtype=complex), p1)
+        gamma = numpy.asarray(gamma, dtype=complex)
+        p0 = numpy.asarray(p0, dtype=complex)
+        return linear_path(gamma[:, None] * p0 if gamma.ndim else gamma * p0, p1)
     p0, p1 = numpy.asarray(p0, dtype=complex), numpy.asarray(p1, dtype=complex)
+    gamma = numpy.asarray(gamma, dtype=complex)
+    per_row = p0.ndim == 2 or p1.ndim == 2 or gamma.ndim == 1
+    if per_row:
+        rows_of = max(len(a) for a in (p0, p1, gamma) if a.ndim and (a is gamma or a.ndim == 2))
+        p0 = numpy.broadcast_to(numpy.atleast_2d(p0), (rows_of, p0.shape[-1]))
+        p1 = numpy.broadcast_to(numpy.atleast_2d(p1), (rows_of, p1.shape[-1]))
+        gamma = numpy.broadcast_to(gamma, (rows_of,))
 
     def path(t: numpy.ndarray, rows: numpy.ndarray):
         t = numpy.asarray(t, dtype=float)[:, None]
-        numerator = (1 - t) * gamma * p0[None] + t * p1[None]
-        denominator = (1 - t) * gamma + t
-        derivative = ((p1 - gamma * p0)[None] * denominator - numerator * (1 - gamma)) / denominator ** 2
+        a, b, g = (p0[rows], p1[rows], gamma[rows][:, None]) if per_row else (p0[None], p1[None], gamma)
+        numerator = (1 - t) * g * a + t * b
+        denominator = (1 - t) * g + t
+        derivative = ((b - g * a) * denominator - numerator * (1 - g)) / denominator ** 2
         return numerator / denominator, derivative
 
     return path
@@ -171,9 +185,10 @@ def _norm(x: numpy.ndarray) -> numpy.ndarray:
 
 def _velocity(system: LinearSystem, path: ParameterPath, x: numpy.ndarray, t: numpy.ndarray, rows: numpy.ndarray):
     p, dp = path(t, rows)
-    _, J = system.value_and_jacobian(x, p)
-    derivative = getattr(system, "parameter_derivative", None)  # affine systems; linear ones: F(x; dp)
-    return _solve(J, -(derivative(x, p, dp) if derivative is not None else system.value(x, dp)))
+    F, J = system.value_and_jacobian(x, p)
+    if hasattr(system, "parameter_derivative"):  # affine in p: F(x; p + dp) - F(x; p), one evaluation more
+        return _solve(J, -(system.value(x, p + dp) - F))
+    return _solve(J, -system.value(x, dp))  # linear in p: F(x; dp)
 
 
 def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath, *, t_start: float = 0.0,

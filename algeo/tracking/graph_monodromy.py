@@ -2,15 +2,18 @@
 
 The model is HomotopyContinuation.jl's ``monodromy_solve`` and Macaulay2's
 MonodromySolver: nodes are parameter points of the family, each with the solutions known
-there; edges are straight-line parameter homotopies with their own ``gamma``
-(:func:`algeo.tracking.batch.gamma_path`), tracked in both directions. A solution is
+there; edges are parameter homotopies with their own ``gamma``
+(:func:`algeo.tracking.batch.gamma_path`: straight lines for the Gram family, linear in
+the parameters; arcs of the complex line for the lifted family, affine in them), tracked
+in both directions. A solution is
 tracked along an edge (in a direction) at most once: the end of ``x`` along ``e`` is
 added to the other node, and since the reversed path brings it back to ``x`` it is never
 tracked back along ``e``. New solutions propagate until no edge has anything left to
 track (the known sets are closed under the edges' permutations); closure then adds a
 fresh node joined by two edges, until ``extra_nodes`` fresh nodes in a row added nothing.
 A target count (an independent count) is checked between dead-unit patterns: once it is
-reached the remaining patterns are skipped.
+reached the remaining patterns are skipped. The last pattern (every hidden unit alive) stops
+as soon as its points make up the rest of the target, without the stall rule's fresh nodes.
 
 A pattern whose first solution (a random point of its incidence variety) has a singular
 Jacobian has no regular solution at generic data and is skipped.
@@ -20,7 +23,9 @@ the family are equivariant), and only one point per orbit is tracked. Dead hidde
 make invariant coordinate subspaces that loops never leave
 (:func:`algeo.tracking.monodromy.dead_unit_masks`): each pattern is solved on its own
 graph, from its own first solution (:func:`algeo.tracking.monodromy.first_solution`), and
-its solutions are tracked to the common base data at the end.
+its solutions are tracked to the common base data at the end. The patterns' rounds run in
+lockstep: one batch per round holds every pattern's pending paths (small batches cost
+Python overhead per step, not per path).
 
 All paths of one edge are tracked together (:func:`algeo.tracking.batch.track_batch`);
 paths that fail or diverge are counted in ``failed_paths``, never dropped silently.
@@ -37,7 +42,7 @@ from typing import Callable
 import numpy
 
 from ..model.symmetry import PointSet
-from .batch import BatchOptions, BatchStatus, gamma_path, linear_path, track_batch
+from .batch import BatchOptions, BatchStatus, gamma_path, track_batch
 from .gamma import homotopy_gamma
 from .monodromy import MonodromyResult, dead_unit_masks, first_solution
 
@@ -66,9 +71,15 @@ class _Edge:
     done: dict = field(default_factory=lambda: {0: set(), 1: set()})  # direction -> orbit ids tracked (of source)
 
 
+def _affine(evaluator) -> bool:
+    """Whether the evaluator's system is affine (not linear) in the parameters: the lifted family."""
+    return hasattr(evaluator, "parameter_derivative")
+
+
 class _Graph:
     def __init__(self, evaluator, flips, options: BatchOptions):
         self.evaluator, self.flips, self.options = evaluator, flips, options
+        self.affine = _affine(evaluator)
         self.nodes: list[_Node] = []
         self.edges: list[_Edge] = []
         self.tracked = self.failed = self.by_symmetry = 0
@@ -94,9 +105,12 @@ class _Graph:
                 return k
         return None
 
-    def round(self) -> int:
-        """Track every pending orbit along every edge, both directions, in one batch; the number of new orbits."""
-        items, starts, lines_from, lines_to = [], [], [], []
+    def pending(self) -> list[tuple]:
+        """Every orbit not yet tracked along an edge in a direction: ``(edge, direction, start, p0, p1, gamma)``.
+
+        Marked as tracked here: the caller tracks them all (:meth:`absorb` takes the ends).
+        """
+        items = []
         for edge in self.edges:
             a, b = self.nodes[edge.a], self.nodes[edge.b]
             for direction, source in ((0, a), (1, b)):
@@ -104,76 +118,136 @@ class _Graph:
                     if k in edge.done[direction]:
                         continue
                     edge.done[direction].add(k)
-                    items.append((edge, direction))
-                    starts.append(source.orbits[k])
-                    # the same line both ways: t -> 1 - t, and F is linear in p (scaling p changes nothing)
-                    lines_from.append(edge.gamma * a.parameters if direction == 0 else b.parameters)
-                    lines_to.append(b.parameters if direction == 0 else edge.gamma * a.parameters)
-        if not items:
-            return 0
-        run = track_batch(self.evaluator, numpy.array(starts), linear_path(numpy.array(lines_from),
-                                                                           numpy.array(lines_to)),
-                          options=self.options)
+                    # the same curve of systems both ways: (a, b, gamma) forward, (b, a, 1 / gamma) backward
+                    items.append((edge, direction, source.orbits[k], a.parameters if direction == 0 else b.parameters,
+                                  b.parameters if direction == 0 else a.parameters,
+                                  edge.gamma if direction == 0 else 1 / edge.gamma))
+        return items
+
+    def absorb(self, items: list[tuple], points, statuses, residuals) -> None:
+        """Add the ends of the tracked ``items`` to their nodes (failed ends counted)."""
         self.tracked += len(items)
-        new = 0
-        for k, ((edge, direction), status) in enumerate(zip(items, run.status)):
-            if status is not BatchStatus.REACHED or run.residual[k] > RESIDUAL:
+        for (edge, direction, *_), x, status, residual in zip(items, points, statuses, residuals):
+            if status is not BatchStatus.REACHED or residual > RESIDUAL:
                 self.failed += 1
                 continue
-            target = self.nodes[edge.b if direction == 0 else edge.a]
-            before = len(target.orbits)
-            orbit = self.add_point(target, run.points[k])
-            new += len(target.orbits) - before
+            orbit = self.add_point(self.nodes[edge.b if direction == 0 else edge.a], x)
             if orbit is not None:
                 edge.done[1 - direction].add(orbit)  # its reverse is the source point: never track it back
-        return new
 
     def closed(self) -> bool:
         return all(len(edge.done[d]) >= len(self.nodes[edge.a if d == 0 else edge.b].orbits)
                    for edge in self.edges for d in (0, 1))
 
+    def known(self) -> int:
+        return max(len(n.points) for n in self.nodes)
 
-def _solve_pattern(family, evaluator, flips, mask, *, seed: int, extra_nodes: int, max_rounds: int,
-                   options: BatchOptions, progress, offset: int):
+
+@dataclass
+class _Pattern:
+    """One dead-unit pattern's graph and its stall-rule state."""
+
+    number: int
+    graph: _Graph
+    rng: numpy.random.Generator
+    seed: int
+    gamma_number: int = 0
+    rounds: int = 0
+    quiet: int = 0
+    at_last_closure: int = 0
+    counts: list = field(default_factory=list)
+    active: bool = True
+
+    def next_gamma(self) -> complex:
+        self.gamma_number += 1
+        return homotopy_gamma(self.seed, self.gamma_number - 1)
+
+    def best(self) -> int:
+        return max(range(len(self.graph.nodes)), key=lambda k: len(self.graph.nodes[k].points))
+
+
+def _start_pattern(family, evaluator, flips, mask, number: int, seed: int, options: BatchOptions) -> _Pattern:
+    """The pattern's graph: 3 nodes, 5 edges, its first solution at node 0 (inactive when that point is singular)."""
     rng = numpy.random.default_rng(seed)
     parameters, point = first_solution(family, seed, mask)
-    graph = _Graph(evaluator, flips, options)
+    pattern = _Pattern(number, _Graph(evaluator, flips, options), rng, seed)
+    graph = pattern.graph
     _, jacobian = evaluator.value_and_jacobian(numpy.asarray(point)[None], parameters)
     if numpy.linalg.cond(jacobian[0]) > SINGULAR_CONDITION:
         # a random point of this pattern's incidence variety is singular: the pattern has no regular solution
         # at generic data (widths 1,2,1: both units alive needs lambda_1 lambda_3 = lambda_2 lambda_4)
         graph.nodes = [_Node(numpy.asarray(parameters))]
-        return graph, 0, 0, [0]
+        pattern.active = False
+        return pattern
     graph.nodes = [_Node(numpy.asarray(parameters)), _Node(family.sample_parameters(rng)),
                    _Node(family.sample_parameters(rng))]
-    gamma_number = iter(range(10 ** 9))
     for a, b in ((0, 1), (1, 2), (2, 0), (0, 1), (1, 2)):  # 3 nodes, 5 edges (the shape the issue ran M2 with)
-        graph.edges.append(_Edge(a, b, homotopy_gamma(seed, next(gamma_number))))
+        graph.edges.append(_Edge(a, b, pattern.next_gamma()))
     graph.add_point(graph.nodes[0], numpy.asarray(point))
-    rounds, quiet, counts, at_last_closure = 0, 0, [], 0
-    while rounds < max_rounds:
-        rounds += 1
-        graph.round()
-        known = max(len(n.points) for n in graph.nodes)
-        counts.append(known)
+    return pattern
+
+
+def _after_round(family, pattern: _Pattern, extra_nodes: int, max_rounds: int) -> None:
+    """The stall rule: when the graph is closed, a fresh node, until ``extra_nodes`` in a row added nothing."""
+    graph = pattern.graph
+    known = graph.known()
+    pattern.counts.append(known)
+    if pattern.rounds >= max_rounds:
+        logger.warning("graph monodromy stopped pattern %d after %d rounds (max_rounds) with %d points; the caller's "
+                       "count decides", pattern.number, pattern.rounds, known)
+        pattern.active = False
+        return
+    if not graph.closed():
+        return
+    # closed: every known point went along every edge; a fresh node may still find more
+    pattern.quiet = pattern.quiet + 1 if known == pattern.at_last_closure else 0
+    pattern.at_last_closure = known
+    if pattern.quiet >= extra_nodes:
+        pattern.active = False
+        return
+    node = len(graph.nodes)
+    graph.nodes.append(_Node(family.sample_parameters(pattern.rng)))
+    for other in (0, int(pattern.rng.integers(1, node))):
+        graph.edges.append(_Edge(other, node, pattern.next_gamma()))
+
+
+def _track_items(evaluator, items: list[tuple], affine: bool, options: BatchOptions):
+    path = gamma_path(numpy.array([i[3] for i in items]), numpy.array([i[4] for i in items]),
+                      numpy.array([i[5] for i in items]), affine=affine)
+    return track_batch(evaluator, numpy.array([i[2] for i in items]), path, options=options)
+
+
+def _populate(family, evaluator, patterns: list[_Pattern], *, target: int | None, offset: int, extra_nodes: int,
+              max_rounds: int, options: BatchOptions, progress) -> None:
+    """Rounds over all patterns at once, one batch per round, until each pattern stalls or the target is reached.
+
+    The patterns are disjoint (their supports differ), so their counts add up: once their sum
+    reaches ``target - offset`` every pattern stops, without the stall rule's fresh nodes.
+    """
+    affine = _affine(evaluator)
+    while any(p.active for p in patterns):
+        work = []
+        for pattern in patterns:
+            if pattern.active:
+                pattern.rounds += 1
+                work.append((pattern, pattern.graph.pending()))
+        items = [item for _, batch in work for item in batch]
+        if items:
+            run = _track_items(evaluator, items, affine, options)
+            position = 0
+            for pattern, batch in work:
+                end = position + len(batch)
+                pattern.graph.absorb(batch, run.points[position:end], run.status[position:end],
+                                     run.residual[position:end])
+                position = end
+        for pattern, _ in work:
+            _after_round(family, pattern, extra_nodes, max_rounds)
+        known = offset + sum(p.graph.known() for p in patterns if len(p.graph.nodes) > 1)
         if progress is not None:
-            progress(offset + known)
-        if not graph.closed():
-            continue
-        # closed: every known point went along every edge; a fresh node may still find more
-        quiet = quiet + 1 if known == at_last_closure else 0
-        at_last_closure = known
-        if quiet >= extra_nodes:
-            break
-        node = len(graph.nodes)
-        graph.nodes.append(_Node(family.sample_parameters(rng)))
-        for other in (0, int(rng.integers(1, node))):
-            graph.edges.append(_Edge(other, node, homotopy_gamma(seed, next(gamma_number))))
-    if rounds >= max_rounds:
-        logger.warning("graph monodromy stopped after %d rounds (max_rounds) with %d points; the caller's count decides",
-                       rounds, max(len(n.points) for n in graph.nodes))
-    best = max(range(len(graph.nodes)), key=lambda k: len(graph.nodes[k].points))
-    return graph, best, rounds, counts
+            progress(known)
+        if target is not None and known >= target:
+            for pattern in patterns:
+                pattern.active = False
 
 
 def graph_monodromy(
@@ -189,7 +263,7 @@ def graph_monodromy(
     options: BatchOptions = BatchOptions(),
     progress: Callable[[int], None] | None = None,
 ) -> MonodromyResult:
-    """Every solution of ``F(.; base)`` that graph monodromy reaches, pattern by pattern.
+    """Every solution of ``F(.; base)`` that graph monodromy reaches, all dead-unit patterns at once.
 
     ``base`` defaults to ``family.random_parameters(seed)``; ``target`` (an independent
     count) stops the population as soon as it is reached, and a pass that ends short of it
@@ -201,6 +275,7 @@ def graph_monodromy(
     if base is None:
         base = family.sample_parameters(numpy.random.default_rng(seed))
     base = numpy.asarray(base, dtype=complex)
+    affine = _affine(evaluator)
     flips = family.sign_flips()
     found = PointSet()
     all_counts: list[int] = []
@@ -209,39 +284,56 @@ def graph_monodromy(
     attempt = 0
     for attempt in range(passes):
         pass_seed = seed + 7919 * attempt
+        patterns, origins = [], 0
         for number, mask in enumerate(masks):
-            if target is not None and len(found) >= target:
-                break
-            pattern_seed = pass_seed + 1000 * (number + 1)
             if not mask[: family.architecture.n_parameters].any():  # the origin: a solution for every p
-                _, point = first_solution(family, pattern_seed, mask)
-                if found.add(numpy.asarray(point)):
+                # W = 0, with the lifted family's residual Z = -Y of the base data
+                origin = family.lift(numpy.zeros(family.architecture.n_parameters), base)
+                origins += 1
+                if found.add(numpy.asarray(origin)):
                     all_counts.append(1)
                 continue
-            graph, node, rounds, counts = _solve_pattern(
-                family, evaluator, flips, mask, seed=pattern_seed, extra_nodes=extra_nodes, max_rounds=max_rounds,
-                options=options, progress=progress, offset=len(found))
-            points = numpy.array(graph.nodes[node].points.points)
-            if not len(points):
-                logger.info("dead-unit pattern %d: no regular solution at generic data (singular first point)", number)
+            patterns.append(_start_pattern(family, evaluator, flips, mask, number, pass_seed + 1000 * (number + 1),
+                                           options))
+        # a pass aims at the whole target on its own (earlier passes' points are not subtracted)
+        _populate(family, evaluator, patterns, target=target, offset=origins, extra_nodes=extra_nodes,
+                  max_rounds=max_rounds, options=options, progress=progress)
+        # every pattern's points, from its best node, to the base data in one batch
+        items, owners = [], []
+        for pattern in patterns:
+            node = pattern.graph.nodes[pattern.best()]
+            if len(pattern.graph.nodes) == 1:
+                logger.info("dead-unit pattern %d: no regular solution at generic data (singular first point)",
+                            pattern.number)
                 continue
-            path = gamma_path(graph.nodes[node].parameters, base, homotopy_gamma(pass_seed, 10_000 + number))
-            run = track_batch(evaluator, points, path, options=options)
-            lost = 0
+            gamma = homotopy_gamma(pass_seed, 10_000 + pattern.number)
+            for x in node.points.points:
+                items.append((None, 0, numpy.asarray(x), node.parameters, base, gamma))
+                owners.append(pattern)
+        lost = 0
+        if items:
+            run = _track_items(evaluator, items, affine, options)
             for k, status in enumerate(run.status):
                 if status is BatchStatus.REACHED and run.residual[k] <= RESIDUAL:
                     found.add(run.points[k])
                 else:
                     lost += 1
-            loops += rounds
-            failed += graph.failed + lost
-            tracked += graph.tracked + len(points)
+        for pattern in patterns:
+            graph = pattern.graph
+            loops += pattern.rounds
+            failed += graph.failed
+            tracked += graph.tracked
             by_symmetry += graph.by_symmetry
-            all_counts.extend(counts)
-            logger.info("dead-unit pattern %d: %d solutions, %d rounds on %d nodes, %d edges (%d lost to the base)",
-                        number, len(points), rounds, len(graph.nodes), len(graph.edges), lost)
-            if progress is not None:
-                progress(len(found))
+            all_counts.extend(pattern.counts)
+            logger.info("dead-unit pattern %d: %d solutions, %d rounds on %d nodes, %d edges", pattern.number,
+                        graph.known() if len(graph.nodes) > 1 else 0, pattern.rounds, len(graph.nodes),
+                        len(graph.edges))
+        failed += lost
+        tracked += len(items)
+        if lost:
+            logger.info("%d of %d points lost on the way to the base data", lost, len(items))
+        if progress is not None:
+            progress(len(found))
         if target is None or len(found) >= target:
             break
         logger.warning("graph monodromy pass %d found %d of %d solutions; another pass with a new seed",

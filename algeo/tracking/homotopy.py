@@ -125,19 +125,18 @@ REGULAR_RCO = 1e-12
 REGULAR_STEP = 1e-8
 
 
-def batch_evaluator(family, *, linear_only: bool = False):
+def batch_evaluator(family):
     """The closed-form batched evaluator of ``family``, or None when it has none (the trace test's family).
 
     Gram family: :class:`GramEvaluator` (linear in the parameters); lifted family:
-    :class:`LiftedEvaluator` (affine), unless ``linear_only`` (graph monodromy's reversed edges
-    need linearity).
+    :class:`LiftedEvaluator` (affine in them).
     """
     from ..model.family import GramFamily, ParameterFamily
     from ..model.gram_eval import GramEvaluator, LiftedEvaluator
 
     if isinstance(family, GramFamily):
         return GramEvaluator(family.architecture)
-    if isinstance(family, ParameterFamily) and not linear_only:
+    if isinstance(family, ParameterFamily):
         return LiftedEvaluator(family.architecture, family.samples)
     return None
 

@@ -82,3 +82,21 @@ def test_the_lifted_family_is_tracked_with_the_affine_gamma_path():
     assert len(reached) == start_set.size == 641
     ends = run.points[reached]
     assert numpy.abs(evaluator.value(ends, target)).max() <= 1e-8 * max(1.0, numpy.abs(ends).max())
+
+
+def test_an_affine_path_with_per_row_lines_reversed_by_one_over_gamma_is_the_same_curve():
+    rng = numpy.random.default_rng(0)
+    p0, p1 = rng.standard_normal((3, 4)) + 0j, rng.standard_normal((3, 4)) + 0j
+    gammas = numpy.exp(1j * numpy.array([0.3, 1.2, 2.5]))
+    forward = gamma_path(p0, p1, gammas, affine=True)
+    backward = gamma_path(p1, p0, 1 / gammas, affine=True)
+    rows, t = numpy.arange(3), numpy.array([0.0, 0.37, 1.0])
+    there, velocity = forward(t, rows)
+    back, back_velocity = backward(1 - t, rows)
+    assert numpy.allclose(there, back) and numpy.allclose(velocity, -back_velocity)
+    assert numpy.allclose(there[0], p0[0]) and numpy.allclose(there[2], p1[2])
+    # the derivative is p'(t): compare with a central difference
+    h = 1e-6
+    ahead, _ = forward(t[1:2] + h, rows[1:2])
+    behind, _ = forward(t[1:2] - h, rows[1:2])
+    assert numpy.allclose((ahead - behind) / (2 * h), velocity[1:2], atol=1e-6)

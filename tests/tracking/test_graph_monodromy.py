@@ -38,3 +38,19 @@ def test_max_rounds_stops_a_pattern_and_says_so(caplog):
         result = graph_monodromy(family, GramEvaluator(architecture), seed=3, max_rounds=1)
     assert 0 < len(result.points) < 225  # one round per pattern cannot reach the 225 solutions
     assert "max_rounds" in caplog.text
+
+
+def test_the_lifted_family_reaches_its_published_count_and_the_origin_solves_the_base_system():
+    # widths 2,2,2 at m = 1 < d_0: the lifted family (unknowns W and Z = Wbar X - Y), affine in the data,
+    # so its edges are arcs (gamma_path with affine=True); Table 3.1 of Bharadwaj & Hosten: N_C = 33
+    from algeo.model.family import ParameterFamily
+    from algeo.model.gram_eval import LiftedEvaluator
+
+    architecture = Architecture((2, 2, 2))
+    family = tracking_family(architecture, 1)
+    assert isinstance(family, ParameterFamily)
+    result = graph_monodromy(family, LiftedEvaluator(architecture, 1), seed=0, target=33)
+    points, base = numpy.array(result.points), numpy.array(result.parameters)
+    assert len(points) == 33
+    assert max(float(numpy.abs(family.evaluate(base, x)).max()) for x in points) <= 1e-8
+    assert any(numpy.all(x[: architecture.n_parameters] == 0) for x in points)  # the origin, with Z = -Y
