@@ -87,16 +87,23 @@ def cluster_points(points: Sequence[Sequence], tolerance: float) -> tuple[list[i
                     "smallest_relative_distance_between_points": smallest_between}
 
 
+def _doubles(point: Sequence) -> numpy.ndarray:
+    """The coordinates as complex doubles (ample for the relative thresholds below: 1e-12 and up)."""
+    return numpy.array([complex(x) for x in point], dtype=complex)
+
+
 def max_imaginary(point: Sequence) -> float:
     """``max |Im x_i| / max(1, ||x||)``."""
-    scale = max(1.0, float(_norm(point)))
-    return float(max((abs(mpmath.im(x)) for x in point), default=0)) / scale
+    values = _doubles(point)
+    if not len(values):
+        return 0.0
+    return float(numpy.abs(values.imag).max()) / max(1.0, float(numpy.abs(values).max()))
 
 
 def has_zero_coordinate(point: Sequence, tolerance: float) -> tuple[bool, float]:
     """Whether some ``|x_i| <= tolerance * max(1, ||x||)``; also the smallest relative ``|x_i|``."""
-    scale = max(1.0, float(_norm(point)))
-    smallest = min(float(abs(x)) for x in point) / scale
+    magnitudes = numpy.abs(_doubles(point))
+    smallest = float(magnitudes.min()) / max(1.0, float(magnitudes.max()))
     return smallest <= tolerance, smallest
 
 
@@ -111,8 +118,26 @@ def hessian_inertia(hessian: "mpmath.matrix", tolerance: float) -> tuple[tuple, 
     return tuple(values), negative, singular
 
 
-def _conditions(system: CriticalPointSystem, points) -> list[float]:
-    """2-norm condition numbers of the double-precision Jacobian at ``points``, all at once.
+#: double-precision Hessian eigenvalues decide the inertia when every one is at least this (relative to
+#: max(1, max |lambda|)) away from zero: their error is about 1e-16 of that scale, so no sign can flip;
+#: otherwise the eigenvalues are computed again at the refinement's precision (:func:`hessian_inertia`)
+DOUBLE_INERTIA_MARGIN = 1e-8
+
+
+def _double_inertia(jacobian: numpy.ndarray) -> tuple[tuple, int, bool] | None:
+    """Inertia from the double-precision Hessian, or None when an eigenvalue is too close to zero to decide."""
+    if not numpy.all(numpy.isfinite(jacobian)):
+        return None
+    hessian = jacobian.real
+    values = numpy.linalg.eigvalsh((hessian + hessian.T) / 2)
+    scale = max(1.0, float(numpy.abs(values).max(initial=0.0)))
+    if len(values) and float(numpy.abs(values).min()) <= DOUBLE_INERTIA_MARGIN * scale:
+        return None
+    return tuple(float(v) for v in values), int((values < 0).sum()), False
+
+
+def _jacobians(system: CriticalPointSystem, points) -> list[numpy.ndarray]:
+    """The double-precision Jacobians of the gradient at ``points`` (the loss's Hessians), all at once.
 
     The gradient in the weights depends on the data only through ``S = X X^T`` and
     ``T = Y X^T``, so the Gram family's closed-form evaluator gives the Jacobian of any instance.
@@ -120,19 +145,20 @@ def _conditions(system: CriticalPointSystem, points) -> list[float]:
     if not len(points):
         return []
     if not isinstance(system.architecture, Architecture):  # not a deep linear network (a ReLU region's system)
-        return [float(numpy.linalg.cond(numpy.array(system.polynomial_system.evaluate_jacobian(list(point)),
-                                                    dtype=complex))) for point in points]
+        return [numpy.array(system.polynomial_system.evaluate_jacobian(list(point)), dtype=complex)
+                for point in points]
     family = GramFamily(system.architecture, system.dataset.n_samples)
     parameters = family.parameters_of(system.dataset, system.regularization)
     _, jacobians = GramEvaluator(system.architecture).value_and_jacobian(numpy.array(points, dtype=complex),
                                                                          parameters)
-    conditions = []
-    for jacobian in jacobians:
-        try:
-            conditions.append(float(numpy.linalg.cond(jacobian)) if numpy.all(numpy.isfinite(jacobian)) else numpy.inf)
-        except numpy.linalg.LinAlgError:
-            conditions.append(numpy.inf)
-    return conditions
+    return list(jacobians)
+
+
+def _condition(jacobian: numpy.ndarray) -> float:
+    try:
+        return float(numpy.linalg.cond(jacobian)) if numpy.all(numpy.isfinite(jacobian)) else numpy.inf
+    except numpy.linalg.LinAlgError:
+        return numpy.inf
 
 
 def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: int) -> list:
@@ -204,17 +230,24 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
             if is_real:
                 loss = system.loss_polynomial.value_at(refinement.point, coerce=mp_rational, zero=mpmath.mpf(0),
                                                        one=mpmath.mpf(1))
-                hessian = mpmath.matrix(polynomials.evaluate_jacobian(
-                    refinement.point, coerce=mp_rational, zero=mpmath.mpf(0), one=mpmath.mpf(1)))
-                eigenvalues, negative, hessian_singular = hessian_inertia(hessian, tol.hessian_zero)
-                entry.update(loss=float(loss), loss_text=decimal_text(loss, digits),
-                             hessian_eigenvalues=tuple(float(v) for v in eigenvalues),
-                             index_of_hessian=negative, hessian_singular=hessian_singular)
+                entry.update(loss=float(loss), loss_text=decimal_text(loss, digits))
             points.append(entry)
             exact_losses.append(loss)
-        # condition numbers for all points in one batch
-        for entry, condition in zip(points, _conditions(system, [entry["coordinates"] for entry in points])):
+        # Jacobians (Hessians of the loss) for all points in one batch: condition numbers, and the inertia of
+        # the real points (in double precision when no eigenvalue is near zero, else at the refinement's digits)
+        for entry, jacobian in zip(points, _jacobians(system, [entry["coordinates"] for entry in points])):
+            condition = _condition(jacobian)
             entry.update(condition=condition, singular=not numpy.isfinite(condition) or condition > 1e12)
+            if not entry["is_real"]:
+                continue
+            inertia = _double_inertia(jacobian)
+            if inertia is None:
+                hessian = mpmath.matrix(polynomials.evaluate_jacobian(
+                    entry["refined"], coerce=mp_rational, zero=mpmath.mpf(0), one=mpmath.mpf(1)))
+                inertia = hessian_inertia(hessian, tol.hessian_zero)
+            eigenvalues, negative, hessian_singular = inertia
+            entry.update(hessian_eigenvalues=tuple(float(v) for v in eigenvalues), index_of_hessian=negative,
+                         hessian_singular=hessian_singular)
         real_losses = [loss for loss in exact_losses if loss is not None]
         if real_losses:
             least = min(real_losses)

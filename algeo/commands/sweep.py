@@ -30,6 +30,9 @@ def register(subparsers) -> None:
                         "msolve (exact solutions at rational start data), blackbox (PHCpack's blackbox at random "
                         "complex data, checked on a real instance) or monodromy (loops in parameter space, "
                         "completeness by the modular count or the trace test)")
+    parser.add_argument("--exact-budget", type=float, default=30.0,
+                        help="seconds for msolve's exact count of each instance, run beside its solve (default "
+                        "%(default)s; 0: none, the verified start-set size is the independent check)")
     parser.add_argument("--workers", type=int, default=2, help="local worker processes (default %(default)s)")
     parser.add_argument("--scheduler", help="address of a Dask distributed scheduler, e.g. tcp://host:8786")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -42,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = SweepSettings(widths=Architecture.parse(args.widths).widths, samples=args.samples,
                              instances=args.instances, seed=args.seed, regularization=args.regularization,
-                             digits=args.digits, method=args.method)
+                             digits=args.digits, method=args.method, exact_budget=args.exact_budget)
     if args.workers < 1:
         raise InputError("workers", f"is {args.workers}; give a positive integer")
     from pathlib import Path

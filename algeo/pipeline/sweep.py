@@ -71,7 +71,8 @@ def _check_settings(out: Path, settings: SweepSettings) -> None:
         stored = json.loads(manifest.read_text())
         mine = settings.to_json()
         keys = [k for k in mine if k not in ("instances", "method")]
-        different = [k for k in keys if stored.get(k) != mine[k]]
+        defaults = {"exact_budget": 30.0}  # sweeps written before the field existed used it
+        different = [k for k in keys if stored.get(k, defaults.get(k)) != mine[k]]
         if different:
             raise InputError("out", f"{out} holds a sweep with other settings ({', '.join(different)} differ)",
                              "choose another --out directory or repeat the original options")
@@ -96,7 +97,8 @@ def solve_instance(settings_json: dict, index: int, start_set_path: str | None =
         else:
             start_set = start_set_path
         result = solve(settings.widths, samples=settings.samples, seed=seed, regularization=settings.regularization,
-                       options=SolveOptions(digits=settings.digits, start_set=start_set))
+                       options=SolveOptions(digits=settings.digits, start_set=start_set,
+                                            exact_budget=settings.exact_budget))
     except (InputError, BackendUnavailableError):
         raise
     except Exception as error:  # recorded as data: the sweep goes on, a re-run retries

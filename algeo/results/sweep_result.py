@@ -65,9 +65,13 @@ class SweepSettings:
     regularization: str = "generic"
     digits: int = 40
     method: str = "auto"
+    exact_budget: float = 30.0  # seconds for msolve's exact count of each instance (0: none; docs/sweep.md)
 
     def __post_init__(self) -> None:
         Architecture(tuple(self.widths))
+        if isinstance(self.exact_budget, bool) or not isinstance(self.exact_budget, (int, float)) \
+                or not self.exact_budget >= 0:
+            raise InputError("exact_budget", f"is {self.exact_budget!r}; give seconds (0: no exact count)")
         for name in ("samples", "instances"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
