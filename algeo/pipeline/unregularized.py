@@ -74,6 +74,10 @@ def _real_part(matrix) -> "mpmath.matrix":
     return mpmath.matrix([[mpmath.re(matrix[i, j]) for j in range(matrix.cols)] for i in range(matrix.rows)])
 
 
+#: other gammas (paths of tau from 1 to 0) a failed continuation path is tracked with before it is reported
+RETRY_GAMMAS = 2
+
+
 def _continue_all(base: SolveResult, architecture: Architecture, dataset: Dataset, start_reg: Regularization,
                   *, seed: int, digits: int, options: TrackOptions, thresholds: _Thresholds):
     """Track and refine every Lambda_0 critical point; return path records and (index, product) pairs."""
@@ -90,13 +94,30 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     # per orbit; the path of s x is s times the path of x, so its record and product are the image's
     flips = sign_flip_matrices(architecture)
     representatives, images = orbit_representatives(starts, flips)
-    tracked_reps = track_all_to_zero(GramEvaluator(architecture), parameters, starts[representatives],
-                                     gamma=gamma, options=options)
+    evaluator = GramEvaluator(architecture)
+    tracked_reps = track_all_to_zero(evaluator, parameters, starts[representatives], gamma=gamma, options=options)
     with mp_context(digits):
         whitened = det.whitening(dataset)
         # per representative: status, detail, tracking and refinement fields, refined point, product, rank, check
         outcome = [_follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits)
                    for tracked in tracked_reps]
+        # a failed path (stuck, or an end Gauss-Newton cannot bring to the critical set) is tracked again with
+        # another gamma, i.e. another path of tau from 1 to 0; each retry is said in the path's detail
+        for retry in range(1, RETRY_GAMMAS + 1):
+            failed = [r for r, o in enumerate(outcome) if o[0] is ContinuationStatus.FAILED]
+            if not failed:
+                break
+            other = seeded_gamma(seed + 1000 * retry)
+            again = track_all_to_zero(evaluator, parameters, starts[[representatives[r] for r in failed]],
+                                      gamma=other, options=options)
+            for r, tracked in zip(failed, again):
+                followed = _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits)
+                if followed[0] is not ContinuationStatus.FAILED:
+                    note = f"tracked again with gamma {other:.4f} after: {outcome[r][1]}"
+                    outcome[r] = (followed[0], "; ".join(x for x in (followed[1], note) if x), *followed[2:])
+                elif retry == RETRY_GAMMAS:
+                    note = f"{RETRY_GAMMAS} other gammas failed too (the last: {followed[1]})"
+                    outcome[r] = (outcome[r][0], f"{outcome[r][1]}; {note}", *outcome[r][2:])
         for index, (point, (r, f)) in enumerate(zip(base.points, images)):
             common = dict(index=index, start_point=point.index)
             status, detail, tracking, fields, refined, product, rank, residual, check = outcome[r]
