@@ -20,7 +20,7 @@ from ..model.symmetry import orbit_representatives, sign_flip_matrices
 from ..model.system import CriticalPointSystem
 from ..phc import RawPath
 from ..results.solve_result import CriticalPoint, decimal_text
-from ..verify.refine import mp_context, mp_rational, refine_point
+from ..verify.refine import mp_context, mp_rational, refine_point, refine_points_quasi
 
 __all__ = ["Tolerances", "cluster_points", "max_imaginary", "has_zero_coordinate", "hessian_inertia",
            "refine_and_classify"]
@@ -136,22 +136,29 @@ def _double_inertia(jacobian: numpy.ndarray) -> tuple[tuple, int, bool] | None:
     return tuple(float(v) for v in values), int((values < 0).sum()), False
 
 
-def _jacobians(system: CriticalPointSystem, points) -> list[numpy.ndarray]:
-    """The double-precision Jacobians of the gradient at ``points`` (the loss's Hessians), all at once.
+def _jacobian_function(system: CriticalPointSystem):
+    """``points -> Jacobians`` of the gradient in double precision, all points at once, or None (not linear).
 
     The gradient in the weights depends on the data only through ``S = X X^T`` and
     ``T = Y X^T``, so the Gram family's closed-form evaluator gives the Jacobian of any instance.
     """
-    if not len(points):
-        return []
     if not isinstance(system.architecture, Architecture):  # not a deep linear network (a ReLU region's system)
-        return [numpy.array(system.polynomial_system.evaluate_jacobian(list(point)), dtype=complex)
-                for point in points]
+        return None
     family = GramFamily(system.architecture, system.dataset.n_samples)
     parameters = family.parameters_of(system.dataset, system.regularization)
-    _, jacobians = GramEvaluator(system.architecture).value_and_jacobian(numpy.array(points, dtype=complex),
-                                                                         parameters)
-    return list(jacobians)
+    evaluator = GramEvaluator(system.architecture)
+    return lambda points: evaluator.value_and_jacobian(numpy.asarray(points, dtype=complex), parameters)[1]
+
+
+def _jacobians(system: CriticalPointSystem, points) -> list[numpy.ndarray]:
+    """The double-precision Jacobians of the gradient at ``points`` (the loss's Hessians), all at once."""
+    if not len(points):
+        return []
+    function = _jacobian_function(system)
+    if function is None:
+        return [numpy.array(system.polynomial_system.evaluate_jacobian(list(point)), dtype=complex)
+                for point in points]
+    return list(function(numpy.array(points, dtype=complex)))
 
 
 def _condition(jacobian: numpy.ndarray) -> float:
@@ -163,6 +170,10 @@ def _condition(jacobian: numpy.ndarray) -> float:
 
 def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: int) -> list:
     """Newton refinement of every start point, done once per hidden-unit sign-flip orbit.
+
+    The representatives are refined together by quasi-Newton steps (exact residual at ``digits``
+    digits, closed-form double-precision Jacobian; :func:`algeo.verify.refine.refine_points_quasi`),
+    with full Newton for any that does not converge that way.
 
     The gradient system is equivariant under the flips (``F(s x) = s F(x)``, ``s`` a diagonal of
     signs), so refining ``s x`` gives ``s`` times the refinement of ``x`` with the same residual
@@ -176,7 +187,8 @@ def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: i
     if not len(starts) or len(flips) < 2:
         return [refine_point(polynomials, start, digits=digits) for start in starts]
     representatives, images = orbit_representatives(starts, flips)
-    done = [refine_point(polynomials, starts[k], digits=digits) for k in representatives]
+    done = refine_points_quasi(polynomials, [starts[k] for k in representatives], _jacobian_function(system),
+                               digits=digits)
     refined = []
     for r, f in images:
         if f == 0:

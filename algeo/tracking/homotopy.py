@@ -34,7 +34,7 @@ from ..model.family import family_mode, tracking_family
 from ..model.symmetry import orbit_representatives
 from ..model.system import CriticalPointSystem
 from ..results.statuses import PathStatus
-from .gamma import homotopy_gamma
+from .gamma import path_gamma
 
 __all__ = ["HomotopyRun", "parameter_homotopy"]
 
@@ -220,7 +220,7 @@ def parameter_homotopy(
     target_parameters = family.parameters_of(system.dataset, system.regularization)
     target = family.coefficients(target_parameters)
     start = family.coefficients(numpy.asarray(start_parameters))
-    gammas = [homotopy_gamma(seed, attempt) for attempt in range(max_attempts)]
+    gammas = [path_gamma(seed, attempt) for attempt in range(max_attempts)]
     flips = family.sign_flips()
     representatives, images = orbit_representatives(start_points, flips)
     orbit_points = [start_points[k] for k in representatives]

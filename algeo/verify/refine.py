@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
+from typing import Callable, Sequence
 
 import mpmath
+import numpy
 
 from ..model.polynomial import PolynomialSystem, power_table
 
-__all__ = ["Refinement", "refine_point", "mp_rational", "mp_context"]
+__all__ = ["Refinement", "refine_point", "refine_points_quasi", "mp_rational", "mp_context"]
 
 
 def mp_rational(value: Fraction):
@@ -181,6 +182,85 @@ class _BallNewton:
             residual = max((abs(v).mid() for v in residual_balls), default=flint.arb(0))
             result_point = tuple(self._to_mpmath(x) for x in point)
         return Refinement(result_point, _arb_to_mpf(residual), last_step, iterations, converged)
+
+    def refine_quasi(self, starts, jacobians, max_iterations: int, fallback) -> list[Refinement]:
+        flint = self.flint
+        out: list[Refinement | None] = [None] * len(starts)
+        with flint.ctx.workprec(self.precision):
+            points = [[flint.acb(complex(z).real, complex(z).imag) for z in start] for start in starts]
+            tolerance = 10.0 ** (5 - self.digits)
+            active = list(range(len(starts)))
+            last = [mpmath.inf] * len(starts)
+            for iteration in range(1, max_iterations + 1):
+                if not active:
+                    break
+                doubles = numpy.array([[complex(float(z.real.mid()), float(z.imag.mid())) for z in points[k]]
+                                       for k in active])
+                J = jacobians(doubles)
+                still = []
+                for position, k in enumerate(active):
+                    powers = power_table(points[k], self.degree, self.one)
+                    values = [self._evaluate(p, powers) for p in self.values]
+                    magnitude = self._max_norm(values)
+                    if magnitude == 0:
+                        out[k] = self._result(points[k], values, 0, iteration, True)
+                        continue
+                    scaled = numpy.array([complex(float(v.real.mid()), float(v.imag.mid())) / magnitude
+                                          for v in values])
+                    try:
+                        step = numpy.linalg.solve(J[position], scaled) * magnitude
+                    except numpy.linalg.LinAlgError:
+                        continue  # singular: the full Newton iteration decides (fallback below)
+                    if not numpy.all(numpy.isfinite(step)):
+                        continue
+                    points[k] = [(x - flint.acb(d.real, d.imag)).mid() for x, d in zip(points[k], step)]
+                    last[k] = float(numpy.abs(step).max())
+                    scale = max(1.0, self._max_norm(points[k]))
+                    if last[k] <= tolerance * scale:
+                        powers = power_table(points[k], self.degree, self.one)
+                        out[k] = self._result(points[k], [self._evaluate(p, powers) for p in self.values],
+                                              last[k], iteration, True)
+                    else:
+                        still.append(k)
+                active = still
+        return [r if r is not None else fallback(starts[k]) for k, r in enumerate(out)]
+
+    def _result(self, point, values, last_step, iterations: int, converged: bool) -> Refinement:
+        residual = max((abs(v).mid() for v in values), default=self.flint.arb(0))
+        return Refinement(tuple(self._to_mpmath(x) for x in point), _arb_to_mpf(residual), mpmath.mpf(last_step),
+                          iterations, converged)
+
+
+#: quasi-Newton iterations before a point that has not converged is handed to :func:`refine_point`
+QUASI_ITERATIONS = 8
+
+
+def refine_points_quasi(
+    system: PolynomialSystem,
+    starts: Sequence[Sequence[complex]],
+    jacobians: Callable[[numpy.ndarray], numpy.ndarray],
+    *,
+    digits: int,
+    max_iterations: int = QUASI_ITERATIONS,
+) -> list[Refinement]:
+    """:func:`refine_point` for many points, with the Jacobian in double precision.
+
+    Each iteration evaluates the residual ``F(x)`` on the exact system at ``digits`` digits
+    (python-flint) and takes the step ``J(x)^{-1} F(x)`` with ``J`` from ``jacobians``
+    (``(B, n)`` complex doubles to ``(B, n, n)``, all points at once, e.g. the closed-form
+    :class:`algeo.model.gram_eval.GramEvaluator`): a quasi-Newton step that gains about
+    ``16 - log10 cond(J)`` digits per iteration instead of doubling them, at the cost of ``n``
+    polynomial evaluations instead of ``n + n^2``. Same stopping rule and outputs as
+    :func:`refine_point`. A point not converged after ``max_iterations`` (an ill-conditioned
+    or singular one) is refined again by :func:`refine_point` from its start. Needs
+    python-flint; without it every point goes to :func:`refine_point`. Call inside
+    ``mp_context(digits)``.
+    """
+    newton = _ball_newton(system, digits, False, required=False) if digits <= 250 else None  # doubles' range
+    if newton is None or not len(starts):
+        return [refine_point(system, start, digits=digits) for start in starts]
+    return newton.refine_quasi(starts, jacobians, max_iterations,
+                               lambda start: refine_point(system, start, digits=digits))
 
 
 def _arb_to_mpf(ball):
