@@ -7,6 +7,7 @@ Rows (docs/solver.md, "Batched tracking"):
   orbit, tracking only), widths 2,2,2 m = 2 and 3,2,2 m = 3;
 - graph monodromy from scratch to the verified count (the shipped set's size), same families
   and 1,3,3,1 m = 1, and 2,2,2,2 m = 1 (the lifted family, m < d_0: unknowns W and Z = W̄X − Y);
+- with ``--start-sets``: a whole start set from scratch (msolve's count, graph monodromy, checks);
 - with ``--macaulay2``: Macaulay2's MonodromySolver on the same systems in the same run, one
   ``monodromySolve`` per dead-unit pattern (the variables of dead units set to zero, their equations
   dropped; 3 nodes, 5 edges: with the defaults it stopped short, e.g. 9 of 256), each told its pattern's count (``TargetSolutionCount``, the counts graph monodromy found),
@@ -84,6 +85,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--macaulay2", action="store_true", help="also run Macaulay2's MonodromySolver")
     parser.add_argument("--only", help="widths:m of one row (e.g. 1,3,3,1:1)")
+    parser.add_argument("--start-sets", action="store_true",
+                        help="also time a whole start set from scratch (make_start_set with method monodromy: "
+                        "msolve's count over ZZ/p, graph monodromy aiming at it, the checks; nothing is saved)")
     args = parser.parse_args()
     rows = ROWS
     if args.only:
@@ -112,6 +116,14 @@ def main() -> int:
         ours = time.monotonic() - started
         print(f"{widths} m={m}: graph monodromy {len(populated.points)} of {start_set.size} in {ours:.1f} s, "
               f"{populated.tracked_paths} paths, {populated.failed_paths} failed", flush=True)
+        if args.start_sets:
+            from algeo.startsets.build import make_start_set
+
+            started, cpu = time.monotonic(), time.process_time()
+            made = make_start_set(family, method="monodromy", trace=False)
+            print(f"{widths} m={m}: start set from scratch {made.size} points, confirmed by "
+                  f"{made.check.get('confirmed_by')}, {time.monotonic() - started:.1f} s wall, "
+                  f"{time.process_time() - cpu:.1f} s CPU", flush=True)
         if args.macaulay2:
             script, runs = m2_script(family, populated.points)
             with tempfile.TemporaryDirectory() as directory:
