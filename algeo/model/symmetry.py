@@ -113,22 +113,35 @@ def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[
     points = numpy.asarray(points, dtype=complex)
     if flips is None or len(points) == 0:
         return list(range(len(points))), [(k, 0) for k in range(len(points))]
+    from scipy.spatial import cKDTree
+
     flips = numpy.asarray(flips)
+    n = len(points)
+    as_real = lambda z: numpy.concatenate([z.real, z.imag], axis=-1)
+    finite = numpy.all(numpy.isfinite(points), axis=1)
+    clean = numpy.where(finite[:, None], points, 0)
+    # nearest[f, i]: the point that flips[f] * points[i] is (to the tolerance), or -1. Candidates come from
+    # a k-d tree on a fixed random 4-dimensional projection (fast in any dimension), then the full distance
+    # decides: a wrong candidate only makes a point its own representative, never a false match
+    projection = numpy.random.default_rng(0).standard_normal((2 * points.shape[1], 4))
+    tree = cKDTree(as_real(clean) @ projection)
+    images_of = flips[:, None, :] * clean[None, :, :]
+    _, nearest = tree.query(as_real(images_of).reshape(len(flips) * n, -1) @ projection, k=1)
+    nearest = nearest.reshape(len(flips), n)
+    distance = numpy.abs(images_of - clean[nearest]).max(axis=2)
+    bound = tolerance * numpy.maximum(1.0, numpy.abs(clean).max(axis=1))[nearest]
+    nearest = numpy.where((distance <= bound) & finite[None, :] & finite[nearest], nearest, -1)
     representatives: list[int] = []
-    images: list[tuple[int, int]] = []
-    for position, point in enumerate(points):
-        scale = tolerance * max(1.0, float(numpy.abs(point).max()))
-        match = None
-        if representatives:
-            known = points[representatives]
-            for f, signs in enumerate(flips):
-                distances = numpy.abs(known * signs - point).max(axis=1)
-                r = int(distances.argmin())
-                if distances[r] <= scale:
-                    match = (r, f)
-                    break
-        if match is None:
-            representatives.append(position)
-            match = (len(representatives) - 1, 0)
-        images.append(match)
+    assigned: list[tuple[int, int] | None] = [None] * n
+    for position in range(n):
+        if assigned[position] is not None:
+            continue
+        representatives.append(position)
+        r = len(representatives) - 1
+        assigned[position] = (r, 0)
+        for f in range(len(flips)):
+            j = int(nearest[f, position])
+            if j >= 0 and assigned[j] is None:
+                assigned[j] = (r, f)
+    images: list[tuple[int, int]] = [a for a in assigned]  # every point is assigned: its own orbit at worst
     return representatives, images
