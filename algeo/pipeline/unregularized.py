@@ -26,6 +26,8 @@ from ..tracking.continuation import (
     CompiledSystem,
     ContinuationStatus,
     TrackOptions,
+    TrackedPath,
+    cauchy_endgame,
     refine_on_critical_set,
     seeded_gamma,
     track_all_to_zero,
@@ -76,6 +78,44 @@ def _real_part(matrix) -> "mpmath.matrix":
 
 #: other gammas (paths of tau from 1 to 0) a failed continuation path is tracked with before it is reported
 RETRY_GAMMAS = 2
+#: where the Cauchy endgame loops around tau = 0 for a failed path (3,2,2 m = 3, seed 1: at s = 1e-2 the
+#: loops enclosed other branch points and gave wrong means; at 1e-3 they gave the ends)
+ENDGAME_S = 1e-3
+#: largest loop spread (|x - mean| / max(1, |mean|)) of an accepted Cauchy estimate: converging paths measured
+#: 0.06-0.62 at s = 1e-3, a diverging one (whose mean, the series' constant term, is no end) 95
+CAUCHY_SPREAD = 2.0
+
+
+def _cauchy_retry(outcome: list, evaluator, parameters, starts, representatives, gamma, options, follow) -> None:
+    """Replace failed outcomes by the Cauchy endgame's, where it gives an end the refinement accepts."""
+    from dataclasses import replace
+
+    failed = [r for r, o in enumerate(outcome) if o[0] is ContinuationStatus.FAILED]
+    if not failed:
+        return
+    again = track_all_to_zero(evaluator, parameters, starts[[representatives[r] for r in failed]], gamma=gamma,
+                              options=replace(options, s_end=ENDGAME_S))
+    ready = [(r, t) for r, t in zip(failed, again)
+             if t.status is ContinuationStatus.CONVERGED and t.s_reached <= ENDGAME_S * (1 + 1e-9)]
+    for r, t in zip(failed, again):
+        if t.status is ContinuationStatus.DIVERGED:
+            outcome[r] = follow(replace(t, detail=f"{t.detail} (tracked again after: {outcome[r][1]})"))
+    if not ready:
+        return
+    estimates = cauchy_endgame(evaluator, parameters, numpy.array([t.end for _, t in ready]), s0=ENDGAME_S,
+                               gamma=gamma)
+    for (r, t), estimate in zip(ready, estimates):
+        if estimate.point is None or estimate.spread > CAUCHY_SPREAD:
+            why = estimate.detail if estimate.point is None else f"{estimate.detail} is above {CAUCHY_SPREAD:g}"
+            outcome[r] = (outcome[r][0], f"{outcome[r][1]}; Cauchy endgame: {why}", *outcome[r][2:])
+            continue
+        norm = float(numpy.abs(numpy.array(estimate.point)).max())
+        followed = follow(TrackedPath(ContinuationStatus.CONVERGED, estimate.point, 0.0, t.steps, t.rejected, norm,
+                                      estimate.detail))
+        if followed[0] is ContinuationStatus.CONVERGED:
+            outcome[r] = (followed[0], f"{followed[1]} (after: {outcome[r][1]})", *followed[2:])
+        else:
+            outcome[r] = (outcome[r][0], f"{outcome[r][1]}; {estimate.detail}, but {followed[1]}", *outcome[r][2:])
 
 
 def _continue_all(base: SolveResult, architecture: Architecture, dataset: Dataset, start_reg: Regularization,
@@ -101,8 +141,11 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
         # per representative: status, detail, tracking and refinement fields, refined point, product, rank, check
         outcome = [_follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits)
                    for tracked in tracked_reps]
-        # a failed path (stuck, or an end Gauss-Newton cannot bring to the critical set) is tracked again with
-        # another gamma, i.e. another path of tau from 1 to 0; each retry is said in the path's detail
+        # a failed path (stuck, or an end Gauss-Newton cannot bring to the critical set): first the Cauchy
+        # endgame from s = ENDGAME_S, then other gammas (other paths of tau from 1 to 0); said in its detail
+        _cauchy_retry(outcome, evaluator, parameters, starts, representatives, gamma, options,
+                      lambda tracked: _follow(tracked, polynomials, compiled, architecture, whitened, thresholds,
+                                              digits))
         for retry in range(1, RETRY_GAMMAS + 1):
             failed = [r for r, o in enumerate(outcome) if o[0] is ContinuationStatus.FAILED]
             if not failed:

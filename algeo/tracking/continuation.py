@@ -34,7 +34,7 @@ from ..results.statuses import ContinuationStatus
 from ..verify.refine import mp_rational
 
 __all__ = ["CompiledSystem", "ContinuationStatus", "TrackOptions", "TrackedPath", "CriticalSetRefinement",
-           "track_all_to_zero", "refine_on_critical_set", "seeded_gamma"]
+           "track_all_to_zero", "refine_on_critical_set", "seeded_gamma", "cauchy_endgame", "CauchyEstimate"]
 
 
 @dataclass(frozen=True)
@@ -296,3 +296,80 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
             progress(len(starts) - len(alive))
     return results
 
+
+
+@dataclass(frozen=True)
+class CauchyEstimate:
+    """The Cauchy endgame's estimate of one path's end at ``tau = 0``."""
+
+    point: tuple[complex, ...] | None  # the mean over the loops (None: a loop failed to track)
+    cycle: int | None  # loops around tau = 0 before the path closed (None: not closed within max_loops)
+    spread: float  # max over the samples of |x - mean|, relative to max(1, |mean|)
+    detail: str = ""
+
+
+def cauchy_endgame(evaluator, parameters: numpy.ndarray, points: numpy.ndarray, *, s0: float, gamma: complex,
+                   samples_per_loop: int = 32, max_loops: int = 4,
+                   closure: float = 1e-5) -> list[CauchyEstimate]:
+    """Estimate the ends at ``tau = 0`` of paths at ``s0`` by the Cauchy integral (Morgan, Sommese, Wampler).
+
+    Near ``tau = 0`` a path is a power series in ``tau^(1/c)`` (``c`` its cycle number). The
+    paths at ``tau(s0)`` are tracked around the circle ``|tau| = |tau(s0)|``
+    (``samples_per_loop`` arcs per loop, all paths in one batch per arc) until each returns to
+    its start (to ``closure`` relative: the corrector stops at ``1e-7`` at ill-conditioned
+    points); the mean of its samples over its ``c`` loops is the trapezoid rule for the
+    Cauchy integral, the constant term of the series: the end point when the path converges.
+    A diverging path (negative powers) has a mean too, so ``spread`` says how far the loop
+    stays from it; the caller accepts an estimate only when that is small and the refinement
+    at ``tau = 0`` converges from it. Used for paths the tracker cannot follow to ``tau = 0``
+    (very ill-conditioned near a singular end).
+    """
+    from .batch import BatchOptions, BatchStatus, track_batch
+
+    parameters = numpy.asarray(parameters, dtype=complex)
+    n_lambda = evaluator.n
+    base, lam = parameters[:-n_lambda], parameters[-n_lambda:]
+    tau0, _ = _tau(s0, gamma)
+
+    def circle(t, rows):
+        t = numpy.asarray(t, dtype=float)
+        tau = tau0 * numpy.exp(2j * numpy.pi * t)
+        p = numpy.concatenate([numpy.broadcast_to(base, (len(t), len(base))), tau[:, None] * lam[None]], axis=1)
+        dp = numpy.concatenate([numpy.zeros((len(t), len(base)), dtype=complex),
+                                (2j * numpy.pi * tau)[:, None] * lam[None]], axis=1)
+        return p, dp
+
+    start = numpy.array(points, dtype=complex).reshape(len(points), evaluator.n)
+    x, K = start.copy(), samples_per_loop
+    options = BatchOptions(max_step=1.0 / K, max_steps=2000)
+    samples: list[list[numpy.ndarray]] = [[] for _ in range(len(start))]
+    cycle: list[int | None] = [None] * len(start)
+    broken: list[str] = [""] * len(start)
+    for loop in range(1, max_loops + 1):
+        active = [k for k in range(len(start)) if cycle[k] is None and not broken[k]]
+        if not active:
+            break
+        for arc in range(K):
+            run = track_batch(evaluator, x[active], circle, t_start=arc / K, t_end=(arc + 1) / K, options=options)
+            x[active] = run.points
+            for position, k in enumerate(active):
+                if run.status[position] is not BatchStatus.REACHED and not broken[k]:
+                    broken[k] = f"loop {loop}, arc {arc + 1} of {K}: {run.detail[position]}"
+                samples[k].append(run.points[position].copy())
+        for k in active:
+            scale = max(1.0, float(numpy.abs(start[k]).max()))
+            if not broken[k] and numpy.abs(x[k] - start[k]).max() <= closure * scale:
+                cycle[k] = loop
+    estimates = []
+    for k in range(len(start)):
+        if broken[k] or cycle[k] is None:
+            detail = broken[k] or f"the path did not close within {max_loops} loops around tau = 0"
+            estimates.append(CauchyEstimate(None, cycle[k], math.inf, detail))
+            continue
+        stack = numpy.array(samples[k])
+        mean = stack.mean(axis=0)
+        spread = float(numpy.abs(stack - mean).max()) / max(1.0, float(numpy.abs(mean).max()))
+        estimates.append(CauchyEstimate(tuple(complex(z) for z in mean), cycle[k], spread,
+                                        f"Cauchy endgame at s = {s0:g}: cycle number {cycle[k]}, "
+                                        f"loop spread {spread:.2g}"))
+    return estimates

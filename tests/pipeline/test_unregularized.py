@@ -193,3 +193,41 @@ def test_widths_1_2_1_no_longer_crash_in_the_refinement_and_find_both_products(s
     assert extra["products"] == extra["products_generic_theory"] == 2
     assert extra["continuation_failed"] == 0 and result.ok
     assert extra["continuation_paths"] == result.counts.complex
+
+
+def test_the_cauchy_endgame_finds_the_ends_of_converging_paths_and_flags_diverging_ones():
+    import numpy
+    from dataclasses import replace
+
+    from algeo.model.architecture import Architecture
+    from algeo.model.data import random_dataset
+    from algeo.model.family import GramFamily
+    from algeo.model.gram_eval import GramEvaluator
+    from algeo.pipeline.options import SolveOptions
+    from algeo.pipeline.solve import solve
+    from algeo.pipeline.unregularized import start_regularization
+    from algeo.tracking.continuation import (ContinuationStatus, TrackOptions, cauchy_endgame, seeded_gamma,
+                                             track_all_to_zero)
+
+    architecture = Architecture((2, 2, 2))
+    dataset = random_dataset(architecture, 2, 1)
+    start = start_regularization(architecture, dataset, 1)
+    base = solve(architecture, samples=2, seed=1, regularization=start, options=SolveOptions(exact_budget=0))
+    points = numpy.array([p.coordinates for p in base.points])[:40]
+    parameters = GramFamily(architecture, 2).parameters_of(dataset, start)
+    evaluator, gamma = GramEvaluator(architecture), seeded_gamma(1)
+    ends = track_all_to_zero(evaluator, parameters, points, gamma=gamma)
+    at = track_all_to_zero(evaluator, parameters, points, gamma=gamma, options=replace(TrackOptions(), s_end=1e-3))
+    keep = [k for k, t in enumerate(at) if t.status is ContinuationStatus.CONVERGED and t.s_reached <= 1e-3]
+    estimates = cauchy_endgame(evaluator, parameters, numpy.array([at[k].end for k in keep]), s0=1e-3, gamma=gamma)
+    checked = diverging = 0
+    for k, estimate in zip(keep, estimates):
+        if ends[k].status is ContinuationStatus.CONVERGED and ends[k].s_reached <= 1e-7 and estimate.point is not None:
+            assert estimate.cycle >= 1 and estimate.spread <= 2.0
+            end = numpy.array(ends[k].end)
+            assert numpy.abs(numpy.array(estimate.point) - end).max() <= 1e-4 * max(1.0, numpy.abs(end).max())
+            checked += 1
+        elif ends[k].status is ContinuationStatus.DIVERGED:
+            assert estimate.point is None or estimate.spread > 2.0  # its mean is no end point
+            diverging += 1
+    assert checked >= 5, (checked, diverging)  # 11 converging paths checked on this instance
