@@ -120,7 +120,8 @@ def load_start_set(family: ParameterFamily, path: str | Path | None = None) -> S
     """The stored start set of ``family`` (from ``path`` or the library), or None.
 
     A file whose key, widths, samples or mode differ from the family's is refused
-    (logged, None returned): it belongs to another system.
+    (logged, None returned): it belongs to another system. So is one whose number of points
+    differs from the count its check confirmed (``check["start_solutions"]``).
     """
     path = Path(path) if path is not None else start_set_path(family)
     if not path.exists():
@@ -140,6 +141,12 @@ def load_start_set(family: ParameterFamily, path: str | Path | None = None) -> S
     if len(start_set.parameters) != len(family.parameter_names) or any(
             len(point) != len(family.variable_names) for point in start_set.points):
         logger.warning("start set %s has the wrong number of coordinates; ignored", path)
+        return None
+    recorded = start_set.check.get("start_solutions")
+    if recorded is not None and recorded != start_set.size:
+        # a truncated or edited file: its points are not the set its check confirmed
+        logger.warning("start set %s holds %d points but its check confirmed %d; ignored", path, start_set.size,
+                       recorded)
         return None
     return start_set
 

@@ -231,3 +231,40 @@ def test_the_cauchy_endgame_finds_the_ends_of_converging_paths_and_flags_divergi
             assert estimate.point is None or estimate.spread > 2.0  # its mean is no end point
             diverging += 1
     assert checked >= 5, (checked, diverging)  # 11 converging paths checked on this instance
+
+
+def test_keep_incomplete_returns_a_homotopy_short_of_its_count_with_its_problems(tmp_path):
+    # the Lambda_0 solve of the unregularized mode keeps what the homotopy found, flagged; msolve's exact count
+    # (225) shows the start set below (whole sign-flip orbits left out, its check record edited to match) short
+    import dataclasses
+
+    import pytest
+
+    from algeo.model.architecture import Architecture
+    from algeo.model.data import generic_regularization, random_dataset
+    from algeo.model.family import tracking_family
+    from algeo.model.symmetry import orbit_representatives
+    from algeo.model.system import build_system
+    from algeo.pipeline.options import SolveOptions
+    from algeo.pipeline.solve import solve_system
+    from algeo.startsets.store import find_start_set, load_start_set, save_start_set
+    from algeo.verify.msolve import msolve_available
+
+    if not msolve_available():
+        pytest.skip("needs msolve (./setup.sh installs it)")
+    architecture = Architecture((2, 2, 2))
+    family = tracking_family(architecture, 2)
+    full, _ = find_start_set(family)
+    _, images = orbit_representatives(full.points, family.sign_flips())
+    dropped = {r for r, _ in images[:40]}  # whole orbits, so the symmetry closure cannot restore them
+    points = tuple(x for x, (r, _) in zip(full.points, images) if r not in dropped)
+    path = tmp_path / "short.json"
+    save_start_set(dataclasses.replace(full, points=points), path)
+    assert load_start_set(family, path) is None  # its check confirmed 225 points, not these
+    save_start_set(dataclasses.replace(full, points=points, check={**full.check, "start_solutions": len(points)}),
+                   path)
+    system = build_system(architecture, random_dataset(architecture, 2, 3), generic_regularization(architecture, 3))
+    kept = solve_system(system, seed=3, options=SolveOptions(start_set=str(path), exact_budget=60),
+                        keep_incomplete=True)
+    assert kept.provenance["method"]["name"] == "parameter_homotopy"
+    assert kept.counts.complex < 225 and not kept.ok and kept.problems
