@@ -120,17 +120,16 @@ def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[
     as_real = lambda z: numpy.concatenate([z.real, z.imag], axis=-1)
     finite = numpy.all(numpy.isfinite(points), axis=1)
     clean = numpy.where(finite[:, None], points, 0)
-    # nearest[f, i]: the point that flips[f] * points[i] is (to the tolerance), or -1. Candidates come from
-    # a k-d tree on a fixed random 4-dimensional projection (fast in any dimension), then the full distance
-    # decides: a wrong candidate only makes a point its own representative, never a false match
+    # candidates[f * n + i]: points near flips[f] * points[i] in a fixed random 4-dimensional projection (a
+    # k-d tree there is fast in any dimension; the radius bounds the projected distance of every true match),
+    # then the full distance decides: duplicates are all found, and nothing far is ever matched
     projection = numpy.random.default_rng(0).standard_normal((2 * points.shape[1], 4))
     tree = cKDTree(as_real(clean) @ projection)
     images_of = flips[:, None, :] * clean[None, :, :]
-    _, nearest = tree.query(as_real(images_of).reshape(len(flips) * n, -1) @ projection, k=1)
-    nearest = nearest.reshape(len(flips), n)
-    distance = numpy.abs(images_of - clean[nearest]).max(axis=2)
-    bound = tolerance * numpy.maximum(1.0, numpy.abs(clean).max(axis=1))[nearest]
-    nearest = numpy.where((distance <= bound) & finite[None, :] & finite[nearest], nearest, -1)
+    size = max(1.0, float(numpy.abs(clean).max()))
+    radius = numpy.linalg.norm(projection, 2) * numpy.sqrt(2 * points.shape[1]) * tolerance * size
+    candidates = tree.query_ball_point(as_real(images_of).reshape(len(flips) * n, -1) @ projection, r=radius)
+    bound = tolerance * numpy.maximum(1.0, numpy.abs(clean).max(axis=1))
     representatives: list[int] = []
     assigned: list[tuple[int, int] | None] = [None] * n
     for position in range(n):
@@ -139,9 +138,12 @@ def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[
         representatives.append(position)
         r = len(representatives) - 1
         assigned[position] = (r, 0)
+        if not finite[position]:
+            continue
         for f in range(len(flips)):
-            j = int(nearest[f, position])
-            if j >= 0 and assigned[j] is None:
-                assigned[j] = (r, f)
+            for j in candidates[f * n + position]:
+                if assigned[j] is None and finite[j] and \
+                        numpy.abs(images_of[f, position] - clean[j]).max() <= bound[j]:
+                    assigned[j] = (r, f)
     images: list[tuple[int, int]] = [a for a in assigned]  # every point is assigned: its own orbit at worst
     return representatives, images
