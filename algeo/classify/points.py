@@ -254,8 +254,9 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
                 continue
             inertia = _double_inertia(jacobian)
             if inertia is None:
+                real_point = [mpmath.re(z) for z in entry["refined"]]  # real refinement: zero imaginary parts
                 hessian = mpmath.matrix(polynomials.evaluate_jacobian(
-                    entry["refined"], coerce=mp_rational, zero=mpmath.mpf(0), one=mpmath.mpf(1)))
+                    real_point, coerce=mp_rational, zero=mpmath.mpf(0), one=mpmath.mpf(1)))
                 inertia = hessian_inertia(hessian, tol.hessian_zero)
             eigenvalues, negative, hessian_singular = inertia
             entry.update(hessian_eigenvalues=tuple(float(v) for v in eigenvalues), index_of_hessian=negative,

@@ -288,9 +288,11 @@ def graph_monodromy(
         for number, mask in enumerate(masks):
             if not mask[: family.architecture.n_parameters].any():  # the origin: a solution for every p
                 # W = 0, with the lifted family's residual Z = -Y of the base data
-                origin = family.lift(numpy.zeros(family.architecture.n_parameters), base)
+                origin = numpy.asarray(family.lift(numpy.zeros(family.architecture.n_parameters), base), dtype=complex)
+                if numpy.abs(evaluator.value(origin[None], base)).max() > RESIDUAL:
+                    continue  # no hidden layer: W = 0 is not critical (the gradient there is -T)
                 origins += 1
-                if found.add(numpy.asarray(origin)):
+                if found.add(origin):
                     all_counts.append(1)
                 continue
             patterns.append(_start_pattern(family, evaluator, flips, mask, number, pass_seed + 1000 * (number + 1),
