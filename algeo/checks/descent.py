@@ -13,6 +13,11 @@ Evidence that a real critical point ``theta`` of ``L`` is *not* a local minimum:
    ``prod_l (W_l + t V_l)`` that mixes ``W``'s and ``V``'s vanishes, so the product is
    ``Wbar + t^H z_H z_0^T`` and ``c_H = -z_H^T G z_0`` with ``G = (Y - Wbar X) X^T = -grad l``;
    ``z_0, z_H`` are the top singular pair of ``G`` compressed to the two kernels.
+3. **Hessian kernel** (when the chain does not exist, e.g. a one-unit layer that is not zero):
+   seeded random combinations of the eigenvectors whose eigenvalues are below ``10^(-digits/3)``
+   (relative; the noise of the refined point); along them ``c_1 = 0`` and ``|c_2|`` is at most
+   half the largest such eigenvalue (so it counts as zero), and a first nonzero coefficient of
+   odd order (or a negative one) gives descent, confirmed by the direct evaluation.
 
 The coefficients ``c_k`` are computed from the layers' matrix polynomials at ``digits``
 digits (``v`` of unit norm). A coefficient is zero when ``|c_k| <= 10^(-digits/2) s`` and
@@ -44,6 +49,8 @@ __all__ = ["DescentMethod", "DescentEvidence", "descent_evidence", "line_coeffic
 
 #: a coefficient at least this (relative) is nonzero
 NONZERO = mpmath.mpf("1e-8")
+#: seeded random directions tried in the Hessian's kernel
+KERNEL_DIRECTIONS = 8
 
 
 class DescentMethod(str, enum.Enum):
@@ -51,6 +58,7 @@ class DescentMethod(str, enum.Enum):
 
     NEGATIVE_CURVATURE = "negative_curvature"  # Hessian eigenvector, second order
     RANK_ONE_CHAIN = "rank_one_chain"  # kernel chain, order H
+    HESSIAN_KERNEL = "hessian_kernel"  # a seeded random direction in the Hessian's kernel, order >= 3
     NONE = "none"  # no descent direction found (not a proof of a minimum)
 
 
@@ -149,11 +157,15 @@ def _chain_direction(layers, G: mpmath.matrix, zero):
     return [z[l + 1] * z[l].T for l in range(H)], ""
 
 
-def _decide_line(coefficients, scale, zero):
-    """``(order, sign)`` of the first nonzero coefficient (sign -1 flips ``v``), or ``None`` and why."""
+def _decide_line(coefficients, scale, zero, known_zero=None):
+    """``(order, sign)`` of the first nonzero coefficient (sign -1 flips ``v``), or ``None`` and why.
+
+    ``known_zero`` maps an order to a bound below which its coefficient counts as zero by
+    construction (``c_2`` along the Hessian's kernel is at most half its largest eigenvalue there).
+    """
     for k in range(1, len(coefficients)):
         size = abs(coefficients[k])
-        if size <= zero * scale:
+        if size <= zero * scale or (known_zero and k in known_zero and size <= known_zero[k]):
             continue
         if size < NONZERO * scale:
             return None, f"c_{k} = {mpmath.nstr(coefficients[k], 3)} is neither zero nor clearly nonzero"
@@ -165,12 +177,12 @@ def _decide_line(coefficients, scale, zero):
     return None, "L is constant along this line"
 
 
-def _try_direction(layers, direction, X, Y, zero, method: DescentMethod, least, base_loss):
+def _try_direction(layers, direction, X, Y, zero, method: DescentMethod, least, base_loss, known_zero=None):
     norm = mpmath.sqrt(sum(v ** 2 for v in _flatten(direction)))
     direction = [V / norm for V in direction]
     coefficients = line_coefficients(layers, direction, X, Y)
     scale = max(mpmath.mpf(1), abs(coefficients[0]))
-    decided, reason = _decide_line(coefficients, scale, zero)
+    decided, reason = _decide_line(coefficients, scale, zero, known_zero)
     if decided is None:
         return DescentEvidence(False, DescentMethod.NONE, None, None, None, None, None, least,
                                f"{method.value}: {reason}")
@@ -187,8 +199,9 @@ def _try_direction(layers, direction, X, Y, zero, method: DescentMethod, least, 
         return DescentEvidence(False, DescentMethod.NONE, k, float(coefficients[k]), float(lower), float(step),
                                mpmath.nstr(decrease, 10), least,
                                f"{method.value}: the direct evaluation at t_0 does not decrease L")
-    how = ("Hessian eigenvector of the least eigenvalue" if method is DescentMethod.NEGATIVE_CURVATURE
-           else "rank-one chain through the kernels of the layers")
+    how = {DescentMethod.NEGATIVE_CURVATURE: "Hessian eigenvector of the least eigenvalue",
+           DescentMethod.RANK_ONE_CHAIN: "rank-one chain through the kernels of the layers",
+           DescentMethod.HESSIAN_KERNEL: "random direction in the Hessian's kernel"}[method]
     return DescentEvidence(True, method, k, float(coefficients[k]), float(lower), float(step),
                            mpmath.nstr(decrease, 10), least, how)
 
@@ -234,5 +247,25 @@ def descent_evidence(architecture: Architecture, dataset: Dataset, gradient_syst
                 return found
             why = found.reason
         reasons.append(f"rank-one chain: {why}")
+        # directions in the Hessian's kernel (c_1 = c_2 = 0 there): the first nonzero coefficient is of order 3 or
+        # more, and an odd one gives descent in one of the two senses. Tangents of the critical set keep L
+        # constant, so seeded random combinations of the whole kernel are tried.
+        # the kernel: eigenvalues below 10^(-digits/3) (relative), the noise of a point refined at ``digits``
+        # digits on a singular stretch of the critical set (-8e-20 measured at 50 digits)
+        kernel = [i for i in order if abs(values[i]) <= mpmath.mpf(10) ** (-(digits // 3)) * spread]
+        if kernel:
+            curvature = max(abs(values[i]) for i in kernel) / 2 * (1 + mpmath.mpf(10) ** -6)
+            import random
+
+            rng = random.Random(f"algeo-descent-{len(theta)}")
+            for _ in range(KERNEL_DIRECTIONS):
+                weights = [mpmath.mpf(rng.gauss(0, 1)) for _ in kernel]
+                vector = [sum(w * vectors[i, k] for w, k in zip(weights, kernel)) for i in range(len(values))]
+                found = _try_direction(layers, layers_of(architecture, vector), X, Y, zero,
+                                       DescentMethod.HESSIAN_KERNEL, float(least), base_loss, {2: curvature})
+                if found.found:
+                    return found
+            reasons.append(f"Hessian kernel: {KERNEL_DIRECTIONS} random directions of its {len(kernel)} dimensions "
+                           f"gave none ({found.reason})")
         return DescentEvidence(False, DescentMethod.NONE, None, None, None, None, None, float(least),
                                "; ".join(reasons))

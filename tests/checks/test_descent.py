@@ -77,3 +77,17 @@ def test_a_point_that_is_not_critical_is_not_mistaken_for_a_minimum(widths):
     theta = [mpmath.mpf(k) / 3 for k in range(1, instance.architecture.n_parameters + 1)]
     evidence = descent_evidence(instance.architecture, instance.dataset, system, theta, digits=DIGITS)
     assert evidence.found and mpmath.mpf(evidence.decrease) < 0
+
+
+def test_a_kernel_coefficient_below_its_bound_counts_as_zero_and_the_next_odd_one_decides():
+    from algeo.checks.descent import _decide_line
+
+    with mpmath.workdps(DIGITS):
+        c = [mpmath.mpf(1), mpmath.mpf(0), mpmath.mpf("1e-20"), mpmath.mpf("0.06"), mpmath.mpf("0.5")]
+        zero = mpmath.mpf(10) ** -25
+        decided, reason = _decide_line(c, mpmath.mpf(1), zero)
+        assert decided is None and "neither zero nor clearly nonzero" in reason  # c_2 = 1e-20 in the gray zone
+        decided, _ = _decide_line(c, mpmath.mpf(1), zero, {2: mpmath.mpf("4e-20")})
+        assert decided == (3, -1)  # c_3 > 0 and odd: descent along -v
+        decided, _ = _decide_line(c, mpmath.mpf(1), zero, {2: mpmath.mpf("1e-21")})
+        assert decided is None  # the bound is below |c_2|: no decision
