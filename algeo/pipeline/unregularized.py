@@ -35,7 +35,8 @@ from ..tracking.continuation import (
 from ..model.family import GramFamily
 from ..model.gram_eval import GramEvaluator
 from ..model.symmetry import orbit_representatives, sign_flip_matrices
-from ..model.data import Dataset, Regularization, RegularizationKind, generic_regularization
+from ..model.data import (Dataset, Regularization, RegularizationKind, generic_regularization,
+                          scaled_generic_regularization)
 from ..model.system import build_system
 from ..results.solve_result import Counts, SolveResult, decimal_text
 from ..results.unregularized import ContinuationPath, Product, UnregularizedSolveResult
@@ -86,7 +87,8 @@ ENDGAME_S = 1e-3
 CAUCHY_SPREAD = 2.0
 
 
-def _cauchy_retry(outcome: list, evaluator, parameters, starts, representatives, gamma, options, follow) -> None:
+def _cauchy_retry(outcome: list, evaluator, parameters, starts, representatives, gamma, options, follow,
+                  endgame_s: float = ENDGAME_S) -> None:
     """Replace failed outcomes by the Cauchy endgame's, where it gives an end the refinement accepts."""
     from dataclasses import replace
 
@@ -94,15 +96,15 @@ def _cauchy_retry(outcome: list, evaluator, parameters, starts, representatives,
     if not failed:
         return
     again = track_all_to_zero(evaluator, parameters, starts[[representatives[r] for r in failed]], gamma=gamma,
-                              options=replace(options, s_end=ENDGAME_S))
+                              options=replace(options, s_end=endgame_s))
     ready = [(r, t) for r, t in zip(failed, again)
-             if t.status is ContinuationStatus.CONVERGED and t.s_reached <= ENDGAME_S * (1 + 1e-9)]
+             if t.status is ContinuationStatus.CONVERGED and t.s_reached <= endgame_s * (1 + 1e-9)]
     for r, t in zip(failed, again):
         if t.status is ContinuationStatus.DIVERGED:
             outcome[r] = follow(replace(t, detail=f"{t.detail} (tracked again after: {outcome[r][1]})"))
     if not ready:
         return
-    estimates = cauchy_endgame(evaluator, parameters, numpy.array([t.end for _, t in ready]), s0=ENDGAME_S,
+    estimates = cauchy_endgame(evaluator, parameters, numpy.array([t.end for _, t in ready]), s0=endgame_s,
                                gamma=gamma)
     for (r, t), estimate in zip(ready, estimates):
         if estimate.point is None or estimate.spread > CAUCHY_SPREAD:
@@ -135,6 +137,13 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     flips = sign_flip_matrices(architecture)
     representatives, images = orbit_representatives(starts, flips)
     evaluator = GramEvaluator(architecture)
+    # a Lambda_0 scaled up to the data (start_regularization) needs that many more decades of s to reach the
+    # same relative size: s_end, the handover and the Cauchy endgame move down with it
+    relative = 1 / float(_start_scale(architecture, dataset))
+    if relative != 1:
+        from dataclasses import replace
+
+        options = replace(options, s_end=options.s_end * relative, handover_below=options.handover_below * relative)
     tracked_reps = track_all_to_zero(evaluator, parameters, starts[representatives], gamma=gamma, options=options)
     with mp_context(digits):
         whitened = det.whitening(dataset)
@@ -145,7 +154,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
         # endgame from s = ENDGAME_S, then other gammas (other paths of tau from 1 to 0); said in its detail
         _cauchy_retry(outcome, evaluator, parameters, starts, representatives, gamma, options,
                       lambda tracked: _follow(tracked, polynomials, compiled, architecture, whitened, thresholds,
-                                              digits))
+                                              digits), endgame_s=ENDGAME_S * relative)
         for retry in range(1, RETRY_GAMMAS + 1):
             failed = [r for r, o in enumerate(outcome) if o[0] is ContinuationStatus.FAILED]
             if not failed:
@@ -277,7 +286,35 @@ def start_regularization(architecture: Architecture, dataset: Dataset, seed: int
     singular values of ``U``).
     """
     det.check_generic_targets(dataset, architecture)
-    return generic_regularization(architecture, seed)
+    scale = _start_scale(architecture, dataset)
+    if scale == 1:
+        return generic_regularization(architecture, seed)
+    return scaled_generic_regularization(architecture, seed, scale)
+
+
+def _start_scale(architecture: Architecture, dataset: Dataset) -> Fraction:
+    """The factor of the generic ``Lambda_0``: 1 for data of about unit size (the random law), else
+    :func:`_data_scale`; the continuation goes ``log10`` of it more decades down in ``s``."""
+    scale = _data_scale(architecture, dataset)
+    return Fraction(1) if Fraction(1, 8) <= scale <= 8 else scale
+
+
+def _data_scale(architecture: Architecture, dataset: Dataset) -> Fraction:
+    """A power of two of the size of the data term's curvature in one layer's weights.
+
+    At a balanced critical point each layer has entries of about ``(|Y| / |X|)^(1/H)``, so the data
+    term's Hessian in one layer is about ``(|Y| / |X|)^(2 (H - 1) / H) |X|^2 m`` (``|.|`` the root
+    mean square of the entries). ``Lambda_0`` of that size keeps the ``Lambda_0`` system as well
+    conditioned for data far from unit size as for the random law's.
+    """
+    import math
+
+    rms = lambda rows: math.sqrt(sum(float(v) ** 2 for row in rows for v in row) / sum(len(row) for row in rows))
+    x, y, H, m = rms(dataset.X), rms(dataset.Y), architecture.depth, dataset.n_samples
+    if not x > 0 or not y > 0:
+        return Fraction(1)
+    size = (y / x) ** (2 * (H - 1) / H) * x * x * m
+    return Fraction(2) ** round(math.log2(size))
 
 
 def solve_unregularized(base: SolveResult, architecture: Architecture, dataset: Dataset, start_reg: Regularization,

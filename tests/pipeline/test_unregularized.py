@@ -268,3 +268,25 @@ def test_keep_incomplete_returns_a_homotopy_short_of_its_count_with_its_problems
                         keep_incomplete=True)
     assert kept.provenance["method"]["name"] == "parameter_homotopy"
     assert kept.counts.complex < 225 and not kept.ok and kept.problems
+
+
+def test_lambda_0_is_scaled_to_data_far_from_unit_size_and_left_alone_for_the_random_law():
+    from fractions import Fraction
+
+    from algeo.model.architecture import Architecture
+    from algeo.model.data import generic_regularization, random_dataset
+    from algeo.model.data_laws import instance
+    from algeo.pipeline.unregularized import _start_scale, start_regularization
+
+    architecture = Architecture((3, 2, 3))
+    for seed in (1, 2, 3):
+        data = random_dataset(architecture, 3, seed)
+        assert _start_scale(architecture, data) == 1
+        assert start_regularization(architecture, data, seed).Lambda == generic_regularization(architecture, seed).Lambda
+    data, _ = instance(architecture, 3, "integers", 1)  # entries up to 10: the data term is about 100 times larger
+    scale = _start_scale(architecture, data)
+    assert scale > 8 and scale.denominator == 1 and scale.numerator & (scale.numerator - 1) == 0  # a power of two
+    scaled = start_regularization(architecture, data, 1).Lambda
+    generic = generic_regularization(architecture, 1).Lambda
+    assert all(s == g * scale for a, b in zip(scaled, generic) for r, q in zip(a, b) for s, g in zip(r, q))
+    assert Fraction(1) == _start_scale(architecture, random_dataset(architecture, 3, 4))
