@@ -185,7 +185,8 @@ def row_exact_counts(documents: Sequence[dict], *, timeout: float = 600.0) -> di
     """
     from .exceptions import BackendUnavailableError
     from .verify.exact import instance_counts, singular_available
-    from .verify.msolve import msolve_available
+    from .model.architecture import Architecture
+    from .verify.msolve import generic_modular_count, msolve_available
 
     use_msolve = msolve_available()
     if not use_msolve and not singular_available():
@@ -194,7 +195,8 @@ def row_exact_counts(documents: Sequence[dict], *, timeout: float = 600.0) -> di
     counts = {}
     for (widths, samples), members in _rows_of(_of_kind(documents, "solve")).items():
         seed = members[0]["provenance"]["seed"] or 0
-        exact = _msolve_row_count(widths, samples, seed, timeout) if use_msolve else None
+        exact = generic_modular_count(Architecture(tuple(widths)), samples, seed, timeout=timeout) if use_msolve \
+            else None
         if exact is None and singular_available():
             try:
                 exact = instance_counts(widths, samples, seed, timeout=timeout)
@@ -207,18 +209,6 @@ def row_exact_counts(documents: Sequence[dict], *, timeout: float = 600.0) -> di
             logger.warning("no exact count for widths %s, m = %d: %s", widths, samples,
                            "positive-dimensional" if exact is not None else "out of time")
     return counts
-
-
-def _msolve_row_count(widths: tuple, samples: int, seed: int, timeout: float):
-    from .model.architecture import Architecture
-    from .model.data_laws import instance
-    from .model.system import build_system
-    from .verify.msolve import msolve_modular_count
-
-    architecture = Architecture(tuple(widths))
-    dataset, regularization = instance(architecture, samples, "integers", seed)
-    system = build_system(architecture, dataset, regularization)
-    return msolve_modular_count(system.polynomial_system, system.variable_names, timeout=timeout)
 
 
 def _known_counts(widths: tuple, samples: int, exact_counts: dict | None) -> tuple[tuple[int, int] | None, str]:

@@ -35,7 +35,7 @@ from algeo.model.data import generic_regularization, random_dataset  # noqa: E40
 from algeo.model.family import tracking_family  # noqa: E402
 from algeo.model.symmetry import orbit_representatives  # noqa: E402
 from algeo.startsets.store import find_start_set  # noqa: E402
-from algeo.tracking.batch import BatchStatus, gamma_path, track_batch  # noqa: E402
+from algeo.tracking.batch import BatchStatus, gamma_path, is_affine, track_batch  # noqa: E402
 from algeo.tracking.graph_monodromy import graph_monodromy  # noqa: E402
 from algeo.tracking.homotopy import batch_evaluator  # noqa: E402
 from algeo.tracking.monodromy import dead_unit_masks  # noqa: E402
@@ -106,7 +106,7 @@ def main() -> int:
         started = time.monotonic()
         run = track_batch(evaluator, numpy.array([start_set.points[k] for k in representatives]),
                           gamma_path(numpy.array(start_set.parameters), target, numpy.exp(0.7j),
-                                     affine=hasattr(evaluator, "parameter_derivative")))
+                                     affine=is_affine(evaluator)))
         homotopy = time.monotonic() - started
         reached = run.count(BatchStatus.REACHED)
         print(f"{widths} m={m}: parameter homotopy {len(representatives)} orbits of {start_set.size}: "

@@ -42,10 +42,6 @@ class Tolerances:
         return dict(self.__dict__)
 
 
-def _norm(point: Sequence) -> object:
-    return max((abs(x) for x in point), default=mpmath.mpf(0))
-
-
 def cluster_points(points: Sequence[Sequence], tolerance: float) -> tuple[list[int], dict]:
     """Group points closer than ``tolerance * max(1, ||x||)``; returns the cluster of each point.
 
@@ -137,7 +133,8 @@ def _double_inertia(jacobian: numpy.ndarray) -> tuple[tuple, int, bool] | None:
 
 
 def _jacobian_function(system: CriticalPointSystem):
-    """``points -> Jacobians`` of the gradient in double precision, all points at once, or None (not linear).
+    """``points -> Jacobians`` of the gradient in double precision, all points at once; None when the
+    system is not a deep linear network's (a ReLU region's).
 
     The gradient in the weights depends on the data only through ``S = X X^T`` and
     ``T = Y X^T``, so the Gram family's closed-form evaluator gives the Jacobian of any instance.
@@ -150,11 +147,13 @@ def _jacobian_function(system: CriticalPointSystem):
     return lambda points: evaluator.value_and_jacobian(numpy.asarray(points, dtype=complex), parameters)[1]
 
 
-def _jacobians(system: CriticalPointSystem, points) -> list[numpy.ndarray]:
-    """The double-precision Jacobians of the gradient at ``points`` (the loss's Hessians), all at once."""
+def _jacobians(system: CriticalPointSystem, function, points) -> list[numpy.ndarray]:
+    """The double-precision Jacobians of the gradient at ``points`` (the loss's Hessians), all at once.
+
+    ``function`` is :func:`_jacobian_function`'s, or None (then the exact system's Jacobian, point by point).
+    """
     if not len(points):
         return []
-    function = _jacobian_function(system)
     if function is None:
         return [numpy.array(system.polynomial_system.evaluate_jacobian(list(point)), dtype=complex)
                 for point in points]
@@ -168,7 +167,7 @@ def _condition(jacobian: numpy.ndarray) -> float:
         return numpy.inf
 
 
-def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: int) -> list:
+def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: int, jacobian_of) -> list:
     """Newton refinement of every start point, done once per hidden-unit sign-flip orbit.
 
     The representatives are refined together by quasi-Newton steps (exact residual at ``digits``
@@ -187,8 +186,7 @@ def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: i
     if not len(starts) or len(flips) < 2:
         return [refine_point(polynomials, start, digits=digits) for start in starts]
     representatives, images = orbit_representatives(starts, flips)
-    done = refine_points_quasi(polynomials, [starts[k] for k in representatives], _jacobian_function(system),
-                               digits=digits)
+    done = refine_points_quasi(polynomials, [starts[k] for k in representatives], jacobian_of, digits=digits)
     refined = []
     for r, f in images:
         if f == 0:
@@ -208,8 +206,9 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
     decision (the largest value called zero against the smallest called nonzero).
     """
     polynomials = system.polynomial_system
+    jacobian_of = _jacobian_function(system)
     with mp_context(digits):
-        refined = _refine_by_orbit(system, polynomials, [raw.coordinates for _, raw in finite], digits)
+        refined = _refine_by_orbit(system, polynomials, [raw.coordinates for _, raw in finite], digits, jacobian_of)
         labels, evidence = cluster_points([r.point for r in refined], tol.same_point)
         groups: dict[int, list[int]] = {}
         for position, label in enumerate(labels):
@@ -247,7 +246,7 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
             exact_losses.append(loss)
         # Jacobians (Hessians of the loss) for all points in one batch: condition numbers, and the inertia of
         # the real points (in double precision when no eigenvalue is near zero, else at the refinement's digits)
-        for entry, jacobian in zip(points, _jacobians(system, [entry["coordinates"] for entry in points])):
+        for entry, jacobian in zip(points, _jacobians(system, jacobian_of, [entry["coordinates"] for entry in points])):
             condition = _condition(jacobian)
             entry.update(condition=condition, singular=not numpy.isfinite(condition) or condition > 1e12)
             if not entry["is_real"]:

@@ -6,6 +6,7 @@ import argparse
 import time
 
 from ..exceptions import InputError
+from ..pipeline.options import DEFAULT_EXACT_BUDGET
 
 
 def register(subparsers) -> None:
@@ -30,7 +31,7 @@ def register(subparsers) -> None:
                         "msolve (exact solutions at rational start data), blackbox (PHCpack's blackbox at random "
                         "complex data, checked on a real instance) or monodromy (loops in parameter space, "
                         "completeness by the modular count or the trace test)")
-    parser.add_argument("--exact-budget", type=float, default=30.0,
+    parser.add_argument("--exact-budget", type=float, default=DEFAULT_EXACT_BUDGET,
                         help="seconds for msolve's exact count of each instance, run beside its solve (default "
                         "%(default)s; 0: none, the verified start-set size is the independent check)")
     parser.add_argument("--workers", type=int, default=2, help="local worker processes (default %(default)s)")

@@ -46,6 +46,11 @@ def sign_flip_matrices(architecture: Architecture) -> numpy.ndarray:
     return numpy.array(elements)
 
 
+def _as_real(z: numpy.ndarray) -> numpy.ndarray:
+    """Complex vectors (last axis) as real ones, real parts then imaginary parts (k-d trees are real)."""
+    return numpy.concatenate([z.real, z.imag], axis=-1)
+
+
 def missing_images(architecture: Architecture, points: Sequence[Sequence[complex]], tolerance: float
                    ) -> list[numpy.ndarray]:
     """Images of ``points`` under the symmetry group that are not among ``points`` (nor each other).
@@ -60,14 +65,13 @@ def missing_images(architecture: Architecture, points: Sequence[Sequence[complex
     from scipy.spatial import cKDTree
 
     stack = numpy.array([numpy.asarray(point, dtype=complex) for point in points])
-    as_real = lambda z: numpy.hstack([z.real, z.imag])
-    tree = cKDTree(as_real(stack))
+    tree = cKDTree(_as_real(stack))
     group = sign_flip_matrices(architecture)
     found = PointSet(tolerance)
     for signs in group:
         for images in (signs * stack, numpy.conj(signs * stack)):
             bound = tolerance * numpy.maximum(1.0, numpy.abs(images).max(axis=1))
-            distance, _ = tree.query(as_real(images), k=1, p=numpy.inf)
+            distance, _ = tree.query(_as_real(images), k=1, p=numpy.inf)
             for k in numpy.flatnonzero(distance > bound):
                 found.add(images[k])
     return found.points
@@ -117,18 +121,17 @@ def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[
 
     flips = numpy.asarray(flips)
     n = len(points)
-    as_real = lambda z: numpy.concatenate([z.real, z.imag], axis=-1)
     finite = numpy.all(numpy.isfinite(points), axis=1)
     clean = numpy.where(finite[:, None], points, 0)
     # candidates[f * n + i]: points near flips[f] * points[i] in a fixed random 4-dimensional projection (a
     # k-d tree there is fast in any dimension; the radius bounds the projected distance of every true match),
     # then the full distance decides: duplicates are all found, and nothing far is ever matched
     projection = numpy.random.default_rng(0).standard_normal((2 * points.shape[1], 4))
-    tree = cKDTree(as_real(clean) @ projection)
+    tree = cKDTree(_as_real(clean) @ projection)
     images_of = flips[:, None, :] * clean[None, :, :]
     size = max(1.0, float(numpy.abs(clean).max()))
     radius = numpy.linalg.norm(projection, 2) * numpy.sqrt(2 * points.shape[1]) * tolerance * size
-    candidates = tree.query_ball_point(as_real(images_of).reshape(len(flips) * n, -1) @ projection, r=radius)
+    candidates = tree.query_ball_point(_as_real(images_of).reshape(len(flips) * n, -1) @ projection, r=radius)
     bound = tolerance * numpy.maximum(1.0, numpy.abs(clean).max(axis=1))
     representatives: list[int] = []
     assigned: list[tuple[int, int] | None] = [None] * n
@@ -145,5 +148,4 @@ def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[
                 if assigned[j] is None and finite[j] and \
                         numpy.abs(images_of[f, position] - clean[j]).max() <= bound[j]:
                     assigned[j] = (r, f)
-    images: list[tuple[int, int]] = [a for a in assigned]  # every point is assigned: its own orbit at worst
-    return representatives, images
+    return representatives, list(assigned)  # every point is assigned: its own orbit at worst

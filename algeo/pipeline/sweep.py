@@ -71,7 +71,7 @@ def _check_settings(out: Path, settings: SweepSettings) -> None:
         stored = json.loads(manifest.read_text())
         mine = settings.to_json()
         keys = [k for k in mine if k not in ("instances", "method")]
-        defaults = {"exact_budget": 30.0}  # sweeps written before the field existed used it
+        defaults = {"exact_budget": SweepSettings.exact_budget}  # sweeps written before the field existed used it
         different = [k for k in keys if stored.get(k, defaults.get(k)) != mine[k]]
         if different:
             raise InputError("out", f"{out} holds a sweep with other settings ({', '.join(different)} differ)",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import mpmath
@@ -90,8 +90,6 @@ CAUCHY_SPREAD = 2.0
 def _cauchy_retry(outcome: list, evaluator, parameters, starts, representatives, gamma, options, follow,
                   endgame_s: float = ENDGAME_S) -> None:
     """Replace failed outcomes by the Cauchy endgame's, where it gives an end the refinement accepts."""
-    from dataclasses import replace
-
     failed = [r for r, o in enumerate(outcome) if o[0] is ContinuationStatus.FAILED]
     if not failed:
         return
@@ -141,20 +139,17 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     # same relative size: s_end, the handover and the Cauchy endgame move down with it
     relative = 1 / float(_start_scale(architecture, dataset))
     if relative != 1:
-        from dataclasses import replace
-
         options = replace(options, s_end=options.s_end * relative, handover_below=options.handover_below * relative)
     tracked_reps = track_all_to_zero(evaluator, parameters, starts[representatives], gamma=gamma, options=options)
     with mp_context(digits):
         whitened = det.whitening(dataset)
         # per representative: status, detail, tracking and refinement fields, refined point, product, rank, check
-        outcome = [_follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits)
-                   for tracked in tracked_reps]
+        follow = lambda tracked: _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits)
+        outcome = [follow(tracked) for tracked in tracked_reps]
         # a failed path (stuck, or an end Gauss-Newton cannot bring to the critical set): first the Cauchy
         # endgame from s = ENDGAME_S, then other gammas (other paths of tau from 1 to 0); said in its detail
-        _cauchy_retry(outcome, evaluator, parameters, starts, representatives, gamma, options,
-                      lambda tracked: _follow(tracked, polynomials, compiled, architecture, whitened, thresholds,
-                                              digits), endgame_s=ENDGAME_S * relative)
+        _cauchy_retry(outcome, evaluator, parameters, starts, representatives, gamma, options, follow,
+                      endgame_s=ENDGAME_S * relative)
         for retry in range(1, RETRY_GAMMAS + 1):
             failed = [r for r, o in enumerate(outcome) if o[0] is ContinuationStatus.FAILED]
             if not failed:
@@ -163,7 +158,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
             again = track_all_to_zero(evaluator, parameters, starts[[representatives[r] for r in failed]],
                                       gamma=other, options=options)
             for r, tracked in zip(failed, again):
-                followed = _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits)
+                followed = follow(tracked)
                 if followed[0] is not ContinuationStatus.FAILED:
                     note = f"tracked again with gamma {other:.4f} after: {outcome[r][1]}"
                     outcome[r] = (followed[0], "; ".join(x for x in (followed[1], note) if x), *followed[2:])

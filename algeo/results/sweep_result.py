@@ -65,7 +65,7 @@ class SweepSettings:
     regularization: str = "generic"
     digits: int = 40
     method: str = "auto"
-    exact_budget: float = 30.0  # seconds for msolve's exact count of each instance (0: none; docs/sweep.md)
+    exact_budget: float = 30.0  # seconds for msolve's exact count of each instance (0: none), solve's default too
 
     def __post_init__(self) -> None:
         Architecture(tuple(self.widths))

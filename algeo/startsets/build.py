@@ -71,17 +71,10 @@ def _modular_count(family: ParameterFamily, seed: int, timeout: float = 600.0):
     """
     from ..exceptions import BudgetExceededError
     from ..verify.exact import instance_counts, singular_available
-    from ..verify.msolve import msolve_available, msolve_modular_count
+    from ..verify.msolve import generic_modular_count, msolve_available
 
     if msolve_available():
-        from ..model.data_laws import instance
-        from ..model.system import build_system
-
-        # small-integer data (the "integers" law): msolve over ZZ/p took 28 s on widths 3,1,2,3, m = 3 with them
-        # and was killed after 250 s on the random law's data (seed 0)
-        dataset, regularization = instance(family.architecture, family.samples, "integers", seed)
-        system = build_system(family.architecture, dataset, regularization)
-        counted = msolve_modular_count(system.polynomial_system, system.variable_names, timeout=timeout)
+        counted = generic_modular_count(family.architecture, family.samples, seed, timeout=timeout)
         if counted is not None:
             return counted
     if not singular_available():

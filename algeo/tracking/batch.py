@@ -36,7 +36,7 @@ from typing import Callable, Protocol
 import numpy
 
 __all__ = ["BatchOptions", "BatchStatus", "BatchTrack", "ParameterPath", "track_batch", "gamma_path",
-           "linear_path"]
+           "linear_path", "is_affine"]
 
 logger = logging.getLogger(__name__)
 
@@ -102,12 +102,12 @@ def gamma_path(p0: numpy.ndarray, p1: numpy.ndarray, gamma, *, affine: bool = Fa
         return linear_path(gamma[:, None] * p0 if gamma.ndim else gamma * p0, p1)
     p0, p1 = numpy.asarray(p0, dtype=complex), numpy.asarray(p1, dtype=complex)
     gamma = numpy.asarray(gamma, dtype=complex)
-    per_row = p0.ndim == 2 or p1.ndim == 2 or gamma.ndim == 1
+    counts = [len(a) for a in (p0, p1, gamma) if a.ndim == (1 if a is gamma else 2)]  # paths given per row
+    per_row = bool(counts)
     if per_row:
-        rows_of = max(len(a) for a in (p0, p1, gamma) if a.ndim and (a is gamma or a.ndim == 2))
-        p0 = numpy.broadcast_to(numpy.atleast_2d(p0), (rows_of, p0.shape[-1]))
-        p1 = numpy.broadcast_to(numpy.atleast_2d(p1), (rows_of, p1.shape[-1]))
-        gamma = numpy.broadcast_to(gamma, (rows_of,))
+        p0 = numpy.broadcast_to(numpy.atleast_2d(p0), (max(counts), p0.shape[-1]))
+        p1 = numpy.broadcast_to(numpy.atleast_2d(p1), (max(counts), p1.shape[-1]))
+        gamma = numpy.broadcast_to(gamma, (max(counts),))
 
     def path(t: numpy.ndarray, rows: numpy.ndarray):
         t = numpy.asarray(t, dtype=float)[:, None]
@@ -183,10 +183,16 @@ def _norm(x: numpy.ndarray) -> numpy.ndarray:
     return numpy.max(numpy.abs(x), axis=1) if x.shape[1] else numpy.zeros(len(x))
 
 
+def is_affine(system) -> bool:
+    """Whether ``system`` is affine (not linear) in its parameters: it has a ``parameter_derivative``
+    (the lifted family); its gamma paths need ``gamma_path(..., affine=True)``."""
+    return hasattr(system, "parameter_derivative")
+
+
 def _velocity(system: LinearSystem, path: ParameterPath, x: numpy.ndarray, t: numpy.ndarray, rows: numpy.ndarray):
     p, dp = path(t, rows)
     F, J = system.value_and_jacobian(x, p)
-    if hasattr(system, "parameter_derivative"):  # affine in p: F(x; p + dp) - F(x; p), one evaluation more
+    if is_affine(system):  # F(x; p + dp) - F(x; p), one evaluation more
         return _solve(J, -(system.value(x, p + dp) - F))
     return _solve(J, -system.value(x, dp))  # linear in p: F(x; dp)
 

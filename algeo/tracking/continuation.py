@@ -220,6 +220,23 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
                                  rank, gap, bool(last_step <= step_tolerance * scale))
 
 
+def _lambda_path(evaluator, parameters: numpy.ndarray, tau_of):
+    """The batched tracker's path ``t -> (S, T, tau(t) Lambda_0)``, ``tau_of(t) = (tau, dtau/dt)`` (arrays).
+
+    ``parameters`` is the Gram family's ``(S, T, Lambda_0)``: Lambda has one entry per weight, at the end.
+    """
+    parameters = numpy.asarray(parameters, dtype=complex)
+    base, lam = parameters[:-evaluator.n], parameters[-evaluator.n:]
+
+    def path(t, rows):
+        tau, dtau = tau_of(numpy.asarray(t, dtype=float))
+        fixed = numpy.broadcast_to(base, (len(tau), len(base)))
+        return (numpy.concatenate([fixed, tau[:, None] * lam[None]], axis=1),
+                numpy.concatenate([numpy.zeros_like(fixed), dtau[:, None] * lam[None]], axis=1))
+
+    return path
+
+
 def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarray, *, gamma: complex,
                       options: TrackOptions = TrackOptions(), progress=None) -> list[TrackedPath]:
     """Track every start point from ``tau = 1`` towards ``tau = 0``, all at once (:mod:`.batch`).
@@ -236,17 +253,7 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
     """
     from .batch import BatchOptions, BatchStatus, track_batch
 
-    parameters = numpy.asarray(parameters, dtype=complex)
-    n_lambda = evaluator.n  # Lambda has one entry per weight, at the end of the vector
-    base, lam = parameters[:-n_lambda], parameters[-n_lambda:]  # (S, T) and Lambda_0
-    zeros = numpy.zeros(len(base), dtype=complex)
-
-    def path(s, rows):
-        s = numpy.asarray(s, dtype=float)
-        tau, dtau = _tau(s, gamma)
-        p = numpy.concatenate([numpy.broadcast_to(base, (len(s), len(base))), tau[:, None] * lam[None]], axis=1)
-        dp = numpy.concatenate([numpy.broadcast_to(zeros, (len(s), len(base))), dtau[:, None] * lam[None]], axis=1)
-        return p, dp
+    path = _lambda_path(evaluator, parameters, lambda s: _tau(s, gamma))
 
     starts = numpy.asarray(starts, dtype=complex)
     start_norm = numpy.max(numpy.abs(starts), axis=1) if starts.size else numpy.zeros(0)
@@ -331,18 +338,13 @@ def cauchy_endgame(evaluator, parameters: numpy.ndarray, points: numpy.ndarray, 
     """
     from .batch import BatchOptions, BatchStatus, track_batch
 
-    parameters = numpy.asarray(parameters, dtype=complex)
-    n_lambda = evaluator.n
-    base, lam = parameters[:-n_lambda], parameters[-n_lambda:]
     tau0, _ = _tau(s0, gamma)
 
-    def circle(t, rows):
-        t = numpy.asarray(t, dtype=float)
+    def around(t):
         tau = tau0 * numpy.exp(2j * numpy.pi * t)
-        p = numpy.concatenate([numpy.broadcast_to(base, (len(t), len(base))), tau[:, None] * lam[None]], axis=1)
-        dp = numpy.concatenate([numpy.zeros((len(t), len(base)), dtype=complex),
-                                (2j * numpy.pi * tau)[:, None] * lam[None]], axis=1)
-        return p, dp
+        return tau, 2j * numpy.pi * tau
+
+    circle = _lambda_path(evaluator, parameters, around)
 
     start = numpy.array(points, dtype=complex).reshape(len(points), evaluator.n)
     x, K = start.copy(), samples_per_loop

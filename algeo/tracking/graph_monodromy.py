@@ -11,9 +11,9 @@ added to the other node, and since the reversed path brings it back to ``x`` it 
 tracked back along ``e``. New solutions propagate until no edge has anything left to
 track (the known sets are closed under the edges' permutations); closure then adds a
 fresh node joined by two edges, until ``extra_nodes`` fresh nodes in a row added nothing.
-A target count (an independent count) is checked between dead-unit patterns: once it is
-reached the remaining patterns are skipped. The last pattern (every hidden unit alive) stops
-as soon as its points make up the rest of the target, without the stall rule's fresh nodes.
+A target count (an independent count) stops every pattern as soon as the patterns' counts
+add up to it (their supports differ, so their points are disjoint), without the stall rule's
+fresh nodes.
 
 A pattern whose first solution (a random point of its incidence variety) has a singular
 Jacobian has no regular solution at generic data and is skipped.
@@ -42,7 +42,7 @@ from typing import Callable
 import numpy
 
 from ..model.symmetry import PointSet
-from .batch import BatchOptions, BatchStatus, gamma_path, track_batch
+from .batch import BatchOptions, BatchStatus, gamma_path, is_affine, track_batch
 from .gamma import homotopy_gamma
 from .monodromy import MonodromyResult, dead_unit_masks, first_solution
 
@@ -71,15 +71,9 @@ class _Edge:
     done: dict = field(default_factory=lambda: {0: set(), 1: set()})  # direction -> orbit ids tracked (of source)
 
 
-def _affine(evaluator) -> bool:
-    """Whether the evaluator's system is affine (not linear) in the parameters: the lifted family."""
-    return hasattr(evaluator, "parameter_derivative")
-
-
 class _Graph:
     def __init__(self, evaluator, flips, options: BatchOptions):
         self.evaluator, self.flips, self.options = evaluator, flips, options
-        self.affine = _affine(evaluator)
         self.nodes: list[_Node] = []
         self.edges: list[_Edge] = []
         self.tracked = self.failed = self.by_symmetry = 0
@@ -162,6 +156,11 @@ class _Pattern:
         self.gamma_number += 1
         return homotopy_gamma(self.seed, self.gamma_number - 1)
 
+    @property
+    def regular(self) -> bool:
+        """False for a pattern whose first point was singular: it has only its first node and no solution."""
+        return len(self.graph.nodes) > 1
+
     def best(self) -> int:
         return max(range(len(self.graph.nodes)), key=lambda k: len(self.graph.nodes[k].points))
 
@@ -211,9 +210,10 @@ def _after_round(family, pattern: _Pattern, extra_nodes: int, max_rounds: int) -
         graph.edges.append(_Edge(other, node, pattern.next_gamma()))
 
 
-def _track_items(evaluator, items: list[tuple], affine: bool, options: BatchOptions):
+def _track_items(evaluator, items: list[tuple], options: BatchOptions):
+    """Track ``(edge, direction, start, p0, p1, gamma)`` items in one batch, each along its own gamma path."""
     path = gamma_path(numpy.array([i[3] for i in items]), numpy.array([i[4] for i in items]),
-                      numpy.array([i[5] for i in items]), affine=affine)
+                      numpy.array([i[5] for i in items]), affine=is_affine(evaluator))
     return track_batch(evaluator, numpy.array([i[2] for i in items]), path, options=options)
 
 
@@ -224,7 +224,6 @@ def _populate(family, evaluator, patterns: list[_Pattern], *, target: int | None
     The patterns are disjoint (their supports differ), so their counts add up: once their sum
     reaches ``target - offset`` every pattern stops, without the stall rule's fresh nodes.
     """
-    affine = _affine(evaluator)
     while any(p.active for p in patterns):
         work = []
         for pattern in patterns:
@@ -233,7 +232,7 @@ def _populate(family, evaluator, patterns: list[_Pattern], *, target: int | None
                 work.append((pattern, pattern.graph.pending()))
         items = [item for _, batch in work for item in batch]
         if items:
-            run = _track_items(evaluator, items, affine, options)
+            run = _track_items(evaluator, items, options)
             position = 0
             for pattern, batch in work:
                 end = position + len(batch)
@@ -242,7 +241,7 @@ def _populate(family, evaluator, patterns: list[_Pattern], *, target: int | None
                 position = end
         for pattern, _ in work:
             _after_round(family, pattern, extra_nodes, max_rounds)
-        known = offset + sum(p.graph.known() for p in patterns if len(p.graph.nodes) > 1)
+        known = offset + sum(p.graph.known() for p in patterns if p.regular)
         if progress is not None:
             progress(known)
         if target is not None and known >= target:
@@ -275,7 +274,6 @@ def graph_monodromy(
     if base is None:
         base = family.sample_parameters(numpy.random.default_rng(seed))
     base = numpy.asarray(base, dtype=complex)
-    affine = _affine(evaluator)
     flips = family.sign_flips()
     found = PointSet()
     all_counts: list[int] = []
@@ -301,20 +299,18 @@ def graph_monodromy(
         _populate(family, evaluator, patterns, target=target, offset=origins, extra_nodes=extra_nodes,
                   max_rounds=max_rounds, options=options, progress=progress)
         # every pattern's points, from its best node, to the base data in one batch
-        items, owners = [], []
+        items = []
         for pattern in patterns:
-            node = pattern.graph.nodes[pattern.best()]
-            if len(pattern.graph.nodes) == 1:
+            if not pattern.regular:
                 logger.info("dead-unit pattern %d: no regular solution at generic data (singular first point)",
                             pattern.number)
                 continue
+            node = pattern.graph.nodes[pattern.best()]
             gamma = homotopy_gamma(pass_seed, 10_000 + pattern.number)
-            for x in node.points.points:
-                items.append((None, 0, numpy.asarray(x), node.parameters, base, gamma))
-                owners.append(pattern)
+            items.extend((None, 0, numpy.asarray(x), node.parameters, base, gamma) for x in node.points.points)
         lost = 0
         if items:
-            run = _track_items(evaluator, items, affine, options)
+            run = _track_items(evaluator, items, options)
             for k, status in enumerate(run.status):
                 if status is BatchStatus.REACHED and run.residual[k] <= RESIDUAL:
                     found.add(run.points[k])
@@ -328,7 +324,7 @@ def graph_monodromy(
             by_symmetry += graph.by_symmetry
             all_counts.extend(pattern.counts)
             logger.info("dead-unit pattern %d: %d solutions, %d rounds on %d nodes, %d edges", pattern.number,
-                        graph.known() if len(graph.nodes) > 1 else 0, pattern.rounds, len(graph.nodes),
+                        graph.known() if pattern.regular else 0, pattern.rounds, len(graph.nodes),
                         len(graph.edges))
         failed += lost
         tracked += len(items)

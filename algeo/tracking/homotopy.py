@@ -178,14 +178,14 @@ def _track_orbits_batch(evaluator, target, start, points, flips, gammas) -> tupl
     (one ``gamma`` for all keeps the start-to-end map a bijection). Returns the last run
     and the clean ``gamma`` (None when no run was clean: the caller tries PHCpack).
     """
-    from .batch import gamma_path, track_batch
+    from .batch import gamma_path, is_affine, track_batch
 
     attempts: list[phc.Attempt] = []
     paths: list[phc.RawPath] = []
     start_points = numpy.asarray(points, dtype=complex)
     for number, gamma in enumerate(gammas):
         run = track_batch(evaluator, start_points,
-                          gamma_path(start, target, gamma, affine=hasattr(evaluator, "parameter_derivative")))
+                          gamma_path(start, target, gamma, affine=is_affine(evaluator)))
         paths = _raw_paths(evaluator, target, run)
         bad = sum(p.status is not PathStatus.REGULAR for p in paths)
         colliding = _colliding(paths, flips) if not bad else []

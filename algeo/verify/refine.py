@@ -178,10 +178,8 @@ class _BallNewton:
                     converged = True
                     break
             powers = power_table(point, self.degree, self.one)
-            residual_balls = [self._evaluate(p, powers) for p in self.values]
-            residual = max((abs(v).mid() for v in residual_balls), default=flint.arb(0))
-            result_point = tuple(self._to_mpmath(x) for x in point)
-        return Refinement(result_point, _arb_to_mpf(residual), last_step, iterations, converged)
+            return self._result(point, [self._evaluate(p, powers) for p in self.values], last_step, iterations,
+                                converged)
 
     def refine_quasi(self, starts, jacobians, max_iterations: int, fallback) -> list[Refinement]:
         flint = self.flint
@@ -226,6 +224,7 @@ class _BallNewton:
         return [r if r is not None else fallback(starts[k]) for k, r in enumerate(out)]
 
     def _result(self, point, values, last_step, iterations: int, converged: bool) -> Refinement:
+        """The refinement at ``point`` (in the working precision), ``values`` being ``F`` there."""
         residual = max((abs(v).mid() for v in values), default=self.flint.arb(0))
         return Refinement(tuple(self._to_mpmath(x) for x in point), _arb_to_mpf(residual), mpmath.mpf(last_step),
                           iterations, converged)
