@@ -67,14 +67,15 @@ def _modular_count(family: ParameterFamily, seed: int, timeout: float = 600.0):
     """The number of solutions over ZZ/p of an instance with random rational data, or None.
 
     msolve's F4 over ``ZZ/p`` when msolve is installed (:func:`algeo.verify.msolve.msolve_modular_count`;
-    seconds where Singular took minutes), else Singular's vdim over ``ZZ/p``.
+    seconds where Singular took minutes; ``N_C`` alone, from the leading ideal), else Singular's vdim
+    over ``ZZ/p``.
     """
     from ..exceptions import BudgetExceededError
     from ..verify.exact import instance_counts, singular_available
     from ..verify.msolve import generic_modular_count, msolve_available
 
     if msolve_available():
-        counted = generic_modular_count(family.architecture, family.samples, seed, timeout=timeout)
+        counted = generic_modular_count(family.architecture, family.samples, seed, timeout=timeout, nonzero=False)
         if counted is not None:
             return counted
     if not singular_available():

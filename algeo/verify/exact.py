@@ -29,10 +29,10 @@ __all__ = ["ExactCounts", "singular_counts", "singular_available", "instance_cou
 
 @dataclass(frozen=True)
 class ExactCounts:
-    """``complex`` and ``nonzero`` counted with multiplicity; -1 means positive-dimensional."""
+    """``complex`` and ``nonzero`` counted with multiplicity; -1 means positive-dimensional, None not counted."""
 
     complex: int
-    nonzero: int
+    nonzero: int | None
     seconds: float
     characteristic: int = 0  # 0: over QQ (exact); a prime p: over ZZ/p, the data reduced mod p
     method: str = "Singular vdim"  # or "msolve F4" (verify.msolve.msolve_modular_count)

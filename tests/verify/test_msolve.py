@@ -36,6 +36,14 @@ def fake_msolve(tmp_path, monkeypatch, body: str) -> None:
 # ---- without msolve -------------------------------------------------------------------------
 
 
+def test_input_over_a_prime_field_reduces_the_coefficients():
+    text = msolve_input(system_of({(1,): 10**12 + 3, (0,): Fraction(-1, 2)}, {(1,): 7}, n=1), ["x"], characteristic=7)
+    # 2 (10^12 + 3) x - 1 = x (mod 7) - 1 ... the second polynomial vanishes mod 7 and is written as 0
+    assert text == f"x\n7\n{(2 * (10**12 + 3)) % 7}*x+6,\n0\n"
+    with pytest.raises(ValueError):
+        msolve_input(system_of({(1,): Fraction(1, 7)}, n=1), ["x"], characteristic=7)
+
+
 def test_input_clears_denominators_per_polynomial():
     system = system_of({(1, 0): Fraction(1, 2), (0, 0): Fraction(-3, 4)}, {(0, 2): 1, (0, 0): Fraction(-1, 9)}, n=2)
     assert msolve_input(system, ["x", "y"]) == "x,y\n0\n2*x-3,\n9*y^2-1\n"
@@ -195,3 +203,14 @@ def test_explicit_binary_is_used(monkeypatch):
     monkeypatch.setenv("ALGEO_MSOLVE", program)
     monkeypatch.setenv("PATH", "")
     assert ms.msolve_program() == program and ms.msolve_version()
+
+
+@pytest.mark.msolve
+def test_leading_ideal_count_equals_the_parametrization_count():
+    system = algeo.build_system("2,2,2", samples=2, seed=7)
+    full = ms.msolve_modular_count(system.polynomial_system, system.variable_names, timeout=120)
+    fast = ms.msolve_modular_count(system.polynomial_system, system.variable_names, timeout=120, nonzero=False)
+    assert full.complex == fast.complex == 225 and fast.nonzero is None and full.nonzero is not None
+    assert fast.method == "msolve F4, leading ideal"
+    curve = ms.msolve_modular_count(system_of({(1, 1): 1, (0, 0): -1}, n=2), ["x", "y"], nonzero=False)
+    assert curve.complex == -1
