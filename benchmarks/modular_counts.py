@@ -19,6 +19,8 @@ counts given rows (``widths:m``, the rows no table has) with msolve's F4 over ZZ
 (:func:`algeo.verify.msolve.msolve_modular_count`) at the "integers" law's data (X, Y in
 [-10, 10], Lambda = k/97), one data seed: msolve is far faster than Singular there, and the
 second, independent count of such a row is the numerical one (graph monodromy reaching it).
+``--leading-ideal`` counts N_C alone from the leading ideal of msolve's grevlex basis (``msolve -g 1``,
+no parametrization, so no N_C*): 3,2,3 m = 3 took 4 s that way against 235 s.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ def main() -> int:
     parser.add_argument("--check-seed", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per Singular run")
     parser.add_argument("--engine", choices=("singular", "msolve"), default="singular")
+    parser.add_argument("--leading-ideal", action="store_true",
+                        help="msolve engine: N_C alone, from the leading ideal (much faster; no N_C*)")
     parser.add_argument("--rows", help="widths:m rows separated by '/' or ',' (msolve engine), e.g. 2,3,3:2/1,2,2,2,1:1")
     args = parser.parse_args()
     out = Path(args.out)
@@ -111,9 +115,11 @@ def _msolve_rows(args, out: Path) -> int:
         started = time.monotonic()
         system = build_system(architecture, dataset, regularization)
         built = time.monotonic() - started
-        counted = msolve_modular_count(system.polynomial_system, system.variable_names, timeout=args.timeout)
+        counted = msolve_modular_count(system.polynomial_system, system.variable_names, timeout=args.timeout,
+                                       nonzero=not args.leading_ideal)
         row = {"widths": list(widths), "samples": samples, "law": "integers", "seed": args.seed,
-               "engine": "msolve F4", "msolve": msolve_version(), "build_seconds": round(built, 2)}
+               "engine": "msolve F4, leading ideal" if args.leading_ideal else "msolve F4",
+               "msolve": msolve_version(), "build_seconds": round(built, 2)}
         if counted is None:
             row.update(timed_out=f"msolve over ZZ/{MODULAR_PRIME} did not finish within {args.timeout:g} s",
                        timeout=args.timeout)
