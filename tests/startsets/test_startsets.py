@@ -79,10 +79,39 @@ def test_a_monodromy_set_that_disagrees_with_the_modular_count_is_not_stored(mon
     from algeo.startsets import build as startset
     from algeo.verify.exact import ExactCounts
 
-    monkeypatch.setattr(startset, "_modular_count", lambda family, seed: ExactCounts(6, 4, 0.0, 32003))
+    monkeypatch.setattr(startset, "_modular_count", lambda family, seed, timeout=600: ExactCounts(6, 4, 0.0, 32003))
     family = ParameterFamily(Architecture((1, 1, 1)), 1)
     with pytest.raises(SolverFailedError, match="modular count .* is 6"):
         startset.make_start_set(family, method="monodromy", trace=False)
+
+
+@pytest.mark.parametrize("count", [5, 6])
+def test_a_slow_count_runs_beside_the_monodromy(monkeypatch, count):
+    """The count arrives after the monodromy started without a target: it still decides, and a higher one
+    sends the monodromy out again (widths 1,1,1 have 5 solutions)."""
+    import time
+
+    from algeo.startsets import build as startset
+    from algeo.tracking import graph_monodromy as graph
+    from algeo.verify.exact import ExactCounts
+
+    def slow_count(family, seed, timeout=600):
+        time.sleep(0.5)
+        return ExactCounts(count, None, 0.5, 32003)
+
+    calls = []
+    original = graph.graph_monodromy
+    monkeypatch.setattr(graph, "graph_monodromy", lambda *a, **k: calls.append(k.get("target")) or original(*a, **k))
+    monkeypatch.setattr(startset, "_modular_count", slow_count)
+    monkeypatch.setattr(startset, "COUNT_WAIT", 0.0)
+    family = tracking_family(Architecture((1, 1, 1)), 2)
+    if count == 5:
+        made = startset.make_start_set(family, method="monodromy", trace=False)
+        assert made.size == 5 and made.check["confirmed_by"] == ["modular count"] and calls == [None]
+    else:
+        with pytest.raises(SolverFailedError, match="modular count .* is 6"):
+            startset.make_start_set(family, method="monodromy", trace=False)
+        assert calls == [None, 6]
 
 
 def test_an_unknown_start_set_method_is_refused():
