@@ -86,13 +86,15 @@ def solve(
     architecture, dataset, reg = prepare_instance(widths, samples=samples, seed=seed, data=data,
                                                   regularization=regularization)
     if reg.kind is RegularizationKind.NONE:  # positive-dimensional critical set: docs/unregularized.md
-        from .unregularized import solve_unregularized, start_regularization
+        from ..model.equilibration import equilibrate
+        from .unregularized import solve_unregularized, start_regularization, working_data
 
-        start_reg = start_regularization(architecture, dataset, seed)
-        base = solve_system(build_system(architecture, dataset, start_reg), seed=seed, options=options,
-                            started=started, keep_incomplete=True)
+        equilibration = equilibrate(architecture, dataset)  # None for data of about unit size
+        start_reg = start_regularization(architecture, dataset, seed, equilibration)
+        base = solve_system(build_system(architecture, working_data(dataset, equilibration), start_reg), seed=seed,
+                            options=options, started=started, keep_incomplete=True)
         return solve_unregularized(base, architecture, dataset, start_reg, seed=seed, digits=options.digits,
-                                   description=reg.description, started=started)
+                                   description=reg.description, started=started, equilibration=equilibration)
     return solve_system(build_system(architecture, dataset, reg), seed=seed, options=options, started=started)
 
 

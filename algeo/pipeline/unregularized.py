@@ -32,6 +32,7 @@ from ..tracking.continuation import (
     seeded_gamma,
     track_all_to_zero,
 )
+from ..model.equilibration import InputEquilibration
 from ..model.family import GramFamily
 from ..model.gram_eval import GramEvaluator
 from ..model.symmetry import orbit_representatives, sign_flip_matrices
@@ -119,15 +120,19 @@ def _cauchy_retry(outcome: list, evaluator, parameters, starts, representatives,
 
 
 def _continue_all(base: SolveResult, architecture: Architecture, dataset: Dataset, start_reg: Regularization,
-                  *, seed: int, digits: int, options: TrackOptions, thresholds: _Thresholds):
+                  *, seed: int, digits: int, options: TrackOptions, thresholds: _Thresholds,
+                  equilibration: InputEquilibration | None = None):
     """Track and refine every Lambda_0 critical point; return path records and (index, product) pairs."""
     zero = tuple(tuple(tuple(Fraction(0) for _ in row) for row in matrix) for matrix in start_reg.Lambda)
-    system = build_system(architecture, dataset, Regularization(RegularizationKind.NONE, zero, "zero"))
+    # refined at tau = 0 on the exact system of the tracked data (equilibrated or not), then mapped back
+    system = build_system(architecture, working_data(dataset, equilibration),
+                          Regularization(RegularizationKind.NONE, zero, "zero"))
     polynomials = system.polynomial_system
     compiled = CompiledSystem(polynomials)
     gamma = seeded_gamma(seed)
     records, products = [], []
-    parameters = GramFamily(architecture, dataset.n_samples).parameters_of(dataset, start_reg)  # (S, T, Lambda_0)
+    working = working_data(dataset, equilibration)
+    parameters = GramFamily(architecture, working.n_samples).parameters_of(working, start_reg)  # (S, T, Lambda_0)
     starts = numpy.array([point.coordinates for point in base.points], dtype=complex).reshape(len(base.points),
                                                                                               architecture.n_parameters)
     # the homotopy is equivariant under the hidden-unit sign flips, which fix Wbar: track and refine one point
@@ -137,14 +142,16 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     evaluator = GramEvaluator(architecture)
     # a Lambda_0 scaled up to the data (start_regularization) needs that many more decades of s to reach the
     # same relative size: s_end, the handover and the Cauchy endgame move down with it
-    relative = 1 / float(_start_scale(architecture, dataset))
+    relative = 1 / float(_start_scale(architecture, working))
     if relative != 1:
         options = replace(options, s_end=options.s_end * relative, handover_below=options.handover_below * relative)
     tracked_reps = track_all_to_zero(evaluator, parameters, starts[representatives], gamma=gamma, options=options)
     with mp_context(digits):
         whitened = det.whitening(dataset)
         # per representative: status, detail, tracking and refinement fields, refined point, product, rank, check
-        follow = lambda tracked: _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits)
+        original = None if equilibration is None else (lambda p: equilibration.to_original_exact(architecture, p))
+        follow = lambda tracked: _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits,
+                                         original)
         outcome = [follow(tracked) for tracked in tracked_reps]
         # a failed path (stuck, or an end Gauss-Newton cannot bring to the critical set): first the Cauchy
         # endgame from s = ENDGAME_S, then other gammas (other paths of tau from 1 to 0); said in its detail
@@ -184,14 +191,21 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
         return records, products, whitened, gamma
 
 
-def _follow(tracked, polynomials, compiled, architecture: Architecture, whitened, thresholds: _Thresholds, digits: int):
-    """One tracked path's fate: refinement at tau = 0, product, rank and the stratum check (inside ``mp_context``)."""
+def _follow(tracked, polynomials, compiled, architecture: Architecture, whitened, thresholds: _Thresholds, digits: int,
+            original=None):
+    """One tracked path's fate: refinement at tau = 0, product, rank and the stratum check (inside ``mp_context``).
+
+    ``original`` maps a refined point of an equilibrated system to the user's weights (exactly, at
+    the working precision); the product, its rank and stratum are of those.
+    """
     tracking = dict(steps=tracked.steps, rejected_steps=tracked.rejected, s_reached=tracked.s_reached,
                     end_norm=tracked.end_norm)
     if tracked.status is not ContinuationStatus.CONVERGED:
         return tracked.status, tracked.detail, tracking, {}, None, None, None, None, None
     refined = refine_on_critical_set(polynomials, tracked.end, digits=digits, compiled=compiled)
     point = tuple(mpmath.mpc(z) for z in refined.point)
+    if original is not None:
+        point = original(point)
     fields = dict(residual=float(refined.residual), newton_step=float(refined.last_step),
                   step_converged=refined.step_converged, jacobian_rank=refined.jacobian_rank,
                   jacobian_gap=None if refined.jacobian_gap is None else float(refined.jacobian_gap),
@@ -274,17 +288,24 @@ def _classify(index: int, matrix, members_paths, members_starts, architecture: A
     )
 
 
-def start_regularization(architecture: Architecture, dataset: Dataset, seed: int) -> Regularization:
+def start_regularization(architecture: Architecture, dataset: Dataset, seed: int,
+                         equilibration: InputEquilibration | None = None) -> Regularization:
     """The generic ``Lambda_0`` the continuation starts from, after the exact genericity check.
 
     Raises :class:`InputError` for non-generic data (singular ``XX^T``, repeated or zero
-    singular values of ``U``).
+    singular values of ``U``). With ``equilibration`` the ``Lambda_0`` is for its data (the
+    system the continuation starts from); the check is of ``dataset``, the user's.
     """
     det.check_generic_targets(dataset, architecture)
-    scale = _start_scale(architecture, dataset)
+    scale = _start_scale(architecture, working_data(dataset, equilibration))
     if scale == 1:
         return generic_regularization(architecture, seed)
     return scaled_generic_regularization(architecture, seed, scale)
+
+
+def working_data(dataset: Dataset, equilibration: InputEquilibration | None) -> Dataset:
+    """The data the ``Lambda_0`` system and the continuation use: the equilibrated ones, if any."""
+    return dataset if equilibration is None else equilibration.dataset
 
 
 def _start_scale(architecture: Architecture, dataset: Dataset) -> Fraction:
@@ -314,16 +335,20 @@ def _data_scale(architecture: Architecture, dataset: Dataset) -> Fraction:
 
 def solve_unregularized(base: SolveResult, architecture: Architecture, dataset: Dataset, start_reg: Regularization,
                         *, seed: int, digits: int, track_options: TrackOptions = TrackOptions(),
-                        description: str = "none", started: float | None = None) -> UnregularizedSolveResult:
+                        description: str = "none", started: float | None = None,
+                        equilibration: InputEquilibration | None = None) -> UnregularizedSolveResult:
     """Critical points of ``L`` with ``Lambda = 0``, grouped and classified by end-to-end matrix.
 
     ``base`` is the solve of the same data at ``start_reg`` (:func:`start_regularization`);
-    every one of its points is continued to ``Lambda = 0``.
+    every one of its points is continued to ``Lambda = 0``. With ``equilibration``
+    (:mod:`algeo.model.equilibration`) ``base`` and the continuation are of its data, and each
+    end is mapped back to the user's weights before the refinement on the user's exact system.
     """
     started = time.monotonic() if started is None else started
     thresholds = _thresholds(digits)
     records, products, whitened, gamma = _continue_all(base, architecture, dataset, start_reg, seed=seed,
-                                                       digits=digits, options=track_options, thresholds=thresholds)
+                                                       digits=digits, options=track_options, thresholds=thresholds,
+                                                       equilibration=equilibration)
     groups = _group(products, thresholds)
     path_of_position = [products[k][0] for k in range(len(products))]
     with mp_context(digits):
@@ -366,6 +391,11 @@ def solve_unregularized(base: SolveResult, architecture: Architecture, dataset: 
         "method": "continuation Lambda = tau Lambda_0, tau(s) = s^2 (1 - gamma) + s gamma, s: 1 -> s_end, then "
                   "Gauss-Newton (truncated pseudo-inverse) at tau = 0 on the exact system (docs/unregularized.md)",
         "start_regularization": start_reg.to_json(),
+        "equilibration": None if equilibration is None else {
+            **equilibration.to_json(),
+            "note": "the Lambda_0 system (counts, points, paths of this result) and the continuation are of the "
+                    "equilibrated data X' = D X, Y' = Y / c; the continuation's ends are mapped to the given "
+                    "data's weights and refined there (algeo.model.equilibration)"},
         "gamma": [gamma.real, gamma.imag],
         "track_options": track_options.to_json(),
         "thresholds": dict(thresholds.__dict__),
