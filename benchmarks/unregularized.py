@@ -31,6 +31,8 @@ from benchmarks._jsonl import append_row  # noqa: E402
 ROWS = [("3,2,3", 3), ("2,3,3", 2), ("3,2,2", 3), ("2,2,2,3", 2), ("3,1,2,3", 3), ("2,3,2,2", 2)]
 BUDGET = 120.0
 ALGEO = str(ROOT / ".venv" / "bin" / "algeo")
+COMMIT = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                        text=True).stdout.strip() or None  # the code each row measured
 
 
 def expected(widths: str) -> tuple[int, int, bool]:
@@ -82,7 +84,8 @@ def main() -> int:
                            "--regularization", "none", "--quiet", "--json", result_path,
                            *data_file(widths, samples, args.law, seed, directory)]
                 code, wall, output = _timed(command)
-                row = {"widths": widths, "samples": samples, "seed": seed, "law": args.law, "exit": code,
+                row = {"commit": COMMIT, "widths": widths, "samples": samples, "seed": seed, "law": args.law,
+                       "exit": code,
                        "wall_seconds": round(wall, 1), "expected_products": products, "expected_pure": pure,
                        "filling": filling}
                 if Path(result_path).exists():
