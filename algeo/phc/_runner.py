@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
+from .._process import die_with_parent
 from ._format import ParsedOutput, RawPath, parse_blackbox_output
 from ._phcpy_worker import MARKER
 
@@ -94,6 +95,7 @@ def run_phc_blackbox(
         process = subprocess.Popen(
             [program, "-b", f"-0{seed}", str(input_path), str(output_path)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=directory,
+            preexec_fn=die_with_parent(),
         )
         while True:
             try:
@@ -137,6 +139,7 @@ def run_phcpy(request: dict, *, timeout: float) -> tuple[str, dict | None, float
         completed = subprocess.run(
             [_python_for_phcpy(), str(Path(__file__).with_name("_phcpy_worker.py"))],
             input=json.dumps(request), capture_output=True, text=True, timeout=timeout, env=env,
+            preexec_fn=die_with_parent(),
         )
     except subprocess.TimeoutExpired:
         return f"timed out after {timeout:g} s", None, time.monotonic() - start

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from .._process import die_with_parent
 from ..exceptions import BackendUnavailableError, BudgetExceededError
 from ..model.polynomial import PolynomialSystem
 
@@ -118,7 +119,7 @@ def singular_counts(system: PolynomialSystem, names, *, timeout: float = 600.0,
         start = time.monotonic()
         try:
             completed = subprocess.run([program, "-q", str(script)], capture_output=True, text=True,
-                                       timeout=timeout)
+                                       timeout=timeout, preexec_fn=die_with_parent())
         except subprocess.TimeoutExpired:
             raise BudgetExceededError(f"Singular did not finish the exact count within {timeout:g} s "
                                       "(large rational data make Groebner bases slow; raise timeout)") from None

@@ -45,6 +45,7 @@ from math import lcm
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from .._process import die_with_parent
 from ..exceptions import BackendUnavailableError, InputError
 from ..results.solve_result import to_fraction
 from .parametrization import Parametrization, vanishing_degree
@@ -145,10 +146,11 @@ def _run(command: Sequence[str], timeout: float, cwd: str | None = None) -> tupl
     """Run ``command`` in its own process group: ``(exit code, or None if killed at timeout, stdout, stderr)``.
 
     The whole group is killed at the time-out, or when the caller is interrupted (the child,
-    in a session of its own, does not see the terminal's Ctrl-C).
+    in a session of its own, does not see the terminal's Ctrl-C); on Linux the child is also
+    killed when this process dies (:func:`algeo._process.die_with_parent`).
     """
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               cwd=cwd, start_new_session=True)
+                               cwd=cwd, start_new_session=True, preexec_fn=die_with_parent())
     try:
         stdout, stderr = process.communicate(timeout=timeout)
     except BaseException as error:

@@ -214,3 +214,35 @@ def test_leading_ideal_count_equals_the_parametrization_count():
     assert fast.method == "msolve F4, leading ideal"
     curve = ms.msolve_modular_count(system_of({(1, 1): 1, (0, 0): -1}, n=2), ["x", "y"], nonzero=False)
     assert curve.complex == -1
+
+
+def test_msolve_dies_with_a_killed_solve(tmp_path):
+    """A solve ended by SIGTERM must not leave msolve running (it did, for the rest of its budget;
+    phc, the phcpy worker and Singular get the same algeo._process.die_with_parent)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("parent-death signal is Linux only")
+    pid_file = tmp_path / "child.pid"
+    script = (f"from algeo.verify.msolve import _run\n"
+              f"_run(['sh', '-c', 'echo $$ > {pid_file}; exec sleep 60'], timeout=60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    for _ in range(100):
+        if pid_file.exists() and pid_file.read_text().strip():
+            break
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    parent.send_signal(signal.SIGTERM)
+    parent.wait(timeout=10)
+    for _ in range(100):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("the child outlived its parent")
