@@ -157,13 +157,12 @@ def _graph_monodromy_beside_count(family: ParameterFamily, evaluator, seed: int,
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     try:
         counting = pool.submit(_modular_count, family, seed, timeout)
+        target = lambda counted: counted.complex if counted is not None and counted.complex >= 0 else None
         try:
             exact = counting.result(timeout=COUNT_WAIT)
         except concurrent.futures.TimeoutError:
-            exact = None
             logger.info("the modular count is still running: graph monodromy starts without a target")
-        target = lambda counted: counted.complex if counted is not None and counted.complex >= 0 else None
-        if counting.done():
+        else:
             populated = graph_monodromy(family, evaluator, seed=seed, progress=progress, target=target(exact),
                                         passes=3 if target(exact) is not None else 1)
             return populated, exact
