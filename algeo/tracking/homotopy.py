@@ -170,23 +170,29 @@ def _raw_paths(evaluator, target, run) -> list[phc.RawPath]:
     return paths
 
 
-def _track_orbits_batch(evaluator, target, start, points, flips, gammas) -> tuple[phc.BackendRun, complex | None]:
+def _track_orbits_batch(evaluator, target, start, points, flips, gammas,
+                        merge: bool = False) -> tuple[phc.BackendRun, complex | None]:
     """:func:`_track_orbits` with the batched tracker (:mod:`.batch`): all paths of one ``gamma`` at once.
 
     A run is clean when every path ends at its own regular solution (no two ends in one
     sign-flip orbit); otherwise every path is tracked again with the next ``gamma``
     (one ``gamma`` for all keeps the start-to-end map a bijection). Returns the last run
     and the clean ``gamma`` (None when no run was clean: the caller tries PHCpack).
+    ``merge``: when no run was clean, each orbit's path is instead the first regular one over
+    the gammas whose end no earlier choice has in its sign-flip orbit (:func:`_merged_paths`),
+    so a point one ``gamma`` lost and another found is kept.
     """
     from .batch import gamma_path, is_affine, track_batch
 
     attempts: list[phc.Attempt] = []
     paths: list[phc.RawPath] = []
+    every: list[list[phc.RawPath]] = []
     start_points = numpy.asarray(points, dtype=complex)
     for number, gamma in enumerate(gammas):
         run = track_batch(evaluator, start_points,
                           gamma_path(start, target, gamma, affine=is_affine(evaluator)))
         paths = _raw_paths(evaluator, target, run)
+        every.append(paths)
         bad = sum(p.status is not PathStatus.REGULAR for p in paths)
         colliding = _colliding(paths, flips) if not bad else []
         outcome = phc.AttemptOutcome.OK if not bad and not colliding else phc.AttemptOutcome.INCOMPLETE
@@ -195,7 +201,41 @@ def _track_orbits_batch(evaluator, target, start, points, flips, gammas) -> tupl
         attempts.append(phc.Attempt("batched", number, outcome, round(run.seconds, 3), detail))
         if outcome is phc.AttemptOutcome.OK:
             return phc.BackendRun("batched", tuple(paths), len(points), {}, None, tuple(attempts), None, True), gamma
+    if merge and len(every) > 1:
+        paths, taken = _merged_paths(every, flips)
+        bad = sum(p.status is not PathStatus.REGULAR for p in paths)
+        attempts.append(phc.Attempt("batched", len(gammas), phc.AttemptOutcome.INCOMPLETE, 0.0,
+                                    f"merged over the gammas: {taken} of {len(paths)} paths from a later gamma, "
+                                    f"{bad} not regular in any"))
     return phc.BackendRun("batched", tuple(paths), len(points), {}, None, tuple(attempts), None, True), None
+
+
+def _merged_paths(every: list[list[phc.RawPath]], flips) -> tuple[list[phc.RawPath], int]:
+    """Per start orbit, the first regular path over the runs; of two ends in one orbit, the earlier run's.
+
+    The ends are solutions whatever ``gamma`` reached them (each is refined and checked after);
+    mixing gammas only loses the guarantee that distinct starts reach distinct ends, so when two
+    chosen ends share a sign-flip orbit the one from the later run is dropped (its start keeps
+    its first run's path). Returns the paths and how many came from a run after the first.
+    """
+    runs = []
+    for r in range(len(every[0])):
+        regular = [n for n, run in enumerate(every) if run[r].status is PathStatus.REGULAR]
+        runs.append(regular[0] if regular else 0)
+    chosen = [every[n][r] for r, n in enumerate(runs)]
+    regular = [r for r, p in enumerate(chosen) if p.status is PathStatus.REGULAR]
+    if len(regular) > 1:
+        images = flips if flips is not None else numpy.ones((1, len(chosen[0].coordinates)))
+        _, orbit_of = orbit_representatives([chosen[r].coordinates for r in regular], images)
+        first: dict[int, int] = {}
+        for r, (orbit, _) in zip(regular, orbit_of):
+            if orbit not in first or runs[r] < runs[first[orbit]]:
+                first[orbit] = r
+        for r, (orbit, _) in zip(regular, orbit_of):
+            if first[orbit] != r and runs[r] > 0:
+                runs[r] = 0
+                chosen[r] = every[0][r]
+    return chosen, sum(n > 0 for n in runs)
 
 
 def parameter_homotopy(
@@ -228,7 +268,7 @@ def parameter_homotopy(
     run = gamma = None
     if evaluator is not None:
         run, gamma = _track_orbits_batch(evaluator, numpy.asarray(target_parameters), numpy.asarray(start_parameters),
-                                         orbit_points, flips, gammas)
+                                         orbit_points, flips, gammas, merge=tracker == "batched")
         if gamma is None and tracker == "auto":
             logger.warning("batched tracker: no gamma tracked every orbit cleanly (%s); PHCpack's trackers next",
                            run.attempts[-1].detail)
