@@ -50,6 +50,8 @@ def register(subparsers) -> None:
                         help="wall seconds for the whole solve (default 3600); attempts are cut to what is left")
     parser.add_argument("--exact-budget", type=float, default=DEFAULT_EXACT_BUDGET,
                         help="seconds for msolve's exact count, run beside the solve (default %(default)s; 0: none)")
+    parser.add_argument("--exact-threads", type=int, default=0,
+                        help="msolve's threads for the exact count (default 0: the usable cores, at most 4)")
     parser.add_argument("--max-paths", type=int, default=DEFAULT_MAX_PATHS,
                         help="refuse systems with more paths than this (default %(default)s)")
     parser.add_argument("--max-unknowns", type=int, default=DEFAULT_MAX_UNKNOWNS,
@@ -74,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     target = check_output_path(args.json)
     options = SolveOptions(digits=args.digits, backend=args.backend, timeout=args.timeout, max_paths=args.max_paths,
                            max_unknowns=args.max_unknowns, budget=args.budget, exact_budget=args.exact_budget,
+                           exact_threads=args.exact_threads,
                            progress=not args.quiet, certify=args.certify, start_set=args.start_set,
                            build_start_set=args.build_start_set)
     result = solve(args.widths, samples=args.samples, seed=args.seed, data=args.data,

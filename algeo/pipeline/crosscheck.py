@@ -44,9 +44,9 @@ class ExactCount:
         return {**self.counts.to_json(), "N_C*": self.nonzero}
 
 
-def _exact_count(system: CriticalPointSystem, budget: float) -> ExactCount:
+def _exact_count(system: CriticalPointSystem, budget: float, threads: int = 1) -> ExactCount:
     try:
-        counts = msolve_counts(system.polynomial_system, system.variable_names, timeout=budget)
+        counts = msolve_counts(system.polynomial_system, system.variable_names, timeout=budget, threads=threads)
     except BackendUnavailableError as error:
         return ExactCount(None, None, str(error))
     nonzero = None
@@ -55,7 +55,7 @@ def _exact_count(system: CriticalPointSystem, budget: float) -> ExactCount:
     return ExactCount(counts, nonzero)
 
 
-def start_exact_count(system: CriticalPointSystem, budget: float) -> Future:
+def start_exact_count(system: CriticalPointSystem, budget: float, threads: int = 1) -> Future:
     """msolve on ``system`` in the background (a thread waiting on its child process); a Future of ExactCount."""
     reason = "exact_budget is 0" if budget <= 0 else None if msolve_available() else \
         "msolve is not installed (run ./setup.sh)"
@@ -64,7 +64,7 @@ def start_exact_count(system: CriticalPointSystem, budget: float) -> Future:
         future.set_result(ExactCount(None, None, reason))
         return future
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="algeo-msolve")
-    future = executor.submit(_exact_count, system, budget)
+    future = executor.submit(_exact_count, system, budget, threads)
     executor.shutdown(wait=False)  # the thread ends with msolve (time-limited)
     return future
 

@@ -130,7 +130,8 @@ def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOption
     """
     started = time.monotonic() if started is None else started
     clock = _Clock(started, options.budget)
-    exact_future = start_exact_count(system, clock.limit(options.exact_budget) if options.exact_budget else 0.0)
+    exact_future = start_exact_count(system, clock.limit(options.exact_budget) if options.exact_budget else 0.0,
+                                     threads=options.msolve_threads)
     reg = system.regularization
     fallback: tuple[HomotopyFallback, str] | None = None
     homotopy_run = None

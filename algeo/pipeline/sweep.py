@@ -98,7 +98,7 @@ def solve_instance(settings_json: dict, index: int, start_set_path: str | None =
             start_set = start_set_path
         result = solve(settings.widths, samples=settings.samples, seed=seed, regularization=settings.regularization,
                        options=SolveOptions(digits=settings.digits, start_set=start_set,
-                                            exact_budget=settings.exact_budget))
+                                            exact_budget=settings.exact_budget, exact_threads=1))
     except (InputError, BackendUnavailableError):
         raise
     except Exception as error:  # recorded as data: the sweep goes on, a re-run retries

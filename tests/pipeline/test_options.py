@@ -14,7 +14,7 @@ from algeo.pipeline.options import HomotopyFallback, SolveOptions
 @pytest.mark.parametrize("field, value", [("digits", 10), ("digits", True), ("backend", "bertini"),
                                           ("timeout", 0), ("max_attempts", 0), ("max_paths", -1),
                                           ("max_unknowns", 0), ("budget", 0), ("exact_budget", -1),
-                                          ("completion_runs", -1)])
+                                          ("completion_runs", -1), ("exact_threads", -1), ("exact_threads", 1.5)])
 def test_bad_options_name_their_field(field, value):
     with pytest.raises(InputError) as caught:
         SolveOptions(**{field: value})
@@ -28,6 +28,14 @@ def test_options_are_frozen_and_serialized_whole():
     data = options.to_json()
     assert data["digits"] == 50 and data["certify"] is True and data["start_set"] == "auto"
     assert set(data) >= {"backend", "timeout", "max_attempts", "max_paths", "max_unknowns", "tolerances"}
+
+
+def test_msolve_threads_default_to_the_usable_cores():
+    import os
+
+    assert 1 <= SolveOptions().msolve_threads <= min(4, os.cpu_count() or 1)
+    assert SolveOptions(exact_threads=3).msolve_threads == 3
+    assert SolveOptions().to_json()["exact_threads"] == SolveOptions().msolve_threads
 
 
 def test_solve_refuses_a_non_options_object():
