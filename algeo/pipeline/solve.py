@@ -86,16 +86,63 @@ def solve(
     architecture, dataset, reg = prepare_instance(widths, samples=samples, seed=seed, data=data,
                                                   regularization=regularization)
     if reg.kind is RegularizationKind.NONE:  # positive-dimensional critical set: docs/unregularized.md
-        from ..model.equilibration import equilibrate
-        from .unregularized import solve_unregularized, start_regularization, working_data
-
-        equilibration = equilibrate(architecture, dataset)  # None for data of about unit size
-        start_reg = start_regularization(architecture, dataset, seed, equilibration)
-        base = solve_system(build_system(architecture, working_data(dataset, equilibration), start_reg), seed=seed,
-                            options=options, started=started, keep_incomplete=True)
-        return solve_unregularized(base, architecture, dataset, start_reg, seed=seed, digits=options.digits,
-                                   description=reg.description, started=started, equilibration=equilibration)
+        return _solve_unregularized(architecture, dataset, reg, seed=seed, options=options, started=started)
     return solve_system(build_system(architecture, dataset, reg), seed=seed, options=options, started=started)
+
+
+#: the second Lambda_0 of an unregularized solve is drawn with this seed offset
+SECOND_LAMBDA_0 = 1000
+
+
+def _solve_unregularized(architecture, dataset, reg, *, seed: int, options: SolveOptions, started: float):
+    """The unregularized solve from ``Lambda_0`` of ``seed``; if that result has problems (failed paths, a short
+    ``Lambda_0`` solve), once more from another ``Lambda_0`` (``seed + SECOND_LAMBDA_0``) while the budget lasts.
+
+    ``Lambda_0`` is the method's own choice, so a second draw is a fair retry: an instance whose first
+    ``Lambda_0`` system has ill-conditioned points (widths 2,3,3, m = 2, integer data, seed 1: rco 8.5e-13,
+    32 continuation paths underflowing) need not have them at the next. The clean result is returned; when
+    neither is clean, the first, with the second's problems as a warning. Both draws are recorded
+    (``provenance.unregularized.lambda_0_draws``).
+    """
+    from dataclasses import replace
+
+    from ..model.equilibration import equilibrate
+    from .unregularized import solve_unregularized, start_regularization, working_data
+
+    equilibration = equilibrate(architecture, dataset)  # None for data of about unit size
+    clock = _Clock(started, options.budget)
+
+    def once(draw: int):
+        start_reg = start_regularization(architecture, dataset, draw, equilibration)
+        base = solve_system(build_system(architecture, working_data(dataset, equilibration), start_reg), seed=draw,
+                            options=options, started=started, keep_incomplete=True)
+        return solve_unregularized(base, architecture, dataset, start_reg, seed=draw, digits=options.digits,
+                                   description=reg.description, started=started, equilibration=equilibration)
+
+    first = once(seed)
+    draws = [{"seed": seed, "problems": len(first.problems), "used": True}]
+    result = first
+    if first.problems and clock.remaining() > time.monotonic() - started:  # room for another solve as long
+        logger.warning("%d problems with Lambda_0 of seed %d; drawing Lambda_0 again (seed %d)", len(first.problems),
+                       seed, seed + SECOND_LAMBDA_0)
+        second = once(seed + SECOND_LAMBDA_0)
+        if not second.problems:
+            draws[0]["used"] = False
+            draws.append({"seed": seed + SECOND_LAMBDA_0, "problems": 0, "used": True})
+            result = replace(second, warnings=tuple(second.warnings) + (
+                f"Lambda_0 of seed {seed} left {len(first.problems)} problems (the first: {first.problems[0]}); "
+                f"this result is from a second Lambda_0 (seed {seed + SECOND_LAMBDA_0}), which left none",))
+        else:
+            draws.append({"seed": seed + SECOND_LAMBDA_0, "problems": len(second.problems), "used": False})
+            result = replace(first, warnings=tuple(first.warnings) + (
+                f"a second Lambda_0 (seed {seed + SECOND_LAMBDA_0}) left {len(second.problems)} problems too",))
+    provenance = dict(result.provenance)
+    lambda_seed = provenance["seed"]
+    provenance["seed"] = seed  # the user's (the data's); the Lambda_0 used is recorded below
+    provenance["unregularized"] = {**provenance["unregularized"], "lambda_0_seed": lambda_seed,
+                                   "lambda_0_draws": draws}
+    provenance["wall_time_seconds"] = round(time.monotonic() - started, 3)
+    return replace(result, provenance=provenance)
 
 
 class _Clock:

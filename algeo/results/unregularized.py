@@ -136,8 +136,9 @@ class UnregularizedSolveResult(SolveResult):
     def summary(self) -> str:
         extra = self.counts.extra
         base = super().summary().splitlines()
+        lambda_seed = self.provenance.get("unregularized", {}).get("lambda_0_seed", self.provenance["seed"])
         lines = base[:1] + [
-            f"• start: generic Lambda_0 (seed {self.provenance['seed']}): {self.counts.complex} finite critical points "
+            f"• start: generic Lambda_0 (seed {lambda_seed}): {self.counts.complex} finite critical points "
             f"from {self.counts.paths} paths",
             f"• continuation Lambda = tau Lambda_0, tau -> 0: {extra['continuation_converged']} converged, "
             f"{extra['continuation_diverged']} diverged, {extra['continuation_failed']} failed",

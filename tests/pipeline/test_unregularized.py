@@ -311,3 +311,27 @@ def test_data_people_type_reach_every_product_without_failed_paths(widths, sampl
     assert sum(p.purity.value == "pure" for p in result.products) == (1 if architecture.is_filling else comb(q, r))
     assert sum(bool(p.is_local_minimum_on_M_r) for p in result.products) == 1
     assert not result.problems
+
+
+def test_a_result_with_problems_draws_lambda_0_again(monkeypatch):
+    """The first Lambda_0's result has a problem (injected): the second draw's clean result is returned, the
+    first's problem is a warning, and both draws and the user's seed are recorded."""
+    from dataclasses import replace
+
+    from algeo.pipeline import unregularized as module
+
+    original = module.solve_unregularized
+    seeds = []
+
+    def flaky(base, *args, seed, **kwargs):
+        seeds.append(seed)
+        result = original(base, *args, seed=seed, **kwargs)
+        return replace(result, problems=("injected: a continuation path failed",)) if seed == 1 else result
+
+    monkeypatch.setattr(module, "solve_unregularized", flaky)
+    result = solve("2,1,2", samples=2, seed=1, regularization="none", options=SolveOptions(exact_budget=0))
+    assert seeds == [1, 1001] and not result.problems
+    assert any("injected" in w and "seed 1001" in w for w in result.warnings)
+    assert result.provenance["seed"] == 1 and result.provenance["unregularized"]["lambda_0_seed"] == 1001
+    assert [d["used"] for d in result.provenance["unregularized"]["lambda_0_draws"]] == [False, True]
+    assert len(result.products) == 3  # q = 2, r = 1: 1 + 2
