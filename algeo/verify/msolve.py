@@ -506,17 +506,10 @@ def msolve_modular_count(system: PolynomialSystem, variable_names: Sequence[str]
         return None
     if not nonzero:
         return _leading_ideal_count(program, text, prime, threads, timeout)
-    try:
-        code, output, stderr, seconds = _run_msolve(program, text, ["-t", str(threads)], timeout)
-    except OSError as error:
-        logger.warning("cannot start msolve: %s", error)
+    ran = _run_over_prime(program, text, ["-t", str(threads)], prime, timeout, "msolve")
+    if ran is None:
         return None
-    if code is None:
-        logger.info("msolve over ZZ/%d killed after %.1f s", prime, seconds)
-        return None
-    if code != 0:
-        logger.warning("msolve over ZZ/%d failed (exit %d): %s", prime, code, stderr.strip()[-300:])
-        return None
+    output, seconds = ran
     try:
         data = _parse_output(output)
         head = _small(data[0]) if data else None
@@ -543,22 +536,33 @@ def msolve_modular_count(system: PolynomialSystem, variable_names: Sequence[str]
     return ExactCounts(degree, nonzero, seconds, prime, "msolve F4")
 
 
+def _run_over_prime(program: str, text: str, options: Sequence[str], prime: int, timeout: float,
+                    what: str) -> tuple[str, float] | None:
+    """:func:`_run_msolve` for a count over ``ZZ/prime``: ``(output, seconds)``, or None when msolve could not
+    start, was killed at ``timeout`` or failed (each logged, naming ``what``)."""
+    try:
+        code, output, stderr, seconds = _run_msolve(program, text, options, timeout)
+    except OSError as error:
+        logger.warning("cannot start msolve: %s", error)
+        return None
+    if code is None:
+        logger.info("%s over ZZ/%d killed after %.1f s", what, prime, seconds)
+        return None
+    if code != 0:
+        logger.warning("%s over ZZ/%d failed (exit %d): %s", what, prime, code, stderr.strip()[-300:])
+        return None
+    return output, seconds
+
+
 def _leading_ideal_count(program: str, text: str, prime: int, threads: int, timeout: float):
     """:func:`msolve_modular_count`'s ``N_C`` from the leading ideal (``-g 1``), or None (logged)."""
     from .exact import ExactCounts
     from .staircase import read_leading_ideal, standard_monomial_count
 
-    try:
-        code, output, stderr, seconds = _run_msolve(program, text, ["-g", "1", "-t", str(threads)], timeout)
-    except OSError as error:
-        logger.warning("cannot start msolve: %s", error)
+    ran = _run_over_prime(program, text, ["-g", "1", "-t", str(threads)], prime, timeout, "msolve's leading ideal")
+    if ran is None:
         return None
-    if code is None:
-        logger.info("msolve's leading ideal over ZZ/%d killed after %.1f s", prime, seconds)
-        return None
-    if code != 0:
-        logger.warning("msolve's leading ideal over ZZ/%d failed (exit %d): %s", prime, code, stderr.strip()[-300:])
-        return None
+    output, seconds = ran
     method = "msolve F4, leading ideal"
     if output.strip().startswith("[-1]"):
         return ExactCounts(0, None, seconds, prime, method)
