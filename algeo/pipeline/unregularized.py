@@ -149,7 +149,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     with mp_context(digits):
         whitened = det.whitening(dataset)
         # per representative: status, detail, tracking and refinement fields, refined point, product, rank, check
-        original = None if equilibration is None else (lambda p: equilibration.to_original_exact(architecture, p))
+        original = None if equilibration is None else (lambda p: equilibration.to_original(architecture, p))
         follow = lambda tracked: _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits,
                                          original)
         outcome = [follow(tracked) for tracked in tracked_reps]
@@ -341,8 +341,9 @@ def solve_unregularized(base: SolveResult, architecture: Architecture, dataset: 
 
     ``base`` is the solve of the same data at ``start_reg`` (:func:`start_regularization`);
     every one of its points is continued to ``Lambda = 0``. With ``equilibration``
-    (:mod:`algeo.model.equilibration`) ``base`` and the continuation are of its data, and each
-    end is mapped back to the user's weights before the refinement on the user's exact system.
+    (:mod:`algeo.model.equilibration`) ``base``, the continuation and the refinement at ``tau = 0``
+    are of its data; each refined end is then mapped back exactly to the user's weights, and
+    grouped and classified on the user's data.
     """
     started = time.monotonic() if started is None else started
     thresholds = _thresholds(digits)
