@@ -124,14 +124,13 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
                   equilibration: InputEquilibration | None = None):
     """Track and refine every Lambda_0 critical point; return path records and (index, product) pairs."""
     zero = tuple(tuple(tuple(Fraction(0) for _ in row) for row in matrix) for matrix in start_reg.Lambda)
+    working = working_data(dataset, equilibration)
     # refined at tau = 0 on the exact system of the tracked data (equilibrated or not), then mapped back
-    system = build_system(architecture, working_data(dataset, equilibration),
-                          Regularization(RegularizationKind.NONE, zero, "zero"))
+    system = build_system(architecture, working, Regularization(RegularizationKind.NONE, zero, "zero"))
     polynomials = system.polynomial_system
     compiled = CompiledSystem(polynomials)
     gamma = seeded_gamma(seed)
     records, products = [], []
-    working = working_data(dataset, equilibration)
     parameters = GramFamily(architecture, working.n_samples).parameters_of(working, start_reg)  # (S, T, Lambda_0)
     starts = numpy.array([point.coordinates for point in base.points], dtype=complex).reshape(len(base.points),
                                                                                               architecture.n_parameters)
