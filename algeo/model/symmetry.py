@@ -78,12 +78,21 @@ def missing_images(architecture: Architecture, points: Sequence[Sequence[complex
 
 
 class PointSet:
-    """Distinct points: two match when ``max |a - b| <= tolerance * max(1, max |b|)`` (``b`` the candidate)."""
+    """Distinct points: two match when ``max |a - b| <= tolerance * max(1, max |b|)`` (``b`` the candidate).
+
+    The points are kept in k-d trees over their real coordinates, in blocks of 256, 512, ...
+    (merged like the digits of a binary counter), and a short unindexed tail: an ``add`` costs
+    ``O(log^2 n)`` instead of a scan of every point (graph monodromy adds hundreds of thousands
+    at the large rows; the scan took a fifth of its time at 2,2,2,3, m = 2, and growing).
+    """
+
+    BLOCK = 256
 
     def __init__(self, tolerance: float = 1e-6):
         self.tolerance = tolerance
         self.points: list[numpy.ndarray] = []
-        self._stack: numpy.ndarray | None = None
+        self._blocks: list[tuple[object, numpy.ndarray]] = []  # (k-d tree over real coordinates, complex points)
+        self._indexed = 0  # points[:_indexed] are in the blocks; the rest is the tail
 
     def __len__(self) -> int:
         return len(self.points)
@@ -91,16 +100,38 @@ class PointSet:
     def contains(self, candidate: numpy.ndarray) -> bool:
         if not self.points:
             return False
-        if self._stack is None or len(self._stack) != len(self.points):
-            self._stack = numpy.array(self.points)
+        candidate = numpy.asarray(candidate)
         scale = self.tolerance * max(1.0, float(numpy.abs(candidate).max()))
-        return bool(numpy.abs(self._stack - candidate).max(axis=1).min() <= scale)
+        if len(self.points) > self._indexed:
+            tail = numpy.array(self.points[self._indexed:])
+            if numpy.abs(tail - candidate).max(axis=1).min() <= scale:
+                return True
+        if self._blocks:
+            # |z| <= sqrt(2) max(|Re z|, |Im z|): the box of half-width sqrt(2) scale holds every match;
+            # the complex distance then decides
+            real = _as_real(candidate[None])[0]
+            for tree, block in self._blocks:
+                near = tree.query_ball_point(real, r=numpy.sqrt(2.0) * scale, p=numpy.inf)
+                if near and numpy.abs(block[near] - candidate).max(axis=1).min() <= scale:
+                    return True
+        return False
 
     def add(self, candidate: numpy.ndarray) -> bool:
         if not numpy.all(numpy.isfinite(candidate)) or self.contains(candidate):
             return False
         self.points.append(candidate)
+        if len(self.points) - self._indexed >= self.BLOCK:
+            self._index_tail()
         return True
+
+    def _index_tail(self) -> None:
+        from scipy.spatial import cKDTree
+
+        block = numpy.array(self.points[self._indexed:], dtype=complex)
+        self._indexed = len(self.points)
+        while self._blocks and len(self._blocks[-1][1]) <= len(block):
+            block = numpy.concatenate([self._blocks.pop()[1], block])
+        self._blocks.append((cKDTree(_as_real(block)), block))
 
 
 def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[int], list[tuple[int, int]]]:

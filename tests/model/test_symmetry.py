@@ -3,7 +3,7 @@ import pytest
 
 import algeo
 from algeo.model.architecture import Architecture
-from algeo.model.symmetry import missing_images, sign_flip_matrices
+from algeo.model.symmetry import PointSet, missing_images, sign_flip_matrices
 
 
 def test_sign_flips_leave_the_gradient_system_invariant():
@@ -33,3 +33,33 @@ def test_missing_images_are_found_and_closed_sets_pass():
 def test_a_solve_is_closed_under_the_group():
     result = algeo.solve("2,1,2", samples=2, seed=4)
     assert missing_images(Architecture((2, 1, 2)), [p.coordinates for p in result.points], 1e-8) == []
+
+def test_point_set_keeps_exactly_the_points_a_full_scan_keeps():
+    """Near duplicates on both sides of the relative tolerance, several magnitudes, more points than a block."""
+    rng = numpy.random.default_rng(1)
+    base = rng.standard_normal((700, 6)) + 1j * rng.standard_normal((700, 6))
+    base[::7] *= 1e4
+    candidates = []
+    for _ in range(1500):
+        x = base[rng.integers(len(base))]
+        scale = max(1.0, float(numpy.abs(x).max()))
+        kind = rng.random()
+        if kind < 0.3:  # well inside the tolerance
+            x = x + 1e-8 * scale * (rng.standard_normal(6) + 1j * rng.standard_normal(6))
+        elif kind < 0.45:  # just inside: every coordinate moves 0.9e-6 relative, in a random complex direction
+            x = x + 0.9e-6 * scale * numpy.exp(2j * numpy.pi * rng.random(6))
+        elif kind < 0.6:  # just outside
+            x = x + 1.1e-6 * scale * numpy.exp(2j * numpy.pi * rng.random(6))
+        candidates.append(x)
+    points = PointSet()
+    added = [points.add(c) for c in candidates]
+    kept: list = []
+    expected = []
+    for c in candidates:
+        new = not kept or numpy.abs(numpy.array(kept) - c).max(axis=1).min() > 1e-6 * max(1.0, numpy.abs(c).max())
+        if new:
+            kept.append(c)
+        expected.append(new)
+    assert added == expected
+    assert len(points) == len(kept) > PointSet.BLOCK * 2
+    assert not points.add(numpy.full(6, numpy.nan))
