@@ -55,10 +55,13 @@ def _exact_count(system: CriticalPointSystem, budget: float, threads: int = 1) -
     return ExactCount(counts, nonzero)
 
 
-def start_exact_count(system: CriticalPointSystem, budget: float, threads: int = 1) -> Future:
-    """msolve on ``system`` in the background (a thread waiting on its child process); a Future of ExactCount."""
-    reason = "exact_budget is 0" if budget <= 0 else None if msolve_available() else \
-        "msolve is not installed (run ./setup.sh)"
+def start_exact_count(system: CriticalPointSystem, budget: float, threads: int = 1, skip: str | None = None) -> Future:
+    """msolve on ``system`` in the background (a thread waiting on its child process); a Future of ExactCount.
+
+    ``skip``: not run, for this reason (the caller's).
+    """
+    reason = skip or ("exact_budget is 0" if budget <= 0 else None if msolve_available() else
+                      "msolve is not installed (run ./setup.sh)")
     if reason is not None:
         future: Future = Future()
         future.set_result(ExactCount(None, None, reason))

@@ -93,6 +93,13 @@ def solve(
 #: the second Lambda_0 of an unregularized solve is drawn with this seed offset
 SECOND_LAMBDA_0 = 1000
 
+#: The unregularized mode does not run msolve on its ``Lambda_0`` system when the start set has more
+#: points than this: msolve over QQ counted 225 points in 10 s, and did not finish 705 (widths 3,2,2,
+#: m = 3) in 150 s, while the solve waited its ``exact_budget`` for it beside the tracking (widths 3,2,3,
+#: m = 3: 14.5 s of work, 39.4 s wall). The ``Lambda_0`` points only start continuations; the result's
+#: exact checks are the genericity of the data and the products (docs/unregularized.md).
+LAMBDA_0_EXACT_MAX_POINTS = 500
+
 
 def _solve_unregularized(architecture, dataset, reg, *, seed: int, options: SolveOptions, started: float):
     """The unregularized solve from ``Lambda_0`` of ``seed``; if that result has problems (failed paths, a short
@@ -114,8 +121,9 @@ def _solve_unregularized(architecture, dataset, reg, *, seed: int, options: Solv
 
     def once(draw: int):
         start_reg = start_regularization(architecture, dataset, draw, equilibration)
-        base = solve_system(build_system(architecture, working_data(dataset, equilibration), start_reg), seed=draw,
-                            options=options, started=started, keep_incomplete=True)
+        system = build_system(architecture, working_data(dataset, equilibration), start_reg)
+        base = solve_system(system, seed=draw, options=options, started=started, keep_incomplete=True,
+                            skip_exact=_lambda_0_exact_skipped(system, options))
         return solve_unregularized(base, architecture, dataset, start_reg, seed=draw, digits=options.digits,
                                    description=reg.description, started=started, equilibration=equilibration)
 
@@ -145,6 +153,18 @@ def _solve_unregularized(architecture, dataset, reg, *, seed: int, options: Solv
     return replace(result, provenance=provenance)
 
 
+def _lambda_0_exact_skipped(system: CriticalPointSystem, options: SolveOptions) -> str | None:
+    """Why msolve is not run on the ``Lambda_0`` system (its start set is over :data:`LAMBDA_0_EXACT_MAX_POINTS`), or None."""
+    if not options.exact_budget or not options.uses_start_sets or str(options.start_set) != "auto":
+        return None
+    found, _ = find_start_set(tracking_family(system.architecture, system.dataset.n_samples,
+                                              family_mode(system.regularization)))
+    if found is None or found.size <= LAMBDA_0_EXACT_MAX_POINTS:
+        return None
+    return (f"not run on the Lambda_0 system: its verified start set has {found.size} points, over the "
+            f"{LAMBDA_0_EXACT_MAX_POINTS} msolve over QQ can count within a solve's budget")
+
+
 class _Clock:
     """The solve's total wall-clock budget (``SolveOptions.budget``; None: unlimited)."""
 
@@ -164,7 +184,8 @@ class _Clock:
 
 
 def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOptions,
-                 started: float | None = None, keep_incomplete: bool = False) -> SolveResult:
+                 started: float | None = None, keep_incomplete: bool = False,
+                 skip_exact: str | None = None) -> SolveResult:
     """Solve a built system: the parameter homotopy when a start set serves, else the blackbox.
 
     msolve counts the exact system meanwhile (:mod:`algeo.pipeline.crosscheck`). When the
@@ -173,12 +194,13 @@ def solve_system(system: CriticalPointSystem, *, seed: int, options: SolveOption
     budget is spent; each step is recorded in ``provenance.method.completion``.
     ``keep_incomplete``: a parameter homotopy short of its count is returned as it is (its
     problems say what is missing) instead of falling back; the unregularized mode uses it for
-    its ``Lambda_0`` system, whose points only start continuations.
+    its ``Lambda_0`` system, whose points only start continuations. ``skip_exact``: msolve is not run,
+    for this reason (recorded as the exact count's ``detail``).
     """
     started = time.monotonic() if started is None else started
     clock = _Clock(started, options.budget)
     exact_future = start_exact_count(system, clock.limit(options.exact_budget) if options.exact_budget else 0.0,
-                                     threads=options.msolve_threads)
+                                     threads=options.msolve_threads, skip=skip_exact)
     reg = system.regularization
     fallback: tuple[HomotopyFallback, str] | None = None
     homotopy_run = None

@@ -335,3 +335,19 @@ def test_a_result_with_problems_draws_lambda_0_again(monkeypatch):
     assert result.provenance["seed"] == 1 and result.provenance["unregularized"]["lambda_0_seed"] == 1001
     assert [d["used"] for d in result.provenance["unregularized"]["lambda_0_draws"]] == [False, True]
     assert len(result.products) == 3  # q = 2, r = 1: 1 + 2
+
+
+def test_msolve_runs_on_small_lambda_0_systems_only():
+    """msolve counts the Lambda_0 system when it can (a small start set), and is not run, with the reason
+    recorded, when the start set is over LAMBDA_0_EXACT_MAX_POINTS (705 points: it did not finish in 150 s)."""
+    from algeo.pipeline.solve import LAMBDA_0_EXACT_MAX_POINTS
+
+    small = solve("2,1,2", samples=2, seed=1, regularization="none")
+    assert small.counts.extra["independent_check"] == "msolve", small.counts.extra.get("exact_status")
+    assert small.counts.extra["exact_complex"] == small.counts.complex
+    large = solve("3,2,2", samples=3, seed=1, regularization="none")
+    status = large.counts.extra["exact_status"]
+    assert "not run on the Lambda_0 system" in status and "705 points" in status
+    assert 705 > LAMBDA_0_EXACT_MAX_POINTS
+    assert large.counts.extra["independent_check"] == "verified start-set size"
+    assert len(large.products) == 4 and not large.problems
