@@ -147,13 +147,15 @@ def _graph_monodromy_beside_count(family: ParameterFamily, evaluator, seed: int,
     stall rule) while the count goes on, and when the count then says more, graph monodromy
     runs again from the same base data aiming at it (other seeds), and the two point sets are
     merged. For large families that overlaps the two longest steps (widths 2,3,3, m = 2: the
-    count 132 s, graph monodromy 362 s).
+    count 132 s, graph monodromy 362 s). ``timeout <= 0``: no count, graph monodromy alone.
     """
     import concurrent.futures
 
     from ..tracking.graph_monodromy import graph_monodromy
     from ..tracking.monodromy import MonodromyResult
 
+    if timeout <= 0:  # no count asked for (rows whose count does not fit this machine): the stall rule alone
+        return graph_monodromy(family, evaluator, seed=seed, progress=progress), None
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
     try:
         counting = pool.submit(_modular_count, family, seed, timeout)
@@ -183,6 +185,60 @@ def _graph_monodromy_beside_count(family: ParameterFamily, evaluator, seed: int,
                            populated.failed_paths + more.failed_paths, populated.tracked_paths + more.tracked_paths,
                            populated.seconds + more.seconds, populated.added_by_symmetry + more.added_by_symmetry,
                            populated.passes + more.passes, wanted), exact
+
+
+def _independent_monodromy(family: ParameterFamily, evaluator, parameters, points, seed: int, progress) -> dict:
+    """Graph monodromy once more, from other data and seeds, its points then tracked onto ``parameters``.
+
+    Two runs with nothing in common but the family: their counts must agree, and the second
+    run's points, moved to the first run's data by the parameter homotopy, must land one to one
+    on ``points`` (a path that does not land is tracked again with another gamma). That is
+    evidence, not a proof: both runs could miss the same points (an orbit of the monodromy
+    group neither reached). It stands in for the count when no count is possible (msolve ran
+    out of this machine's memory on widths 2,2,2,3, m = 2). The record says what was seen;
+    ``agrees`` is the verdict.
+    """
+    from scipy.spatial import cKDTree
+
+    from ..tracking.batch import BatchStatus, gamma_path, is_affine, track_batch
+    from ..tracking.gamma import homotopy_gamma
+    from ..tracking.graph_monodromy import RESIDUAL, graph_monodromy
+
+    started = time.monotonic()
+    other = graph_monodromy(family, evaluator, seed=seed, progress=progress)
+    source = numpy.array(other.points, dtype=complex)
+    parameters = numpy.asarray(parameters, dtype=complex)
+    ends = numpy.full(source.shape, numpy.nan, dtype=complex)
+    pending = numpy.arange(len(source))
+    retracked = 0
+    for attempt in range(3):  # a lost path gets two more gammas
+        if not len(pending):
+            break
+        retracked += len(pending) if attempt else 0
+        moved = track_batch(evaluator, source[pending], gamma_path(numpy.array(other.parameters), parameters,
+                                                                    homotopy_gamma(seed, attempt),
+                                                                    affine=is_affine(evaluator)))
+        landed = numpy.array([status is BatchStatus.REACHED and residual <= RESIDUAL
+                              for status, residual in zip(moved.status, moved.residual)], dtype=bool)
+        ends[pending[landed]] = moved.points[landed]
+        pending = pending[~landed]
+    known = numpy.asarray(points, dtype=complex)
+    as_real = lambda z: numpy.concatenate([z.real, z.imag], axis=1)
+    reached = ends[numpy.all(numpy.isfinite(ends), axis=1)]
+    hit, new = set(), 0
+    if len(reached) and len(known):
+        distance, nearest = cKDTree(as_real(known)).query(as_real(reached), k=1, p=numpy.inf)
+        for d, k, x in zip(distance, nearest, reached):
+            if d <= 1e-6 * max(1.0, float(numpy.abs(x).max())):
+                hit.add(int(k))
+            else:
+                new += 1
+    record = {"method": "graph monodromy from other data, tracked onto the start data", "seed": seed,
+              "points": len(source), "lost_on_the_way": len(pending), "tracked_again": retracked,
+              "landed_on_start_points": len(hit), "new_points": new, "loops": other.loops,
+              "monodromy_lost_paths": other.failed_paths, "seconds": round(time.monotonic() - started, 3)}
+    record["agrees"] = len(source) == len(known) == len(hit) and not new and not len(pending)
+    return record
 
 
 def _union(known, more, tolerance: float = 1e-6) -> tuple:
@@ -227,6 +283,7 @@ def make_start_set(
     workers: int = 1,
     trace: bool | None = None,
     progress: Callable[[int], None] | None = None,
+    independent: bool | None = None,
 ) -> StartSet:
     """Solve the lifted system at random complex data, then check the count.
 
@@ -242,7 +299,9 @@ def make_start_set(
     modular count (:func:`_modular_count`, within ``timeout``), which the loops also aim at
     (:func:`_graph_monodromy_beside_count` runs the two at once), and the trace test (:mod:`algeo.tracking.trace`;
     ``trace=None`` runs it when there is no modular count or at most :data:`TRACE_LIMIT`
-    points). ``check_instance`` adds an independent solve of a real instance. Raises
+    points). Without a modular count (``timeout <= 0``, or it ran out of time), a graph monodromy set is
+    checked by a second, independent graph monodromy (:func:`_independent_monodromy`;
+    ``independent=None`` runs it then). ``check_instance`` adds an independent solve of a real instance. Raises
     :class:`SolverFailedError` when the solver fails, a start point is not a solution,
     two coincide, a count differs from an independent one, or nothing confirmed a
     monodromy set; ``check["confirmed_by"]`` lists what did.
@@ -336,6 +395,16 @@ def make_start_set(
         elif "modular count" not in confirmed:
             problems.append(f"trace test {traced.verdict.value} (residual {traced.trace_residual}, "
                             f"{traced.lost_paths} paths lost)")
+    if method == "monodromy" and evaluator is not None and (independent if independent is not None else
+                                                             exact is None or exact.complex < 0):
+        agreement = _independent_monodromy(family, evaluator, parameters, points, seed + 1, progress)
+        check_record["independent_monodromy"] = agreement
+        if agreement["agrees"]:
+            confirmed.append("independent graph monodromy")
+        elif not confirmed:
+            problems.append(f"a second graph monodromy from other data found {agreement['points']} points; tracked "
+                            f"onto the start data {agreement['landed_on_start_points']} landed on distinct start "
+                            f"points, {agreement['new_points']} on new ones, {agreement['lost_on_the_way']} were lost")
     published = published_counts(family.architecture.widths, family.samples)
     if published is not None:
         check_record["published_N_C"] = published["N_C"]
@@ -354,7 +423,8 @@ def make_start_set(
                                                                            ("published count", published is not None))
                                                 if present]
     if method in ("monodromy", "msolve") and not confirmed:
-        problems.append("neither a modular count nor the trace test confirmed the monodromy set")
+        problems.append("neither a modular count, the trace test nor an independent graph monodromy confirmed the "
+                        "monodromy set")
     if problems:
         raise SolverFailedError(f"start set for {family.architecture}, m = {family.samples} rejected: "
                                 + "; ".join(problems))

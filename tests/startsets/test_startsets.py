@@ -114,6 +114,44 @@ def test_a_slow_count_runs_beside_the_monodromy(monkeypatch, count):
         assert calls == [None, 6]
 
 
+def test_without_a_count_a_second_independent_monodromy_confirms_the_set():
+    """timeout 0: no count; graph monodromy from other data agrees (widths 2,1,2 Gram: 17 points, as in the
+    shipped set msolve confirmed)."""
+    from algeo.startsets.build import make_start_set
+
+    family = tracking_family(Architecture((2, 1, 2)), 2)
+    made = make_start_set(family, method="monodromy", trace=False, timeout=0)
+    record = made.check["independent_monodromy"]
+    assert "modular_count" not in made.check
+    assert record["agrees"] and record["points"] == made.size == record["landed_on_start_points"] == 17
+    assert record["new_points"] == 0 and record["lost_on_the_way"] == 0
+    assert made.check["confirmed_by"][0] == "independent graph monodromy"
+
+
+def test_a_set_missing_points_is_refused_by_the_independent_monodromy(monkeypatch):
+    """The first run loses a point (injected): the second run's points land on a new one, and nothing is stored."""
+    from algeo.startsets import build as startset
+    from algeo.tracking import graph_monodromy as graph
+    from algeo.tracking.monodromy import MonodromyResult
+
+    original = graph.graph_monodromy
+    calls = []
+
+    def first_short(*args, **kwargs):
+        result = original(*args, **kwargs)
+        calls.append(kwargs.get("seed"))
+        if len(calls) == 1:
+            result = MonodromyResult(result.parameters, result.points[1:], result.loops,
+                                     result.counts_after_each_loop, result.failed_paths)
+        return result
+
+    monkeypatch.setattr(graph, "graph_monodromy", first_short)
+    family = tracking_family(Architecture((2, 1, 2)), 2)
+    with pytest.raises(SolverFailedError, match="second graph monodromy .* 1 on new ones"):
+        startset.make_start_set(family, method="monodromy", trace=False, timeout=0)
+    assert calls == [0, 1]
+
+
 def test_an_unknown_start_set_method_is_refused():
     from algeo.startsets.build import make_start_set
 
