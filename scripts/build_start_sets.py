@@ -70,7 +70,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", default=str(ROOT / "benchmarks" / "results" / "modular_counts.jsonl"))
     parser.add_argument("--max-count", type=int, default=1000)
-    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds for msolve per set")
+    parser.add_argument("--timeout", type=float, default=3600.0,
+                        help="seconds for msolve per set (0 with --method monodromy: no count; a second, "
+                             "independent graph monodromy confirms the set)")
     parser.add_argument("--only", help="one family, widths:m (e.g. 2,2,2:2)")
     parser.add_argument("--family", action="append", default=[],
                         help="widths:m of a family to build whether or not the counts file has its row "
