@@ -35,6 +35,7 @@ from ..tracking.continuation import (
 from ..model.equilibration import InputEquilibration
 from ..model.family import GramFamily
 from ..model.gram_eval import GramEvaluator
+from ..model.mp_gradient import MatrixGradient
 from ..model.symmetry import orbit_representatives, sign_flip_matrices
 from ..model.data import (Dataset, Regularization, RegularizationKind, generic_regularization,
                           scaled_generic_regularization)
@@ -129,6 +130,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     system = build_system(architecture, working, Regularization(RegularizationKind.NONE, zero, "zero"))
     polynomials = system.polynomial_system
     compiled = CompiledSystem(polynomials)
+    gradient = MatrixGradient(architecture, working.X, working.Y)  # the same F, from matrix products
     gamma = seeded_gamma(seed)
     records, products = [], []
     parameters = GramFamily(architecture, working.n_samples).parameters_of(working, start_reg)  # (S, T, Lambda_0)
@@ -150,7 +152,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
         # per representative: status, detail, tracking and refinement fields, refined point, product, rank, check
         original = None if equilibration is None else (lambda p: equilibration.to_original(architecture, p))
         follow = lambda tracked: _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits,
-                                         original)
+                                         original, gradient)
         outcome = [follow(tracked) for tracked in tracked_reps]
         # a failed path (stuck, or an end Gauss-Newton cannot bring to the critical set): first the Cauchy
         # endgame from s = ENDGAME_S, then other gammas (other paths of tau from 1 to 0); said in its detail
@@ -191,7 +193,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
 
 
 def _follow(tracked, polynomials, compiled, architecture: Architecture, whitened, thresholds: _Thresholds, digits: int,
-            original=None):
+            original=None, gradient=None):
     """One tracked path's fate: refinement at tau = 0, product, rank and the stratum check (inside ``mp_context``).
 
     ``original`` maps a refined point of an equilibrated system to the user's weights (exactly, at
@@ -201,7 +203,7 @@ def _follow(tracked, polynomials, compiled, architecture: Architecture, whitened
                     end_norm=tracked.end_norm)
     if tracked.status is not ContinuationStatus.CONVERGED:
         return tracked.status, tracked.detail, tracking, {}, None, None, None, None, None
-    refined = refine_on_critical_set(polynomials, tracked.end, digits=digits, compiled=compiled)
+    refined = refine_on_critical_set(polynomials, tracked.end, digits=digits, compiled=compiled, residual=gradient)
     point = tuple(mpmath.mpc(z) for z in refined.point)
     if original is not None:
         point = original(point)

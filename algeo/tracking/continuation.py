@@ -153,7 +153,7 @@ def _truncation(values, *, min_ratio: float) -> tuple[int, float | None]:
 
 def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *, digits: int,
                            max_iterations: int | None = None, min_gap: float = 1e3, noise_floor: float = 1e-12,
-                           compiled: CompiledSystem | None = None) -> CriticalSetRefinement:
+                           compiled: CompiledSystem | None = None, residual=None) -> CriticalSetRefinement:
     """Gauss-Newton with an SVD-truncated pseudo-inverse, at ``digits`` digits (inside ``mp_context``).
 
     The residual ``F(x)`` is evaluated at ``digits`` digits on the exact rationals; the
@@ -178,12 +178,13 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
     n = len(start)
     point = [mpmath.mpc(z.real, z.imag) for z in start]
     zero, one = mpmath.mpc(0), mpmath.mpc(1)
+    evaluate = residual or (lambda x: system.evaluate(x, coerce=mp_rational, zero=zero, one=one))
     step_tolerance = mpmath.mpf(10) ** (5 - digits)
     residual_tolerance = mpmath.mpf(10) ** (10 - digits)
     last_step, rank, gap = mpmath.inf, n, None
     iterations, late = 0, False
     for iterations in range(1, max_iterations + 1):
-        values = system.evaluate(point, coerce=mp_rational, zero=zero, one=one)
+        values = evaluate(point)
         magnitude = max(abs(v) for v in values)
         if magnitude == 0:
             last_step = mpmath.mpf(0)
@@ -209,14 +210,13 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
         last_step = magnitude * mpmath.mpf(float(numpy.max(numpy.abs(step))))
         scale = max(mpmath.mpf(1), max(abs(x) for x in point))
         if last_step <= step_tolerance * scale:
-            if late or max(abs(v) for v in system.evaluate(point, coerce=mp_rational, zero=zero, one=one)) \
-                    <= residual_tolerance * scale:
+            if late or max(abs(v) for v in evaluate(point)) <= residual_tolerance * scale:
                 break
             late = True
-    residual = max(abs(v) for v in system.evaluate(point, coerce=mp_rational, zero=zero, one=one))
+    final = max(abs(v) for v in evaluate(point))
     scale = max(mpmath.mpf(1), max(abs(x) for x in point))
-    converged = bool(residual <= residual_tolerance * scale)
-    return CriticalSetRefinement(tuple(point), residual, last_step, iterations, converged,
+    converged = bool(final <= residual_tolerance * scale)
+    return CriticalSetRefinement(tuple(point), final, last_step, iterations, converged,
                                  rank, gap, bool(last_step <= step_tolerance * scale))
 
 
