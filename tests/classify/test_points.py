@@ -2,6 +2,7 @@
 
 import mpmath
 import numpy
+import pytest
 
 from algeo.classify.points import _double_inertia, has_zero_coordinate, hessian_inertia, max_imaginary
 
@@ -32,3 +33,44 @@ def test_imaginary_parts_and_zero_coordinates_relative_to_the_point_size():
         zero, smallest = has_zero_coordinate(point, 1e-12)
         assert zero and abs(smallest - 1e-20 / 3) <= 1e-30
         assert max_imaginary([mpmath.mpc(0.5, 0.25)]) == 0.25  # scale max(1, |x|) = 1
+
+
+def _cluster_by_every_pair(points, tolerance):
+    """The reference: every point against every representative, every pair of representatives."""
+    array = numpy.array(points, dtype=complex)
+    scales = numpy.maximum(1.0, numpy.abs(array).max(axis=1))
+    representatives, labels, inside = [], [], 0.0
+    for i, x in enumerate(array):
+        distances = numpy.abs(array[representatives] - x).max(axis=1) if representatives else numpy.zeros(0)
+        hits = numpy.nonzero(distances <= tolerance * scales[i])[0]
+        if hits.size:
+            labels.append(int(hits[0]))
+            inside = max(inside, float(distances[hits[0]] / scales[i]))
+        else:
+            labels.append(len(representatives))
+            representatives.append(i)
+    between = min((float(numpy.abs(array[b] - array[a]).max() / scales[a])
+                   for k, a in enumerate(representatives) for b in representatives[k + 1:]), default=None)
+    return labels, inside, between
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_clusters_and_their_evidence_are_those_of_comparing_every_pair(seed):
+    """Near duplicates on both sides of the tolerance, magnitudes 1 and 100, more points than a block of pairs."""
+    from algeo.classify.points import cluster_points
+
+    rng = numpy.random.default_rng(seed)
+    base = rng.standard_normal((400, 5)) + 1j * rng.standard_normal((400, 5))
+    base[::5] *= 100
+    points = []
+    for _ in range(1100):
+        x = base[rng.integers(len(base))]
+        if rng.random() < 0.5:
+            x = x + rng.choice([1e-12, 0.9e-8, 1.1e-8, 1e-3]) * max(1.0, numpy.abs(x).max()) \
+                * numpy.exp(2j * numpy.pi * rng.random(5))
+        points.append(x)
+    labels, evidence = cluster_points(points, 1e-8)
+    expected_labels, inside, between = _cluster_by_every_pair(points, 1e-8)
+    assert labels == expected_labels
+    assert evidence["largest_relative_distance_within_a_point"] == inside
+    assert evidence["smallest_relative_distance_between_points"] == between
