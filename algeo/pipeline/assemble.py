@@ -101,7 +101,8 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
     if exact is not None:
         size = stored.size if stored is not None else None
         check = cross_check(exact, points, complex_count=counts.complex, nonzero=counts.nonzero, real=counts.real,
-                            start_set_size=size)
+                            start_set_size=size, start_set_confirmed_by=tuple(
+                                stored.check.get("confirmed_by") or ()) if stored is not None else ())
         exact_record = check.extra["exact"]
         counts = replace(counts, extra={**counts.extra, **{k: v for k, v in check.extra.items() if k != "exact"}})
         problems += check.problems

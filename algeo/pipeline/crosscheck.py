@@ -82,7 +82,8 @@ class CrossCheck:
 
 
 def cross_check(exact: ExactCount, points: tuple[CriticalPoint, ...], *, complex_count: int, nonzero: int,
-                real: int, start_set_size: int | None, modular: int | None = None) -> CrossCheck:
+                real: int, start_set_size: int | None, modular: int | None = None,
+                start_set_confirmed_by: tuple[str, ...] = ()) -> CrossCheck:
     """Compare the numerical counts (and real points) with the exact ones, or with the fallback check."""
     extra: dict = {"exact": exact.to_json()}
     problems: list[str] = []
@@ -115,9 +116,11 @@ def cross_check(exact: ExactCount, points: tuple[CriticalPoint, ...], *, complex
                            f"{': ' + exact.counts.detail if exact.counts.detail else ''}")
     extra["exact_status"] = why
     if start_set_size is not None:
-        extra.update(independent_check="verified start-set size", start_set_size=start_set_size)
+        extra.update(independent_check="verified start-set size", start_set_size=start_set_size,
+                     start_set_confirmed_by=list(start_set_confirmed_by))
+        confirmed = f" (confirmed by {', '.join(start_set_confirmed_by)})" if start_set_confirmed_by else ""
         warnings.append(f"no exact count ({why}); N_C checked against the verified start set's {start_set_size} "
-                        "points instead (the generic count; non-generic data may have fewer)")
+                        f"points{confirmed} instead (the generic count; non-generic data may have fewer)")
     elif modular is not None:
         extra["independent_check"] = "modular count"
         if complex_count != modular:

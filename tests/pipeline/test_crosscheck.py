@@ -58,6 +58,10 @@ def test_without_an_exact_count_the_result_names_the_check_used():
     with_set = cross_check(timed_out, (), complex_count=5, nonzero=4, real=1, start_set_size=5)
     assert with_set.extra["independent_check"] == "verified start-set size" and "timed_out" in with_set.extra["exact_status"]
     assert with_set.extra["start_set_size"] == 5   # the count completion aims at without msolve
+    named = cross_check(timed_out, (), complex_count=5, nonzero=4, real=1, start_set_size=5,
+                        start_set_confirmed_by=("independent graph monodromy",))
+    assert named.extra["start_set_confirmed_by"] == ["independent graph monodromy"]
+    assert any("confirmed by independent graph monodromy" in w for w in named.warnings)
     modular = cross_check(timed_out, (), complex_count=4, nonzero=4, real=1, start_set_size=None, modular=5)
     assert modular.extra["independent_check"] == "modular count" and modular.problems
     nothing = cross_check(ExactCount(None, None, "exact_budget is 0"), (), complex_count=5, nonzero=4, real=1,
