@@ -66,6 +66,18 @@ def with_bounds(start_set, widths, m: int, timeout: float):
     return dataclasses.replace(start_set, check={**start_set.check, "weight_system_bounds": bounds})
 
 
+def _progress_printer(label: str, every: float = 60.0):
+    """A progress callback printing the count at most once a minute (long graph monodromy runs)."""
+    last = [time.monotonic()]
+
+    def report(count: int) -> None:
+        if time.monotonic() - last[0] >= every:
+            last[0] = time.monotonic()
+            print(f"{label}: {count} points so far", flush=True)
+
+    return report
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", default=str(ROOT / "benchmarks" / "results" / "modular_counts.jsonl"))
@@ -104,7 +116,8 @@ def main() -> int:
             continue
         started = time.monotonic()
         try:
-            start_set = make_start_set(family, method=args.method, seed=0, timeout=args.timeout, trace=False)
+            start_set = make_start_set(family, method=args.method, seed=0, timeout=args.timeout, trace=False,
+                                       progress=_progress_printer(f"{widths} m={m}"))
         except Exception as error:  # noqa: BLE001 - reported, the next family goes on
             failures += 1
             print(f"{widths} m={m}: FAILED {type(error).__name__}: {error}", flush=True)

@@ -22,7 +22,7 @@ from ..phc import RawPath
 from ..results.solve_result import CriticalPoint, decimal_text
 from ..verify.refine import mp_context, mp_rational, refine_point, refine_points_quasi
 
-__all__ = ["Tolerances", "cluster_points", "max_imaginary", "has_zero_coordinate", "hessian_inertia",
+__all__ = ["Tolerances", "cluster_points", "smallest_relative_distance", "max_imaginary", "has_zero_coordinate", "hessian_inertia",
            "refine_and_classify"]
 
 
@@ -87,11 +87,11 @@ def cluster_points(points: Sequence[Sequence], tolerance: float) -> tuple[list[i
         labels.append(len(representatives))
         representatives.append(i)
     return labels, {"largest_relative_distance_within_a_point": largest_inside,
-                    "smallest_relative_distance_between_points": _smallest_between(array[representatives],
+                    "smallest_relative_distance_between_points": smallest_relative_distance(array[representatives],
                                                                                 scales[representatives])}
 
 
-def _smallest_between(array: numpy.ndarray, scales: numpy.ndarray, block: int = 512) -> float | None:
+def smallest_relative_distance(array: numpy.ndarray, scales: numpy.ndarray, block: int = 512) -> float | None:
     """``min over a < b of max_i |x_a,i - x_b,i| / scale_a`` (None for fewer than two points).
 
     Chebyshev distances of the real coordinates in blocks (scipy's ``cdist``, in C) bound the
