@@ -235,12 +235,14 @@ def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: i
 
 
 def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int, RawPath]], digits: int,
-                        tol: Tolerances) -> tuple[tuple[CriticalPoint, ...], dict[int, int], dict]:
+                        tol: Tolerances, classify: bool = True) -> tuple[tuple[CriticalPoint, ...], dict[int, int], dict]:
     """Refine finite path ends on the exact system, group them into distinct points, classify each.
 
     ``finite`` pairs a path index with its end point. Returns the points (each keeps its
     refined ``mpc`` coordinates), the point of each path index, and the evidence of every
     decision (the largest value called zero against the smallest called nonzero).
+    ``classify=False`` (start points of the unregularized mode): refined, grouped, real or not, zero
+    coordinates or not, condition number, but no real refinement, loss or Hessian.
     """
     polynomials = system.polynomial_system
     jacobian_of = _jacobian_function(system)
@@ -259,7 +261,7 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
             imaginary = max_imaginary(refinement.point)
             is_real = imaginary <= tol.real
             (imaginary_real if is_real else imaginary_complex).append(imaginary)
-            if is_real:
+            if is_real and classify:
                 real_refinement = refine_point(polynomials, [complex(z.real) for z in refinement.point],
                                                digits=digits, real=True)
                 if real_refinement.converged or not refinement.converged:
@@ -275,7 +277,9 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
                 paths=tuple(finite[k][0] for k in members), max_imaginary=imaginary,
             )
             loss = None
-            if is_real:
+            if not classify:
+                entry["classified"] = False
+            elif is_real:
                 loss = system.loss_polynomial.value_at(refinement.point, coerce=mp_rational, zero=mpmath.mpf(0),
                                                        one=mpmath.mpf(1))
                 entry.update(loss=float(loss), loss_text=decimal_text(loss, digits))
@@ -286,7 +290,7 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
         for entry, jacobian in zip(points, _jacobians(system, jacobian_of, [entry["coordinates"] for entry in points])):
             condition = _condition(jacobian)
             entry.update(condition=condition, singular=not numpy.isfinite(condition) or condition > 1e12)
-            if not entry["is_real"]:
+            if not entry["is_real"] or not classify:
                 continue
             inertia = _double_inertia(jacobian)
             if inertia is None:

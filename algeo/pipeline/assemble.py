@@ -36,13 +36,15 @@ ENTRYWISE = (RegularizationKind.GENERIC, RegularizationKind.GIVEN)
 
 def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *, method: dict, seed: int,
               options: SolveOptions, started: float, start_set: StartSet | None = None,
-              exact: ExactCount | None = None, merged: bool = False) -> SolveResult:
+              exact: ExactCount | None = None, merged: bool = False, classify: bool = True) -> SolveResult:
     """Path statuses, refinement, classification, counts and checks: shared by both methods.
 
     ``start_set``: the stored start set of the system's family when the caller has it
     (the homotopy); otherwise the library's is loaded for the count check. ``exact``: msolve's
     count of this system (:mod:`algeo.pipeline.crosscheck`), which supersedes the start set's.
     ``merged``: ``run`` joins several runs (completion), so two paths ending at one point is expected.
+    ``classify=False``: the points only start continuations (the unregularized mode's ``Lambda_0``
+    system): no loss, Hessian or real refinement (:func:`algeo.classify.points.refine_and_classify`).
     """
     architecture, dataset, reg = system.architecture, system.dataset, system.regularization
     digits, tolerances = options.digits, options.tolerances
@@ -50,9 +52,9 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
     statuses = [raw.status for raw in run.paths]
     finite = [(i, raw) for i, (raw, status) in enumerate(zip(run.paths, statuses))
               if status in (PathStatus.REGULAR, PathStatus.SINGULAR)]
-    points, point_of_path, evidence = refine_and_classify(system, finite, digits, tolerances)
+    points, point_of_path, evidence = refine_and_classify(system, finite, digits, tolerances, classify)
     points, point_of_path, evidence, recovered = _close_under_symmetry(system, run, finite, points, point_of_path,
-                                                                       evidence, digits, tolerances)
+                                                                       evidence, digits, tolerances, classify)
     certification = _certify(system, points, digits) if options.certify else None
     if certification is not None:
         points = tuple(replace(p, certificate=c) for p, c in zip(points, certification.certificates))
@@ -146,7 +148,7 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
                        tuple(problems), evidence)
 
 
-def _close_under_symmetry(system, run, finite, points, point_of_path, evidence, digits, tolerances):
+def _close_under_symmetry(system, run, finite, points, point_of_path, evidence, digits, tolerances, classify=True):
     """Add the symmetry images of found points that PHCpack missed (algeo.model.symmetry).
 
     The images are refined on the exact system together with the path end points, so
@@ -157,7 +159,7 @@ def _close_under_symmetry(system, run, finite, points, point_of_path, evidence, 
         return points, point_of_path, evidence, 0
     first = len(run.paths)
     synthetic = [(first + k, phc.RawPath.known_solution(image, "symmetry image")) for k, image in enumerate(images)]
-    points, point_of_path, evidence = refine_and_classify(system, finite + synthetic, digits, tolerances)
+    points, point_of_path, evidence = refine_and_classify(system, finite + synthetic, digits, tolerances, classify)
     points = tuple(replace(p, paths=tuple(k for k in p.paths if k < first),
                            recovered_by_symmetry=all(k >= first for k in p.paths)) for p in points)
     point_of_path = {k: v for k, v in point_of_path.items() if k < first}

@@ -395,7 +395,7 @@ def _solve_by_homotopy(system: CriticalPointSystem, *, seed: int, options: Solve
         "tracked_paths": homotopy.tracked_paths, "paths_by_sign_flip": chosen.size - homotopy.tracked_paths}
     exact = exact_future.result()
     result = assemble(system, homotopy.run, bounds, method=method, seed=seed, options=options, started=started,
-                      start_set=chosen, exact=exact)
+                      start_set=chosen, exact=exact, classify=not keep_incomplete)
     if keep_incomplete:
         return result, homotopy.run, None
     if exact.complete:

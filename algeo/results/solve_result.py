@@ -123,6 +123,9 @@ class CriticalPoint:
     #: no PHCpack path ended here: the point is the image of a found one under a symmetry
     #: of the system (algeo.model.symmetry), refined on the exact system
     recovered_by_symmetry: bool = False
+    #: False for the start points of the unregularized mode (its ``Lambda_0`` system): refined and counted,
+    #: but no loss, Hessian or real refinement, and no decimal text in the JSON (they only start continuations)
+    classified: bool = True
 
     @property
     def coordinates_text(self) -> tuple[tuple[str, str], ...]:
@@ -141,7 +144,7 @@ class CriticalPoint:
         entry: dict[str, Any] = {
             "index": self.index,
             "coordinates": [[z.real, z.imag] for z in self.coordinates],
-            "coordinates_text": [list(pair) for pair in self.coordinates_text],
+            "coordinates_text": [list(pair) for pair in self.coordinates_text] if self.classified else None,
             "real": self.is_real,
             "zero_coordinate": self.has_zero_coordinate,
             "residual": self.residual,
@@ -153,7 +156,9 @@ class CriticalPoint:
             "max_imaginary": self.max_imaginary,
             "recovered_by_symmetry": self.recovered_by_symmetry,
         }
-        if self.is_real:
+        if not self.classified:
+            entry["classified"] = False
+        elif self.is_real:
             entry.update(
                 loss=self.loss, loss_text=self.loss_text, hessian_index=self.index_of_hessian,
                 hessian_eigenvalues=None if self.hessian_eigenvalues is None else list(self.hessian_eigenvalues),
@@ -173,7 +178,9 @@ class CriticalPoint:
         beyond those digits are not in the JSON.
         """
         with mpmath.workdps(digits + 5):
-            refined = tuple(mpmath.mpc(mpmath.mpf(re), mpmath.mpf(im)) for re, im in data["coordinates_text"])
+            refined = tuple(mpmath.mpc(mpmath.mpf(re), mpmath.mpf(im)) for re, im in data["coordinates_text"]) \
+                if data.get("coordinates_text") is not None else \
+                tuple(mpmath.mpc(re, im) for re, im in data["coordinates"])  # an unclassified start point
         real = data["real"]
         certificate = data.get("certificate")
         return cls(
@@ -189,6 +196,7 @@ class CriticalPoint:
             is_global=data.get("global"),
             certificate=PointCertificate.from_json(certificate) if certificate is not None else None,
             recovered_by_symmetry=data.get("recovered_by_symmetry", False),
+            classified=data.get("classified", True),
         )
 
 
@@ -375,6 +383,16 @@ class SolveResult:
         return data_frame(rows)
 
 
+#: a result with a longer list (points, paths, continuation records) is written without indentation
+COMPACT_ABOVE = 2000
+
+
+def _largest_list(data) -> int:
+    """The length of the longest list among the top-level values of ``data``."""
+    return max((len(v) for v in data.values() if isinstance(v, (list, tuple))), default=0) if isinstance(data, dict) \
+        else 0
+
+
 def write_json_atomically(data: dict, path: str | Path) -> None:
     """Write JSON to ``path`` through a temporary file and a rename: never half a file."""
     path = Path(path)
@@ -382,7 +400,11 @@ def write_json_atomically(data: dict, path: str | Path) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w") as stream:
-            json.dump(data, stream, indent=1, allow_nan=False, default=_json_default)
+            # indented up to COMPACT_ABOVE entries in a list; larger results are written compact, which
+            # json encodes in C (unregularized widths 2,3,3, m = 2, 37.6 MB: 6.5 s indented)
+            compact = _largest_list(data) > COMPACT_ABOVE
+            json.dump(data, stream, indent=None if compact else 1, separators=(",", ":") if compact else None,
+                      allow_nan=False, default=_json_default)
             stream.write("\n")
         os.replace(temporary, path)
     except BaseException:

@@ -137,6 +137,14 @@ def test_cli_writes_products_and_counts(tmp_path):
     assert data["provenance"]["regularization"]["kind"] == "none"
     assert all(p["status"] in ("converged", "diverged", "failed") for p in data["continuation"])
     assert {tuple(p["index_set"]) for p in data["products"]} == {(), (1,), (2,)}
+    # the Lambda_0 points only start continuations: counted and refined, not classified, no decimal text
+    assert data["points"] and all(p["classified"] is False and p["coordinates_text"] is None
+                                  and "hessian_index" not in p for p in data["points"])
+    assert data["counts"]["complex"] == len(data["points"])
+    from algeo.api import result_from_json
+
+    again = result_from_json(data)
+    assert again.to_json() == data and not any(p.classified for p in again.points)
 
 
 def test_cli_refuses_singular_XXt_and_writes_nothing(tmp_path, capsys):
