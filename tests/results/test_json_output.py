@@ -2,6 +2,7 @@
 
 import json
 
+
 def test_large_results_are_written_compact_and_small_ones_indented(tmp_path):
     from algeo.results.solve_result import COMPACT_ABOVE, write_json_atomically
 
