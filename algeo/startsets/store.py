@@ -14,6 +14,7 @@ This module reads and writes the library (``$ALGEO_START_SETS`` or
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import logging
 import os
@@ -127,8 +128,7 @@ def load_start_set(family: ParameterFamily, path: str | Path | None = None) -> S
     if not path.exists():
         return None
     try:
-        content = json.loads(path.read_text())
-        start_set = StartSet.from_json(content)
+        start_set = _read(str(path), path.stat().st_mtime_ns)
     except (OSError, ValueError, KeyError, TypeError) as error:
         logger.warning("start set %s is unreadable (%s); ignored", path, error)
         return None
@@ -149,6 +149,13 @@ def load_start_set(family: ParameterFamily, path: str | Path | None = None) -> S
                        recorded)
         return None
     return start_set
+
+
+@functools.lru_cache(maxsize=4)
+def _read(path: str, modified: int) -> StartSet:
+    """The file's set, read once per version of the file (a solve looks its set up more than once; the
+    largest shipped sets are tens of megabytes). ``modified`` is part of the cache key only."""
+    return StartSet.from_json(json.loads(Path(path).read_text()))
 
 
 def save_start_set(start_set: StartSet, path: str | Path) -> None:
