@@ -52,7 +52,6 @@ def _distinct_regular_points(family: ParameterFamily, parameters, run: phc.Backe
         else:
             other += 1
     from ..classify.points import smallest_relative_distance
-
     from ..tracking.homotopy import batch_evaluator
 
     evaluator = batch_evaluator(family)
@@ -63,7 +62,7 @@ def _distinct_regular_points(family: ParameterFamily, parameters, run: phc.Backe
         residuals = [float(numpy.abs(family.evaluate(parameters, p)).max()) for p in points]
     # min over pairs of max |a_i - b_i| (blocked bounds; the sets from graph monodromy reach tens of thousands)
     closest = smallest_relative_distance(numpy.array(points, dtype=complex).reshape(len(points), -1),
-                                numpy.ones(len(points))) if points else None
+                                         numpy.ones(len(points))) if points else None
     return points, {"regular": len(points), "singular": singular, "not_finite": other,
                     "largest_residual": max(residuals, default=None), "closest_pair_distance": closest}
 
