@@ -51,7 +51,7 @@ def _distinct_regular_points(family: ParameterFamily, parameters, run: phc.Backe
             singular += 1
         else:
             other += 1
-    from ..classify.points import smallest_relative_distance
+    from ..classify.points import PAIRWISE_UP_TO, SEARCHED_BELOW, smallest_relative_distance
     from ..tracking.homotopy import batch_evaluator
 
     evaluator = batch_evaluator(family)
@@ -63,8 +63,11 @@ def _distinct_regular_points(family: ParameterFamily, parameters, run: phc.Backe
     # min over pairs of max |a_i - b_i| (blocked bounds; the sets from graph monodromy reach tens of thousands)
     closest = smallest_relative_distance(numpy.array(points, dtype=complex).reshape(len(points), -1),
                                          numpy.ones(len(points))) if points else None
-    return points, {"regular": len(points), "singular": singular, "not_finite": other,
-                    "largest_residual": max(residuals, default=None), "closest_pair_distance": closest}
+    evidence = {"regular": len(points), "singular": singular, "not_finite": other,
+                "largest_residual": max(residuals, default=None), "closest_pair_distance": closest}
+    if len(points) > PAIRWISE_UP_TO:  # only pairs closer than SEARCHED_BELOW were looked for (None: there are none)
+        evidence["closest_pair_searched_below"] = SEARCHED_BELOW
+    return points, evidence
 
 
 #: With a modular count, the trace test runs by default only up to this many start points

@@ -74,3 +74,24 @@ def test_clusters_and_their_evidence_are_those_of_comparing_every_pair(seed):
     assert labels == expected_labels
     assert evidence["largest_relative_distance_within_a_point"] == inside
     assert evidence["smallest_relative_distance_between_points"] == between
+
+
+@pytest.mark.parametrize("planted, expected", [(3e-6, 3e-6), (None, None)])
+def test_above_the_pairwise_limit_only_close_pairs_are_looked_for(monkeypatch, planted, expected):
+    """Large sets: the exact minimum when it is below SEARCHED_BELOW, else None, and the evidence says so."""
+    from algeo.classify import points as module
+
+    monkeypatch.setattr(module, "PAIRWISE_UP_TO", 100)
+    rng = numpy.random.default_rng(7)
+    array = rng.standard_normal((400, 4)) + 1j * rng.standard_normal((400, 4))
+    if planted is not None:
+        array[10] = array[300] + planted * numpy.exp(1j * rng.random(4)) * numpy.array([1, 0.5, 0.2, 0.1])
+    scales = numpy.maximum(1.0, numpy.abs(array).max(axis=1))
+    found = module.smallest_relative_distance(array, scales)
+    if expected is None:
+        assert found is None
+    else:
+        reference = float(numpy.abs(array[300] - array[10]).max() / scales[10])
+        assert found == reference and reference <= expected
+    _, evidence = module.cluster_points(list(array), 1e-8)
+    assert evidence["pairs_searched_below"] == module.SEARCHED_BELOW
