@@ -57,3 +57,31 @@ def test_the_users_library_comes_before_the_shipped_sets(tmp_path, monkeypatch):
     save_start_set(mine, start_set_path(family, tmp_path))
     found, where = find_start_set(family)
     assert found == mine and where.parent == tmp_path
+
+
+def test_large_sets_are_stored_by_sign_flip_orbit_and_read_back_point_for_point(tmp_path, monkeypatch):
+    """Over ORBITS_ABOVE points: representatives, flips and an index, read back in the written order; a set
+    whose images are not exact flips (within 1e-10) is written point by point."""
+    import numpy
+
+    from algeo.startsets import store
+
+    monkeypatch.setattr(store, "ORBITS_ABOVE", 10)
+    family = tracking_family(Architecture((2, 2, 2)), 2)
+    shipped, _ = find_start_set(family)
+    content = shipped.to_json()
+    assert "orbits" in content and "points_b64" not in content
+    assert len(json.dumps(content)) < len(json.dumps({**content, "orbits": None, "points_b64": store._pack(shipped.points)}))
+    again = StartSet.from_json(json.loads(json.dumps(content)))
+    assert again.size == shipped.size
+    assert numpy.abs(numpy.array(again.points) - numpy.array(shipped.points)).max() <= 1e-10
+    from algeo.model.symmetry import orbit_representatives
+
+    moved = numpy.array(shipped.points)
+    representatives, _ = orbit_representatives(moved, family.sign_flips())
+    image = next(k for k in range(len(moved)) if k not in set(representatives))
+    moved[image] = moved[image] * (1 + 1e-9)  # an image (within 1e-8), but not within 1e-10 of the exact flip
+    plain = store.StartSet(shipped.key, shipped.widths, shipped.samples, shipped.mode, shipped.parameters,
+                           tuple(tuple(p) for p in moved), shipped.check, shipped.provenance, shipped.formulation)
+    written = plain.to_json()
+    assert "orbits" not in written and StartSet.from_json(written).points == plain.points
