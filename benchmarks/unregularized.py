@@ -92,6 +92,7 @@ def main() -> int:
                     result = json.loads(Path(result_path).read_text())
                     extra = result["counts"]  # the extra counts are flattened into counts in JSON
                     row.update(lambda0_points=result["counts"]["complex"], start_set_size=extra.get("start_set_size"),
+                               start_set_confirmed_by=extra.get("start_set_confirmed_by"),
                                products=extra["products"], pure=extra["pure"], spurious=extra["spurious"],
                                undecided=extra["undecided"], local_minima=extra["local_minima_on_M_r"],
                                continuation_failed=extra["continuation_failed"],
