@@ -86,6 +86,9 @@ def main() -> int:
                         help="seconds for msolve per set (0 with --method monodromy: no count; a second, "
                              "independent graph monodromy confirms the set)")
     parser.add_argument("--only", help="one family, widths:m (e.g. 2,2,2:2)")
+    parser.add_argument("--accept-unconfirmed", action="store_true",
+                        help="keep a graph monodromy set nothing confirmed (the union of two runs), marked "
+                             "unconfirmed: only the unregularized mode uses it")
     parser.add_argument("--family", action="append", default=[],
                         help="widths:m of a family to build whether or not the counts file has its row "
                              "(repeatable; its own modular count confirms it)")
@@ -117,7 +120,8 @@ def main() -> int:
         started = time.monotonic()
         try:
             start_set = make_start_set(family, method=args.method, seed=0, timeout=args.timeout, trace=False,
-                                       progress=_progress_printer(f"{widths} m={m}"))
+                                       progress=_progress_printer(f"{widths} m={m}"),
+                                       accept_unconfirmed=args.accept_unconfirmed)
         except Exception as error:  # noqa: BLE001 - reported, the next family goes on
             failures += 1
             print(f"{widths} m={m}: FAILED {type(error).__name__}: {error}", flush=True)

@@ -24,6 +24,7 @@ from ..exceptions import InputError, SolverFailedError
 from ..model.data import Dataset, Regularization, RegularizationKind
 from ..model.family import ParameterFamily
 from ..results.solve_result import PathStatus
+from ..model.symmetry import PointSet
 from .store import StartSet, find_start_set, load_start_set, save_start_set, start_set_path
 
 __all__ = ["make_start_set", "ensure_start_set", "default_method", "InstanceCheck", "TRACE_LIMIT", "METHODS"]
@@ -199,7 +200,8 @@ def _graph_monodromy_beside_count(family: ParameterFamily, evaluator, seed: int,
                            populated.passes + more.passes, wanted), exact
 
 
-def _independent_monodromy(family: ParameterFamily, evaluator, parameters, points, seed: int, progress) -> dict:
+def _independent_monodromy(family: ParameterFamily, evaluator, parameters, points, seed: int,
+                           progress) -> tuple[dict, list]:
     """Graph monodromy once more, from other data and seeds, its points then tracked onto ``parameters``.
 
     Two runs with nothing in common but the family: their counts must agree, and the second
@@ -207,8 +209,8 @@ def _independent_monodromy(family: ParameterFamily, evaluator, parameters, point
     on ``points`` (a path that does not land is tracked again with another gamma). That is
     evidence, not a proof: both runs could miss the same points (an orbit of the monodromy
     group neither reached). It stands in for the count when no count is possible (msolve ran
-    out of this machine's memory on widths 2,2,2,3, m = 2). The record says what was seen;
-    ``agrees`` is the verdict.
+    out of this machine's memory on widths 2,2,2,3, m = 2). Returns the record (what was seen;
+    ``agrees`` is the verdict) and the moved points that are not in ``points``.
     """
     from scipy.spatial import cKDTree
 
@@ -237,20 +239,21 @@ def _independent_monodromy(family: ParameterFamily, evaluator, parameters, point
     known = numpy.asarray(points, dtype=complex)
     as_real = lambda z: numpy.concatenate([z.real, z.imag], axis=1)
     reached = ends[numpy.all(numpy.isfinite(ends), axis=1)]
-    hit, new = set(), 0
+    hit, fresh = set(), PointSet()
     if len(reached) and len(known):
         distance, nearest = cKDTree(as_real(known)).query(as_real(reached), k=1, p=numpy.inf)
         for d, k, x in zip(distance, nearest, reached):
             if d <= 1e-6 * max(1.0, float(numpy.abs(x).max())):
                 hit.add(int(k))
             else:
-                new += 1
+                fresh.add(x)
+    new = len(fresh)
     record = {"method": "graph monodromy from other data, tracked onto the start data", "seed": seed,
               "points": len(source), "lost_on_the_way": len(pending), "tracked_again": retracked,
               "landed_on_start_points": len(hit), "new_points": new, "loops": other.loops,
               "monodromy_lost_paths": other.failed_paths, "seconds": round(time.monotonic() - started, 3)}
     record["agrees"] = len(source) == len(known) == len(hit) and not new and not len(pending)
-    return record
+    return record, fresh.points
 
 
 def _union(known, more, tolerance: float = 1e-6) -> tuple:
@@ -296,6 +299,7 @@ def make_start_set(
     trace: bool | None = None,
     progress: Callable[[int], None] | None = None,
     independent: bool | None = None,
+    accept_unconfirmed: bool = False,
 ) -> StartSet:
     """Solve the lifted system at random complex data, then check the count.
 
@@ -313,7 +317,10 @@ def make_start_set(
     ``trace=None`` runs it when there is no modular count or at most :data:`TRACE_LIMIT`
     points). Without a modular count (``timeout <= 0``, or it ran out of time), a graph monodromy set is
     checked by a second, independent graph monodromy (:func:`_independent_monodromy`;
-    ``independent=None`` runs it then). ``check_instance`` adds an independent solve of a real instance. Raises
+    ``independent=None`` runs it then). ``check_instance`` adds an independent solve of a real instance.
+    ``accept_unconfirmed``: a monodromy set nothing confirmed is kept anyway (the union of the two graph
+    monodromy runs), with ``check["unconfirmed"]`` saying why; only the unregularized mode uses such a set
+    (its products are checked exactly, whatever the start system's completeness). Raises
     :class:`SolverFailedError` when the solver fails, a start point is not a solution,
     two coincide, a count differs from an independent one, or nothing confirmed a
     monodromy set; ``check["confirmed_by"]`` lists what did.
@@ -409,7 +416,7 @@ def make_start_set(
                             f"{traced.lost_paths} paths lost)")
     if method == "monodromy" and evaluator is not None and (independent if independent is not None else
                                                              exact is None or exact.complex < 0):
-        agreement = _independent_monodromy(family, evaluator, parameters, points, seed + 1, progress)
+        agreement, fresh = _independent_monodromy(family, evaluator, parameters, points, seed + 1, progress)
         check_record["independent_monodromy"] = agreement
         if agreement["agrees"]:
             confirmed.append("independent graph monodromy")
@@ -417,6 +424,14 @@ def make_start_set(
             problems.append(f"a second graph monodromy from other data found {agreement['points']} points; tracked "
                             f"onto the start data {agreement['landed_on_start_points']} landed on distinct start "
                             f"points, {agreement['new_points']} on new ones, {agreement['lost_on_the_way']} were lost")
+            if accept_unconfirmed and fresh:  # the union is at least as complete as either run
+                more, more_evidence = _distinct_regular_points(family, parameters, phc.BackendRun(
+                    "monodromy", tuple(phc.RawPath.known_solution(p, "monodromy") for p in list(points) + list(fresh)),
+                    len(points) + len(fresh), {}, seed, (), None, True))
+                check_record.update(first_run_points=len(points), union_points=len(more), **more_evidence)
+                if more_evidence["closest_pair_distance"] is not None and more_evidence["closest_pair_distance"] < 1e-6:
+                    problems.append("two points of the union of the two runs coincide")
+                points = more
     published = published_counts(family.architecture.widths, family.samples)
     if published is not None:
         check_record["published_N_C"] = published["N_C"]
@@ -437,6 +452,13 @@ def make_start_set(
     if method in ("monodromy", "msolve") and not confirmed:
         problems.append("neither a modular count, the trace test nor an independent graph monodromy confirmed the "
                         "monodromy set")
+    if accept_unconfirmed and not confirmed and method == "monodromy" and problems and all(
+            p.startswith(("a second graph monodromy", "neither a modular count")) for p in problems):
+        check_record["unconfirmed"] = "; ".join(problems)
+        check_record["start_solutions"] = len(points)
+        logger.warning("start set for %s, m = %d kept unconfirmed: %s", family.architecture, family.samples,
+                       check_record["unconfirmed"])
+        problems = []
     if problems:
         raise SolverFailedError(f"start set for {family.architecture}, m = {family.samples} rejected: "
                                 + "; ".join(problems))
