@@ -93,6 +93,10 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
             "with another --seed")
     exact_agrees = exact is not None and exact.complete and exact.counts.distinct == counts.complex
     stored = start_set if start_set is not None else _stored_start_set(architecture, dataset, reg)
+    if stored is not None and not stored.confirmed:  # a lower bound, not a count: nothing is checked against it
+        warnings.append(f"the start set ({stored.size} points) is not confirmed complete: "
+                        f"{stored.check['unconfirmed']}; N_C is not checked against it")
+        stored = None
     consistency = _consistency_problems(run, counts, stable, points, architecture, dataset, reg, stored,
                                         exact_complete=exact is not None and exact.complete)
     if exact_agrees and counts.failed:  # every solution was found: a failed path lost nothing

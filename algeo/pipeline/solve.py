@@ -161,7 +161,7 @@ def _lambda_0_exact_skipped(system: CriticalPointSystem, options: SolveOptions) 
                                               family_mode(system.regularization)))
     if found is None or found.size <= LAMBDA_0_EXACT_MAX_POINTS:
         return None
-    return (f"not run on the Lambda_0 system: its verified start set has {found.size} points, over the "
+    return (f"not run on the Lambda_0 system: its start set has {found.size} points, over the "
             f"{LAMBDA_0_EXACT_MAX_POINTS} msolve over QQ can count within a solve's budget")
 
 
@@ -381,6 +381,9 @@ def _solve_by_homotopy(system: CriticalPointSystem, *, seed: int, options: Solve
     chosen, path = _start_set(system, options)
     if chosen is None:
         return None, None, (HomotopyFallback.NO_START_SET, f"no usable start set at {path}")
+    if not chosen.confirmed and not keep_incomplete:  # its size is no count: only the unregularized mode uses it
+        return None, None, (HomotopyFallback.NO_START_SET, f"the start set at {path} is not confirmed complete "
+                                                           f"({chosen.check['unconfirmed']})")
     homotopy = parameter_homotopy(system, chosen.parameters, chosen.points, seed=seed,
                                   timeout=clock.limit(options.timeout), max_attempts=options.max_attempts,
                                   tracker="batched" if keep_incomplete else "auto")

@@ -50,6 +50,12 @@ class StartSet:
     def size(self) -> int:
         return len(self.points)
 
+    @property
+    def confirmed(self) -> bool:
+        """False for a set kept without an independent confirmation of its count (``check["unconfirmed"]``
+        says why): only the unregularized mode starts from it, and no count is checked against its size."""
+        return "unconfirmed" not in self.check
+
     def to_json(self) -> dict:
         """Compact JSON: parameters and points as base64 of little-endian complex128.
 

@@ -359,3 +359,30 @@ def test_msolve_runs_on_small_lambda_0_systems_only():
     assert 705 > LAMBDA_0_EXACT_MAX_POINTS
     assert large.counts.extra["independent_check"] == "verified start-set size"
     assert len(large.products) == 4 and not large.problems
+
+
+def test_an_unconfirmed_start_set_serves_the_unregularized_mode_only(tmp_path, monkeypatch):
+    """A start set kept without confirmation (check["unconfirmed"]): the unregularized mode starts from it and
+    says so; the regularized solve does not use it (its size is no count)."""
+    from dataclasses import replace
+
+    from algeo.model.family import tracking_family
+    from algeo.model.data import generic_regularization
+    from algeo.pipeline.solve import _Clock, _solve_by_homotopy
+    from algeo.pipeline.crosscheck import start_exact_count
+    from algeo.startsets.store import find_start_set, save_start_set, start_set_path
+
+    monkeypatch.setenv("ALGEO_START_SETS", str(tmp_path))
+    family = tracking_family(Architecture((2, 1, 2)), 2)
+    shipped, _ = find_start_set(family)
+    unconfirmed = replace(shipped, check={**shipped.check, "confirmed_by": [], "unconfirmed": "injected"})
+    save_start_set(unconfirmed, start_set_path(family, tmp_path))
+    result = solve("2,1,2", samples=2, seed=1, regularization="none", options=SolveOptions(exact_budget=0))
+    assert len(result.products) == 3 and not result.problems
+    assert any("not confirmed complete: injected" in w for w in result.warnings)
+    system = build_system(Architecture((2, 1, 2)), random_dataset(Architecture((2, 1, 2)), 2, 1),
+                          generic_regularization(Architecture((2, 1, 2)), 1))
+    options = SolveOptions(exact_budget=0)
+    outcome, _, fallback = _solve_by_homotopy(system, seed=1, options=options, started=0.0, clock=_Clock(0.0, None),
+                                              exact_future=start_exact_count(system, 0.0))
+    assert outcome is None and "not confirmed complete (injected)" in fallback[1]
