@@ -52,6 +52,9 @@ logger = logging.getLogger(__name__)
 
 #: a tracked end is a solution when its residual (relative to max(1, |x|)) is below this
 RESIDUAL = 1e-8
+
+#: gammas for the move of the found orbits to the base data (a path that does not land gets the next)
+FINAL_GAMMAS = 3
 #: a first solution whose Jacobian has a larger condition number marks a pattern without regular solutions
 SINGULAR_CONDITION = 1e10
 
@@ -298,7 +301,9 @@ def graph_monodromy(
         # a pass aims at the whole target on its own (earlier passes' points are not subtracted)
         _populate(family, evaluator, patterns, target=target, offset=origins, extra_nodes=extra_nodes,
                   max_rounds=max_rounds, options=options, progress=progress)
-        # every pattern's points, from its best node, to the base data in one batch
+        # every pattern's orbits, from its best node, to the base data in one batch: one representative per
+        # sign-flip orbit (the homotopy is equivariant, so an image's path is the image of its representative's),
+        # and a path that does not land is tracked again with two other gammas
         items = []
         for pattern in patterns:
             if not pattern.regular:
@@ -306,16 +311,24 @@ def graph_monodromy(
                             pattern.number)
                 continue
             node = pattern.graph.nodes[pattern.best()]
-            gamma = homotopy_gamma(pass_seed, 10_000 + pattern.number)
-            items.extend((None, 0, numpy.asarray(x), node.parameters, base, gamma) for x in node.points.points)
-        lost = 0
-        if items:
-            run = _track_items(evaluator, items, options)
-            for k, status in enumerate(run.status):
-                if status is BatchStatus.REACHED and run.residual[k] <= RESIDUAL:
-                    found.add(run.points[k])
+            items.extend((pattern.number, numpy.asarray(x), node.parameters) for x in node.orbits)
+        moved = len(items)
+        for attempt in range(FINAL_GAMMAS):
+            if not items:
+                break
+            run = _track_items(evaluator, [(None, 0, x, source, base,
+                                            homotopy_gamma(pass_seed, 10_000 + 1000 * attempt + number))
+                                           for number, x, source in items], options)
+            tracked += len(items)
+            again = []
+            for item, x, status, residual in zip(items, run.points, run.status, run.residual):
+                if status is BatchStatus.REACHED and residual <= RESIDUAL:
+                    for signs in (flips if flips is not None else numpy.ones((1, len(x)))):
+                        found.add(signs * x)
                 else:
-                    lost += 1
+                    again.append(item)
+            items = again
+        lost = len(items)
         for pattern in patterns:
             graph = pattern.graph
             loops += pattern.rounds
@@ -327,9 +340,8 @@ def graph_monodromy(
                         graph.known() if pattern.regular else 0, pattern.rounds, len(graph.nodes),
                         len(graph.edges))
         failed += lost
-        tracked += len(items)
         if lost:
-            logger.info("%d of %d points lost on the way to the base data", lost, len(items))
+            logger.info("%d of %d orbits lost on the way to the base data (after %d gammas)", lost, moved, FINAL_GAMMAS)
         if progress is not None:
             progress(len(found))
         if target is None or len(found) >= target:
