@@ -93,7 +93,8 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
             "with another --seed")
     exact_agrees = exact is not None and exact.complete and exact.counts.distinct == counts.complex
     stored = start_set if start_set is not None else _stored_start_set(architecture, dataset, reg)
-    if stored is not None and not stored.confirmed:  # a lower bound, not a count: nothing is checked against it
+    unconfirmed = stored is not None and not stored.confirmed
+    if unconfirmed:  # a lower bound, not a count: nothing is checked against it
         warnings.append(f"the start set ({stored.size} points) is not confirmed complete: "
                         f"{stored.check['unconfirmed']}; N_C is not checked against it")
         stored = None
@@ -102,6 +103,11 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
     if exact_agrees and counts.failed:  # every solution was found: a failed path lost nothing
         warnings += [p for p in consistency if "paths failed" in p]
         consistency = [p for p in consistency if "paths failed" not in p]
+    if unconfirmed and not classify:  # start points of the unregularized mode from a set that claims no count:
+        # paths no gamma brought in are counted and reported; the products are checked exactly downstream
+        warnings += [f"{p} (start set unconfirmed: these paths are reported, and the products are checked "
+                     "exactly)" for p in consistency if p.startswith("every PHCpack attempt failed")]
+        consistency = [p for p in consistency if not p.startswith("every PHCpack attempt failed")]
     problems += consistency
     exact_record = None
     if exact is not None:
