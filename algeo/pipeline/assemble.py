@@ -52,9 +52,13 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
     statuses = [raw.status for raw in run.paths]
     finite = [(i, raw) for i, (raw, status) in enumerate(zip(run.paths, statuses))
               if status in (PathStatus.REGULAR, PathStatus.SINGULAR)]
-    points, point_of_path, evidence = refine_and_classify(system, finite, digits, tolerances, classify)
-    points, point_of_path, evidence, recovered = _close_under_symmetry(system, run, finite, points, point_of_path,
-                                                                       evidence, digits, tolerances, classify)
+    if classify:
+        points, point_of_path, evidence = refine_and_classify(system, finite, digits, tolerances, classify)
+        points, point_of_path, evidence, recovered = _close_under_symmetry(system, run, finite, points, point_of_path,
+                                                                           evidence, digits, tolerances, classify)
+    else:  # start points (tens of thousands): the missing images from the path ends, one refinement for all
+        points, point_of_path, evidence, recovered = _close_under_symmetry(system, run, finite, None, None, None,
+                                                                           digits, tolerances, classify)
     certification = _certify(system, points, digits) if options.certify else None
     if certification is not None:
         points = tuple(replace(p, certificate=c) for p, c in zip(points, certification.certificates))
@@ -162,10 +166,14 @@ def _close_under_symmetry(system, run, finite, points, point_of_path, evidence, 
     """Add the symmetry images of found points that PHCpack missed (algeo.model.symmetry).
 
     The images are refined on the exact system together with the path end points, so
-    they go through the same decisions; their (synthetic) path indices are dropped.
+    they go through the same decisions; their (synthetic) path indices are dropped. ``points``
+    None: nothing is refined yet, and the images are those of the path ends (one refinement).
     """
-    images = missing_images(system.architecture, [p.coordinates for p in points], tolerances.same_point)
+    ends = [raw.coordinates for _, raw in finite] if points is None else [p.coordinates for p in points]
+    images = missing_images(system.architecture, ends, tolerances.same_point)
     if not images:
+        if points is None:  # nothing refined yet
+            points, point_of_path, evidence = refine_and_classify(system, finite, digits, tolerances, classify)
         return points, point_of_path, evidence, 0
     first = len(run.paths)
     synthetic = [(first + k, phc.RawPath.known_solution(image, "symmetry image")) for k, image in enumerate(images)]
