@@ -197,13 +197,10 @@ def _track_orbits_batch(evaluator, target, start, points, flips, gammas,
     paths: list[phc.RawPath] = []
     every: list[list[phc.RawPath]] = []
     start_points = numpy.asarray(points, dtype=complex)
+    bad = 0  # paths of the last full run that did not end at a regular point (collisions alone: a full run again)
     for number, gamma in enumerate(gammas):
-        if merge and every:  # merging takes each orbit's first regular path: track again only the others
-            again = sorted({k for k in range(len(start_points)) if all(e[k].status is not PathStatus.REGULAR
-                                                                        for e in every)} | set(first_colliding))
-            first_colliding = []
-            if not again:
-                break
+        if merge and bad:  # merging takes each path's first regular end: track again only the others
+            again = [k for k in range(len(start_points)) if all(e[k].status is not PathStatus.REGULAR for e in every)]
             run = track_batch(evaluator, start_points[again],
                               gamma_path(start, target, gamma, affine=is_affine(evaluator)))
             paths = list(every[-1])
@@ -214,6 +211,8 @@ def _track_orbits_batch(evaluator, target, start, points, flips, gammas,
             attempts.append(phc.Attempt("batched", number, phc.AttemptOutcome.INCOMPLETE, round(run.seconds, 3),
                                         f"gamma {number + 1}: the {len(again)} paths not regular before, in "
                                         f"{run.seconds:.2f} s, {bad} not regular"))
+            if not bad:  # every path has a regular end in some run
+                break
             continue
         run = track_batch(evaluator, start_points,
                           gamma_path(start, target, gamma, affine=is_affine(evaluator)))
@@ -221,7 +220,6 @@ def _track_orbits_batch(evaluator, target, start, points, flips, gammas,
         every.append(paths)
         bad = sum(p.status is not PathStatus.REGULAR for p in paths)
         colliding = _colliding(paths, flips) if not bad else []
-        first_colliding = list(colliding)  # tracked again by the next gamma (merge mode)
         outcome = phc.AttemptOutcome.OK if not bad and not colliding else phc.AttemptOutcome.INCOMPLETE
         detail = (f"gamma {number + 1}: {len(paths)} paths in {run.seconds:.2f} s, {bad} not regular, "
                   f"{len(colliding)} ends sharing a sign-flip orbit")
