@@ -74,6 +74,25 @@ class _Chains:
         self.V = [self.product(l - 1, 0) for l in range(H)]
         self.Ut = [numpy.swapaxes(m, 1, 2) for m in self.U]
         self.Vt = [numpy.swapaxes(m, 1, 2) for m in self.V]
+        self._cache: dict[tuple, numpy.ndarray] = {}  # products shared by the gradient and the Jacobian blocks
+
+    def _cached(self, key: tuple, make) -> numpy.ndarray:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def _UtR(self, k: int, R: numpy.ndarray) -> numpy.ndarray:
+        """``U_k^T R``."""
+        return self._cached(("UtR", k, id(R)), lambda: _mm(self.Ut[k], R))
+
+    def _UtRVt(self, k: int, l: int, R: numpy.ndarray) -> numpy.ndarray:
+        """``U_k^T R V_l^T``."""
+        return self._cached(("UtRVt", k, l, id(R)), lambda: _mm(self._UtR(k, R), self.Vt[l]))
+
+    def _VSVt(self, k: int, l: int, S: numpy.ndarray) -> numpy.ndarray:
+        """``V_k S V_l^T``."""
+        VS = self._cached(("VS", k, id(S)), lambda: _mm(self.V[k], S))
+        return _mm(VS, self.Vt[l])
 
     def product(self, top: int, bottom: int) -> numpy.ndarray:
         """``W_top ... W_bottom`` (0-based layers); the identity of size ``d_bottom`` when ``top < bottom``."""
@@ -88,7 +107,7 @@ class _Chains:
         """``U_l^T R V_l^T + Lambda_l o W_l`` for every layer, flattened row by row."""
         blocks = []
         for l in range(self.depth):
-            gradient = _mm(_mm(self.Ut[l], R), self.Vt[l]) + lambdas[l] * self.Ws[l]
+            gradient = self._UtRVt(l, l, R) + lambdas[l] * self.Ws[l]
             blocks.append(gradient.reshape(gradient.shape[0], -1))
         return blocks
 
@@ -108,16 +127,16 @@ class _Chains:
                 block = None
                 if S is not None:  # dR = U_k dW_k V_k S: (U_l^T U_k)[a, i] (V_k S V_l^T)[j, b]
                     L1 = _mm(self.Ut[l], self.U[k])
-                    R1 = _mm(_mm(self.V[k], S), self.Vt[l])
+                    R1 = self._VSVt(k, l, S)
                     block = L1[:, :, None, :, None] * numpy.swapaxes(R1, 1, 2)[:, None, :, None, :]
                 cross = None
                 if k > l:  # U_l contains W_k: M = W_{k-1} ... W_{l+1}, N = U_k^T R V_l^T; M[j, a] N[i, b]
                     M = self.product(k - 1, l + 1)
-                    N = _mm(_mm(self.Ut[k], R), self.Vt[l])
+                    N = self._UtRVt(k, l, R)
                     cross = numpy.swapaxes(M, 1, 2)[:, :, None, None, :] * numpy.swapaxes(N, 1, 2)[:, None, :, :, None]
                 elif k < l:  # V_l contains W_k: M = W_{l-1} ... W_{k+1}, N = U_l^T R V_k^T; N[a, j] M[b, i]
                     M = self.product(l - 1, k + 1)
-                    N = _mm(_mm(self.Ut[l], R), self.Vt[k])
+                    N = self._UtRVt(l, k, R)
                     cross = N[:, :, None, None, :] * M[:, None, :, :, None]
                 if cross is not None:
                     block = cross if block is None else block + cross

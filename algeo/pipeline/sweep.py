@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
+from .._fork import WORKERS_VARIABLE
 from ..exceptions import BackendUnavailableError, InputError
 from ..model.architecture import Architecture
 from ..results.solve_result import write_json_atomically
@@ -128,9 +130,14 @@ def collect(out: str | Path, settings: SweepSettings, errors: dict[int, str] | N
     return SweepResult(settings, tuple(entries), out)
 
 
+def _one_process_each() -> None:
+    """A sweep worker's initializer: its solves do not split their tracking over more processes."""
+    os.environ[WORKERS_VARIABLE] = "1"
+
+
 class _LocalPool:
     def __init__(self, workers: int):
-        self.executor = ProcessPoolExecutor(max_workers=workers)
+        self.executor = ProcessPoolExecutor(max_workers=workers, initializer=_one_process_each)
 
     def submit(self, function, *args):
         return self.executor.submit(function, *args)

@@ -13,6 +13,7 @@ rank, loss, global or not, Morse index on its rank stratum, pure / spurious over
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -20,6 +21,7 @@ from fractions import Fraction
 import mpmath
 import numpy
 
+from .._fork import map_split
 from ..classify import determinantal as det
 from ..model.architecture import Architecture
 from ..tracking.continuation import (
@@ -153,7 +155,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
         original = None if equilibration is None else (lambda p: equilibration.to_original(architecture, p))
         follow = lambda tracked: _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits,
                                          original, gradient)
-        outcome = [follow(tracked) for tracked in tracked_reps]
+        outcome = _follow_all(follow, tracked_reps)
         # a failed path (stuck, or an end Gauss-Newton cannot bring to the critical set): first the Cauchy
         # endgame from s = ENDGAME_S, then other gammas (other paths of tau from 1 to 0); said in its detail
         _cauchy_retry(outcome, evaluator, parameters, starts, representatives, gamma, options, follow,
@@ -190,6 +192,28 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
             if product is not None:
                 products.append((index, product))
         return records, products, whitened, gamma
+
+
+#: tracked paths per worker process below which their refinements run in this process alone
+FOLLOW_SPLIT_AT_LEAST = 200
+
+
+def _follow_all(follow, tracked: list) -> list[tuple]:
+    """``follow`` on every tracked path, shared out over worker processes (each path's fate is its own).
+
+    An mpmath matrix does not pickle: a child sends the product as rows of entries.
+    """
+    def share(paths):
+        outcomes = [follow(path) for path in paths]
+        if os.getpid() == parent:
+            return outcomes
+        return [o[:5] + (None if o[5] is None else o[5].tolist(),) + o[6:] for o in outcomes]
+
+    def rebuilt(o):
+        return o if o[5] is None or isinstance(o[5], mpmath.matrix) else o[:5] + (mpmath.matrix(o[5]),) + o[6:]
+
+    parent = os.getpid()
+    return [rebuilt(o) for o in map_split(share, list(tracked), min_share=FOLLOW_SPLIT_AT_LEAST)]
 
 
 def _follow(tracked, polynomials, compiled, architecture: Architecture, whitened, thresholds: _Thresholds, digits: int,

@@ -35,6 +35,8 @@ from typing import Callable, Protocol
 
 import numpy
 
+from .._fork import run_split, worker_count
+
 __all__ = ["BatchOptions", "BatchStatus", "BatchTrack", "ParameterPath", "track_batch", "gamma_path",
            "linear_path", "is_affine"]
 
@@ -197,13 +199,47 @@ def _velocity(system: LinearSystem, path: ParameterPath, x: numpy.ndarray, t: nu
     return _solve(J, -system.value(x, dp))  # linear in p: F(x; dp)
 
 
+#: paths per process below which a batch is not split (a fork and the pickled result cost tens of ms; a
+#: step of a batch this small is mostly numpy's per-call overhead)
+SPLIT_AT_LEAST = 400
+
+
 def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath, *, t_start: float = 0.0,
                 t_end: float = 1.0, options: BatchOptions = BatchOptions(),
-                progress: Callable[[int], None] | None = None) -> BatchTrack:
+                progress: Callable[[int], None] | None = None, workers: int | None = None) -> BatchTrack:
     """Track every row of ``start`` (solutions of ``F(.; p(t_start))``) to ``t_end``.
 
-    ``progress(k)`` is called with the number of paths that finished in each iteration.
+    ``progress(k)`` is called with the number of paths that finished in each iteration (for
+    the shares tracked in other processes: when they come back). ``workers`` processes share
+    the paths (default :func:`algeo._fork.worker_count`; a batch under ``SPLIT_AT_LEAST`` paths
+    per process is not split). Each path is tracked on its own (its own ``t``, step and
+    status), so the split does not change any path's result.
     """
+    start = numpy.asarray(start, dtype=complex)
+    workers = worker_count() if workers is None else workers
+    parts = min(workers, len(start) // SPLIT_AT_LEAST)
+    if parts < 2:
+        return _track_batch(system, start, path, t_start=t_start, t_end=t_end, options=options, progress=progress)
+    started = time.monotonic()
+    bounds = numpy.linspace(0, len(start), parts + 1).astype(int)
+
+    def share(lo: int, hi: int, report):
+        shifted = path if lo == 0 else (lambda t, rows: path(t, rows + lo))
+        return lambda: _track_batch(system, start[lo:hi], shifted, t_start=t_start, t_end=t_end, options=options,
+                                    progress=report)
+
+    runs = run_split([share(lo, hi, progress if lo == 0 else None) for lo, hi in zip(bounds[:-1], bounds[1:])])
+    if progress is not None:
+        progress(len(start) - len(runs[0].status))
+    return BatchTrack(numpy.concatenate([r.points for r in runs]), numpy.concatenate([r.t for r in runs]),
+                      tuple(s for r in runs for s in r.status), numpy.concatenate([r.steps for r in runs]),
+                      numpy.concatenate([r.rejected for r in runs]), numpy.concatenate([r.residual for r in runs]),
+                      numpy.concatenate([r.newton_step for r in runs]), time.monotonic() - started,
+                      tuple(d for r in runs for d in r.detail))
+
+
+def _track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath, *, t_start: float,
+                 t_end: float, options: BatchOptions, progress: Callable[[int], None] | None) -> BatchTrack:
     started = time.monotonic()
     x = numpy.array(start, dtype=complex, copy=True).reshape(len(start), system.n)
     B = len(x)
@@ -239,21 +275,26 @@ def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath,
         scale = numpy.maximum(1.0, _norm(xa))
         previous = numpy.full(len(A), numpy.inf)
         settled = numpy.zeros(len(A), dtype=bool)  # converged, or at the noise floor of an ill-conditioned point
+        live = numpy.arange(len(A))  # rows still correcting: a settled or rejected row takes no more Newton steps
         for iteration in range(options.corrector_iterations):
-            value, J = system.value_and_jacobian(corrected, p_new)
+            if not len(live):
+                break
+            value, J = system.value_and_jacobian(corrected[live], p_new[live])
             step, solved = _solve(J, value)
-            ok &= solved
-            step = numpy.where(ok[:, None], step, 0)
-            corrected = corrected - step
-            size = _norm(step) / scale
+            good_rows = ok[live] & solved
+            step = numpy.where(good_rows[:, None], step, 0)
+            corrected[live] -= step
+            size = _norm(step) / scale[live]
             if iteration == 0:  # the predictor's error must be small against the step it made (no path jumps)
-                ok &= (_norm(step) <= options.predictor_error * moved) | (size <= options.noise_floor)
+                good_rows &= (_norm(step) <= options.predictor_error * moved[live]) | (size <= options.noise_floor)
             else:  # Newton must contract fast (inside the quadratic region of this path) until it settles
-                stalled = size > options.contraction * previous
-                settled |= stalled & (size <= options.noise_floor)  # rounding noise (cond(J) up to ~1e8)
-                ok &= settled | ~stalled
-            settled |= size <= options.corrector_tolerance
-            previous = size
+                stalled = size > options.contraction * previous[live]
+                settled[live] |= stalled & (size <= options.noise_floor)  # rounding noise (cond(J) up to ~1e8)
+                good_rows &= settled[live] | ~stalled
+            ok[live] = good_rows
+            settled[live] |= size <= options.corrector_tolerance
+            previous[live] = size
+            live = live[ok[live] & ~settled[live]]
         accept = ok & settled & numpy.all(numpy.isfinite(corrected), axis=1)
         # update accepted paths
         good = A[accept]

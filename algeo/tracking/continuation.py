@@ -193,8 +193,8 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
         scaled = numpy.array([complex(v / magnitude) for v in values])
         jacobian = compiled.jacobian(numpy.array([complex(z) for z in point]))
         try:
-            if not numpy.all(numpy.isfinite(jacobian)):
-                raise numpy.linalg.LinAlgError("the Jacobian is not finite")
+            if not numpy.all(numpy.isfinite(jacobian)) or not numpy.all(numpy.isfinite(scaled)):
+                raise numpy.linalg.LinAlgError("the Jacobian or the residual is not finite")
             left, sigma, right_h = numpy.linalg.svd(jacobian)
         except numpy.linalg.LinAlgError:  # a point far out (overflow) or a degenerate Jacobian: not converged
             last_step = mpmath.inf
@@ -204,8 +204,12 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
             rank = int(numpy.sum(sigma > sigma[0] * noise_floor)) if sigma[0] > 0 else 0
             gap = float(sigma[rank - 1] / sigma[rank]) if 0 < rank < n and sigma[rank] > 0 else None
         rank = min(rank, int(numpy.sum(sigma > 0)))  # never divide by an exactly zero singular value
-        coefficients = (left[:, :rank].conj().T @ scaled) / sigma[:rank]
-        step = right_h[:rank, :].conj().T @ coefficients
+        with numpy.errstate(over="ignore", invalid="ignore"):  # a singular value near the underflow: no step
+            coefficients = (left[:, :rank].conj().T @ scaled) / sigma[:rank]
+            step = right_h[:rank, :].conj().T @ coefficients
+        if not numpy.all(numpy.isfinite(step)):
+            last_step = mpmath.inf
+            break
         point = [x - magnitude * mpmath.mpc(complex(d)) for x, d in zip(point, step)]
         last_step = magnitude * mpmath.mpf(float(numpy.max(numpy.abs(step))))
         scale = max(mpmath.mpf(1), max(abs(x) for x in point))

@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 import mpmath
 import numpy
 
+from .._fork import map_split
 from ..model.polynomial import PolynomialSystem, power_table
 
 __all__ = ["Refinement", "refine_point", "refine_points_quasi", "mp_rational", "mp_context"]
@@ -232,6 +233,8 @@ class _BallNewton:
 
 #: quasi-Newton iterations before a point that has not converged is handed to :func:`refine_point`
 QUASI_ITERATIONS = 8
+#: points per worker process below which :func:`refine_points_quasi` runs in this process alone
+SPLIT_AT_LEAST = 100
 
 
 def refine_points_quasi(
@@ -258,8 +261,10 @@ def refine_points_quasi(
     newton = _ball_newton(system, digits, False, required=False) if digits <= 250 else None  # doubles' range
     if newton is None or not len(starts):
         return [refine_point(system, start, digits=digits) for start in starts]
-    return newton.refine_quasi(starts, jacobians, max_iterations,
-                               lambda start: refine_point(system, start, digits=digits))
+    fallback = lambda start: refine_point(system, start, digits=digits)  # noqa: E731
+    # each point's refinement is its own: the points are shared out over worker processes (algeo._fork)
+    return map_split(lambda share: newton.refine_quasi(share, jacobians, max_iterations, fallback), list(starts),
+                     min_share=SPLIT_AT_LEAST)
 
 
 def _arb_to_mpf(ball):

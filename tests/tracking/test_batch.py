@@ -100,3 +100,22 @@ def test_an_affine_path_with_per_row_lines_reversed_by_one_over_gamma_is_the_sam
     ahead, _ = forward(t[1:2] + h, rows[1:2])
     behind, _ = forward(t[1:2] - h, rows[1:2])
     assert numpy.allclose((ahead - behind) / (2 * h), velocity[1:2], atol=1e-6)
+
+
+def test_a_batch_split_over_two_processes_gives_every_path_the_same_result(monkeypatch):
+    import algeo.tracking.batch as batch
+
+    architecture, family, start_set = _start_set((2, 2, 2), 2)
+    evaluator = GramEvaluator(architecture)
+    p0 = numpy.array(start_set.parameters)
+    targets = numpy.array([family.random_parameters(k) for k in range(start_set.size)])  # a line per path
+    path = linear_path(p0[None] * numpy.exp(0.5j), targets)
+    starts = numpy.array(start_set.points)
+    alone = track_batch(evaluator, starts, path, workers=1)
+    finished = []
+    monkeypatch.setattr(batch, "SPLIT_AT_LEAST", 50)
+    split = track_batch(evaluator, starts, path, workers=3, progress=finished.append)
+    assert split.status == alone.status and split.detail == alone.detail
+    assert numpy.array_equal(split.points, alone.points) and numpy.array_equal(split.t, alone.t)
+    assert numpy.array_equal(split.steps, alone.steps) and numpy.array_equal(split.rejected, alone.rejected)
+    assert sum(finished) == start_set.size  # the children's paths are reported when they come back
