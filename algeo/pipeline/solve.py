@@ -384,9 +384,11 @@ def _solve_by_homotopy(system: CriticalPointSystem, *, seed: int, options: Solve
     if not chosen.confirmed and not keep_incomplete:  # its size is no count: only the unregularized mode uses it
         return None, None, (HomotopyFallback.NO_START_SET, f"the start set at {path} is not confirmed complete "
                                                            f"({chosen.check['unconfirmed']})")
+    stage = time.monotonic()
     homotopy = parameter_homotopy(system, chosen.parameters, chosen.points, seed=seed,
                                   timeout=clock.limit(options.timeout), max_attempts=options.max_attempts,
                                   tracker="batched" if keep_incomplete else "auto")
+    logger.info("parameter homotopy from the start set (%d points): %.1f s", chosen.size, time.monotonic() - stage)
     if not homotopy.succeeded and not (keep_incomplete and homotopy.run.paths):
         return None, None, (HomotopyFallback.TRACKING_FAILED, "tracking failed: " + homotopy.failure_detail())
     bounds = chosen.check.get("weight_system_bounds") or {}
@@ -397,8 +399,10 @@ def _solve_by_homotopy(system: CriticalPointSystem, *, seed: int, options: Solve
         "tracking_attempts": [a.to_json() for a in homotopy.run.attempts],
         "tracked_paths": homotopy.tracked_paths, "paths_by_sign_flip": chosen.size - homotopy.tracked_paths}
     exact = exact_future.result()
+    stage = time.monotonic()
     result = assemble(system, homotopy.run, bounds, method=method, seed=seed, options=options, started=started,
                       start_set=chosen, exact=exact, classify=not keep_incomplete)
+    logger.info("refinement and grouping of %d path ends: %.1f s", len(homotopy.run.paths), time.monotonic() - stage)
     if keep_incomplete:
         return result, homotopy.run, None
     if exact.complete:

@@ -97,8 +97,10 @@ def _cauchy_retry(outcome: list, evaluator, parameters, starts, representatives,
     failed = [r for r, o in enumerate(outcome) if o[0] is ContinuationStatus.FAILED]
     if not failed:
         return
+    stage = time.monotonic()
     again = track_all_to_zero(evaluator, parameters, starts[[representatives[r] for r in failed]], gamma=gamma,
                               options=replace(options, s_end=endgame_s))
+    logger.info("%d failed paths tracked again to s = %g: %.1f s", len(failed), endgame_s, time.monotonic() - stage)
     ready = [(r, t) for r, t in zip(failed, again)
              if t.status is ContinuationStatus.CONVERGED and t.s_reached <= endgame_s * (1 + 1e-9)]
     for r, t in zip(failed, again):
@@ -106,8 +108,11 @@ def _cauchy_retry(outcome: list, evaluator, parameters, starts, representatives,
             outcome[r] = follow(replace(t, detail=f"{t.detail} (tracked again after: {outcome[r][1]})"))
     if not ready:
         return
+    stage = time.monotonic()
     estimates = cauchy_endgame(evaluator, parameters, numpy.array([t.end for _, t in ready]), s0=endgame_s,
                                gamma=gamma)
+    logger.info("Cauchy endgame of %d paths: %.1f s", len(ready), time.monotonic() - stage)
+    stage = time.monotonic()
     for (r, t), estimate in zip(ready, estimates):
         if estimate.point is None or estimate.spread > CAUCHY_SPREAD:
             why = estimate.detail if estimate.point is None else f"{estimate.detail} is above {CAUCHY_SPREAD:g}"
@@ -120,6 +125,7 @@ def _cauchy_retry(outcome: list, evaluator, parameters, starts, representatives,
             outcome[r] = (followed[0], f"{followed[1]} (after: {outcome[r][1]})", *followed[2:])
         else:
             outcome[r] = (outcome[r][0], f"{outcome[r][1]}; {estimate.detail}, but {followed[1]}", *outcome[r][2:])
+    logger.info("refinement at tau = 0 from the Cauchy estimates: %.1f s", time.monotonic() - stage)
 
 
 def _continue_all(base: SolveResult, architecture: Architecture, dataset: Dataset, start_reg: Regularization,
@@ -147,15 +153,22 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     # same relative size: s_end, the handover and the Cauchy endgame move down with it
     relative = 1 / float(_start_scale(architecture, working))
     if relative != 1:
-        options = replace(options, s_end=options.s_end * relative, handover_below=options.handover_below * relative)
+        options = replace(options, s_end=options.s_end * relative, handover_below=options.handover_below * relative,
+                          one_decade_below=options.one_decade_below * relative)
+    stage = time.monotonic()
     tracked_reps = track_all_to_zero(evaluator, parameters, starts[representatives], gamma=gamma, options=options)
+    logger.info("continuation of %d paths (one per sign-flip orbit) towards tau = 0: %.1f s", len(representatives),
+                time.monotonic() - stage)
     with mp_context(digits):
         whitened = det.whitening(dataset)
         # per representative: status, detail, tracking and refinement fields, refined point, product, rank, check
         original = None if equilibration is None else (lambda p: equilibration.to_original(architecture, p))
         follow = lambda tracked: _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits,
                                          original, gradient)
+        stage = time.monotonic()
         outcome = _follow_all(follow, tracked_reps)
+        logger.info("refinement at tau = 0 of the converged ends: %.1f s", time.monotonic() - stage)
+        stage = time.monotonic()
         # a failed path (stuck, or an end Gauss-Newton cannot bring to the critical set): first the Cauchy
         # endgame from s = ENDGAME_S, then other gammas (other paths of tau from 1 to 0); said in its detail
         _cauchy_retry(outcome, evaluator, parameters, starts, representatives, gamma, options, follow,
@@ -175,6 +188,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
                 elif retry == RETRY_GAMMAS:
                     note = f"{RETRY_GAMMAS} other gammas failed too (the last: {followed[1]})"
                     outcome[r] = (outcome[r][0], f"{outcome[r][1]}; {note}", *outcome[r][2:])
+        logger.info("Cauchy endgame and other gammas for failed paths: %.1f s", time.monotonic() - stage)
         for index, (point, (r, f)) in enumerate(zip(base.points, images)):
             common = dict(index=index, start_point=point.index)
             status, detail, tracking, fields, refined, product, rank, residual, check = outcome[r]

@@ -51,6 +51,7 @@ class TrackOptions:
     corrector_accept: float = 1e-7  # relative Newton step required to accept a step
     max_corrector_iterations: int = 4
     divergence_bound: float = 1e6  # relative to max(1, ||start||)
+    one_decade_below: float = 1e-2  # from this s on, growth by DIVERGENCE_GROWTH over one decade is divergence too
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -116,11 +117,15 @@ def _norm(x: numpy.ndarray) -> float:
     return float(numpy.max(numpy.abs(x))) if len(x) else 0.0
 
 
-def _growth(history: list[tuple[float, float]]) -> float | None:
-    """Norm ratio between the last decade mark and the one two decades earlier."""
-    if len(history) < 3:
+#: norm ratio over the window of :func:`_growth` above which a path is diverged
+DIVERGENCE_GROWTH = 2.0
+
+
+def _growth(history: list[tuple[float, float]], decades: int = 2) -> float | None:
+    """Norm ratio between the last decade mark and the one ``decades`` decades earlier."""
+    if len(history) < decades + 1:
         return None
-    return max(1.0, history[-1][1]) / max(1.0, history[-3][1])
+    return max(1.0, history[-1][1]) / max(1.0, history[-1 - decades][1])
 
 
 @dataclass(frozen=True)
@@ -250,7 +255,8 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
     are the family at ``(S, T, tau Lambda_0)``, evaluated in closed form by ``evaluator``
     (:class:`algeo.model.gram_eval.GramEvaluator`). Tracking stops at ``s_end``; a path whose
     ``||theta||`` exceeds ``divergence_bound`` relative to its start, or grew by more than a
-    factor 2 over the last two decades of ``s``, is diverged; a path stuck (step-size
+    factor 2 over the last two decades of ``s``, or over the last decade once ``s`` is at most
+    ``one_decade_below``, is diverged; a path stuck (step-size
     underflow or ``max_steps_per_decade`` used up) below ``handover_below`` is handed over to
     the refinement at ``tau = 0``, which decides (a point it does not bring to the critical
     set is a failed path); above it the path fails.
@@ -289,11 +295,16 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
             def end(status, detail=""):
                 results[k] = TrackedPath(status, tuple(x), s, int(steps[k]), int(rejected[k]), norm, detail)
 
-            growth = _growth(history[k] + [(s, norm)])
+            marks_so_far = history[k] + [(s, norm)]
+            growth = _growth(marks_so_far)
+            last = _growth(marks_so_far, decades=1) if s <= options.one_decade_below * (1 + 1e-9) else None
             if state is BatchStatus.DIVERGED or norm > own_bound:
                 end(ContinuationStatus.DIVERGED, f"||theta|| = {norm:.3g} exceeded {own_bound:.3g} at s = {s:.3g}")
-            elif growth is not None and growth > 2.0:
+            elif growth is not None and growth > DIVERGENCE_GROWTH:
                 end(ContinuationStatus.DIVERGED, f"||theta|| grew by a factor {growth:.3g} over the two decades of s "
+                                                 f"down to s = {s:.3g}")
+            elif last is not None and last > DIVERGENCE_GROWTH:
+                end(ContinuationStatus.DIVERGED, f"||theta|| grew by a factor {last:.3g} over the decade of s "
                                                  f"down to s = {s:.3g}")
             elif state is BatchStatus.FAILED and s > options.handover_below:
                 end(ContinuationStatus.FAILED, run.detail[position].replace(" t = ", " s = "))
@@ -326,7 +337,7 @@ class CauchyEstimate:
 
 def cauchy_endgame(evaluator, parameters: numpy.ndarray, points: numpy.ndarray, *, s0: float, gamma: complex,
                    samples_per_loop: int = 32, max_loops: int = 4,
-                   closure: float = 1e-5) -> list[CauchyEstimate]:
+                   closure: float = 1e-5, batch_options=None) -> list[CauchyEstimate]:
     """Estimate the ends at ``tau = 0`` of paths at ``s0`` by the Cauchy integral (Morgan, Sommese, Wampler).
 
     Near ``tau = 0`` a path is a power series in ``tau^(1/c)`` (``c`` its cycle number). The
@@ -352,7 +363,7 @@ def cauchy_endgame(evaluator, parameters: numpy.ndarray, points: numpy.ndarray, 
 
     start = numpy.array(points, dtype=complex).reshape(len(points), evaluator.n)
     x, K = start.copy(), samples_per_loop
-    options = BatchOptions(max_step=1.0 / K, max_steps=2000)
+    options = batch_options or BatchOptions(max_step=1.0 / K, max_steps=2000)
     samples: list[list[numpy.ndarray]] = [[] for _ in range(len(start))]
     cycle: list[int | None] = [None] * len(start)
     broken: list[str] = [""] * len(start)

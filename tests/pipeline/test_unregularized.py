@@ -168,6 +168,17 @@ def test_truncation_picks_the_largest_gap():
     assert _truncation([0.0, 0.0], min_ratio=1e3) == (0, None)
 
 
+def test_growth_over_one_and_two_decades():
+    from algeo.tracking.continuation import _growth
+
+    # a diverging path, ||theta|| ~ tau^(-1/2): a factor sqrt(10) per decade of s (measured: 3.1-3.2 at
+    # 2,2,2,3 once s <= 1e-2, while converging paths changed by at most 1.28 over the decade down to 1e-2)
+    marks = [(1e-1, 10.0), (1e-2, 31.6)]
+    assert _growth(marks) is None and _growth(marks, decades=1) == pytest.approx(3.16)
+    assert _growth([(1.0, 0.2)] + marks) == pytest.approx(31.6)  # norms below 1 count as 1
+    assert _growth([(1e-1, 0.5), (1e-2, 0.9)], decades=1) == 1.0
+
+
 def test_refinement_lands_on_the_critical_set_from_a_nearby_point():
     # widths 2,1,2: theta = (a w1, w2 / a) with w2 w1 = U_1 S^-1 is critical for every a != 0 (a 1-dim fibre)
     architecture = Architecture((2, 1, 2))
