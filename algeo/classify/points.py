@@ -42,7 +42,8 @@ class Tolerances:
         return dict(self.__dict__)
 
 
-def cluster_points(points: Sequence[Sequence], tolerance: float) -> tuple[list[int], dict]:
+def cluster_points(points: Sequence[Sequence], tolerance: float, *,
+                   doubles: numpy.ndarray | None = None) -> tuple[list[int], dict]:
     """Group points closer than ``tolerance * max(1, ||x||)``; returns the cluster of each point.
 
     Also returns the evidence: the largest distance inside a cluster and the smallest
@@ -53,13 +54,16 @@ def cluster_points(points: Sequence[Sequence], tolerance: float) -> tuple[list[i
     [0, 0, 1]
     >>> cluster_points([], 1e-8)[0]
     []
+
+    ``doubles``: the points as complex doubles, when the caller has them (one row per point).
     """
     n = len(points)
     if n == 0:
         return [], {"largest_relative_distance_within_a_point": 0.0, "smallest_relative_distance_between_points": None}
     from scipy.spatial import cKDTree
 
-    array = numpy.array([[complex(x) for x in point] for point in points], dtype=complex).reshape(n, -1)
+    array = doubles if doubles is not None else numpy.array([[complex(x) for x in point] for point in points],
+                                                            dtype=complex).reshape(n, -1)
     scales = numpy.maximum(1.0, numpy.abs(array).max(axis=1, initial=0.0))
     # k-d trees over the real coordinates, Chebyshev metric: max(|Re|, |Im|) <= |z| <= sqrt(2) max(|Re|, |Im|),
     # so a box of half-width sqrt(2) r holds every point within complex max-distance r; the complex distance
@@ -156,6 +160,8 @@ def _smallest_below(array: numpy.ndarray, scales: numpy.ndarray, bound: float) -
 
 def _doubles(point: Sequence) -> numpy.ndarray:
     """The coordinates as complex doubles (ample for the relative thresholds below: 1e-12 and up)."""
+    if isinstance(point, numpy.ndarray) and point.dtype == complex:
+        return point
     return numpy.array([complex(x) for x in point], dtype=complex)
 
 
@@ -238,7 +244,12 @@ def _condition(jacobian: numpy.ndarray) -> float:
         return numpy.inf
 
 
-def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: int, jacobian_of) -> list:
+def _as_doubles(refined: Sequence) -> numpy.ndarray:
+    return numpy.array([[complex(z) for z in r.point] for r in refined], dtype=complex).reshape(len(refined), -1)
+
+
+def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: int,
+                     jacobian_of) -> tuple[list, numpy.ndarray]:
     """Newton refinement of every start point, done once per hidden-unit sign-flip orbit.
 
     The representatives are refined together by quasi-Newton steps (exact residual at ``digits``
@@ -248,24 +259,31 @@ def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: i
     The gradient system is equivariant under the flips (``F(s x) = s F(x)``, ``s`` a diagonal of
     signs), so refining ``s x`` gives ``s`` times the refinement of ``x`` with the same residual
     and steps: the image is taken exactly, not recomputed (widths 1,3,3,1: 977 points, 77 orbits).
+    Also returns the refined points as complex doubles (an image's: the signs times its
+    representative's), one row per point.
     """
     from dataclasses import replace
 
     if not isinstance(system.architecture, Architecture):  # the sign flips are a symmetry of linear networks only
-        return [refine_point(polynomials, start, digits=digits) for start in starts]
+        refined = [refine_point(polynomials, start, digits=digits) for start in starts]
+        return refined, _as_doubles(refined)
     flips = sign_flip_matrices(system.architecture)
     if not len(starts) or len(flips) < 2:
-        return [refine_point(polynomials, start, digits=digits) for start in starts]
+        refined = [refine_point(polynomials, start, digits=digits) for start in starts]
+        return refined, _as_doubles(refined)
     representatives, images = orbit_representatives(starts, flips)
     done = refine_points_quasi(polynomials, [starts[k] for k in representatives], jacobian_of, digits=digits)
+    done_doubles = _as_doubles(done)
     refined = []
     for r, f in images:
         if f == 0:
             refined.append(done[r])
         else:
             signs = [int(v) for v in flips[f]]
-            refined.append(replace(done[r], point=tuple(z * sign for z, sign in zip(done[r].point, signs))))
-    return refined
+            refined.append(replace(done[r], point=tuple(z if sign > 0 else -z for z, sign in zip(done[r].point, signs))))
+    rows = numpy.array([r for r, _ in images], dtype=int)
+    signs = numpy.asarray(flips)[numpy.array([f for _, f in images], dtype=int)]
+    return refined, done_doubles[rows] * signs
 
 
 def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int, RawPath]], digits: int,
@@ -281,8 +299,9 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
     polynomials = system.polynomial_system
     jacobian_of = _jacobian_function(system)
     with mp_context(digits):
-        refined = _refine_by_orbit(system, polynomials, [raw.coordinates for _, raw in finite], digits, jacobian_of)
-        labels, evidence = cluster_points([r.point for r in refined], tol.same_point)
+        refined, doubles = _refine_by_orbit(system, polynomials, [raw.coordinates for _, raw in finite], digits,
+                                            jacobian_of)
+        labels, evidence = cluster_points([r.point for r in refined], tol.same_point, doubles=doubles)
         groups: dict[int, list[int]] = {}
         for position, label in enumerate(labels):
             groups.setdefault(label, []).append(position)
@@ -291,21 +310,21 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
         zero_small, nonzero_small = [], []
         for label in sorted(groups):
             members = groups[label]
-            refinement = refined[min(members, key=lambda k: refined[k].residual)]
-            imaginary = max_imaginary(refinement.point)
+            best = min(members, key=lambda k: refined[k].residual)
+            refinement, row = refined[best], doubles[best]
+            imaginary = max_imaginary(row)
             is_real = imaginary <= tol.real
             (imaginary_real if is_real else imaginary_complex).append(imaginary)
             if is_real and classify:
                 real_refinement = refine_point(polynomials, [complex(z.real) for z in refinement.point],
                                                digits=digits, real=True)
                 if real_refinement.converged or not refinement.converged:
-                    refinement = real_refinement
-            zero, smallest = has_zero_coordinate(refinement.point, tol.zero_coordinate)
+                    refinement, row = real_refinement, _doubles(real_refinement.point)
+            zero, smallest = has_zero_coordinate(row, tol.zero_coordinate)
             (zero_small if zero else nonzero_small).append(smallest)
-            point = [complex(z) for z in refinement.point]
             entry = dict(
-                index=len(points), coordinates=tuple(point),
-                refined=tuple(mpmath.mpc(z) for z in refinement.point), digits=digits,
+                index=len(points), coordinates=tuple(row.tolist()),
+                refined=tuple(z if type(z) is mpmath.mpc else mpmath.mpc(z) for z in refinement.point), digits=digits,
                 is_real=is_real, has_zero_coordinate=zero, residual=float(refinement.residual),
                 newton_step=float(refinement.last_step), converged=refinement.converged,
                 paths=tuple(finite[k][0] for k in members), max_imaginary=imaginary,
