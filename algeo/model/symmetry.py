@@ -71,7 +71,8 @@ def missing_images(architecture: Architecture, points: Sequence[Sequence[complex
     for signs in group:
         for images in (signs * stack, numpy.conj(signs * stack)):
             bound = tolerance * numpy.maximum(1.0, numpy.abs(images).max(axis=1))
-            distance, _ = tree.query(_as_real(images), k=1, p=numpy.inf)
+            # a real-coordinate distance above the largest bound can only say "no match" (inf): the tree prunes
+            distance, _ = tree.query(_as_real(images), k=1, p=numpy.inf, distance_upper_bound=2 * float(bound.max()))
             for k in numpy.flatnonzero(distance > bound):
                 found.add(images[k])
     return found.points
@@ -134,6 +135,10 @@ class PointSet:
         self._blocks.append((cKDTree(_as_real(block)), block))
 
 
+#: neighbours asked of the k-d tree per image in :func:`orbit_representatives` (more are looked up when all are near)
+NEAREST = 3
+
+
 def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[int], list[tuple[int, int]]]:
     """One point per orbit under ``flips`` (rows of signs, the identity first).
 
@@ -162,8 +167,29 @@ def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[
     images_of = flips[:, None, :] * clean[None, :, :]
     size = max(1.0, float(numpy.abs(clean).max()))
     radius = numpy.linalg.norm(projection, 2) * numpy.sqrt(2 * points.shape[1]) * tolerance * size
-    candidates = tree.query_ball_point(_as_real(images_of).reshape(len(flips) * n, -1) @ projection, r=radius)
+    projected = _as_real(images_of).reshape(len(flips) * n, -1) @ projection
+    # the nearest NEAREST projected points within the radius, as arrays; a query whose every slot is filled may
+    # have more, and is asked again for all of them
+    _, nearest = tree.query(projected, k=NEAREST, distance_upper_bound=radius)
+    nearest = nearest.reshape(len(projected), NEAREST)
+    full = numpy.flatnonzero(nearest[:, -1] < n)
+    row, slot = numpy.nonzero(nearest < n)
+    J = nearest[row, slot]
+    if len(full):
+        more = tree.query_ball_point(projected[full], r=radius)
+        keep = ~numpy.isin(row, full)
+        lengths = numpy.array([len(c) for c in more], dtype=int)
+        row = numpy.concatenate([row[keep], numpy.repeat(full, lengths)])
+        J = numpy.concatenate([J[keep], numpy.array([j for c in more for j in sorted(c)], dtype=int)])
     bound = tolerance * numpy.maximum(1.0, numpy.abs(clean).max(axis=1))
+    # every candidate pair (flip f, point i, point j) at once (row = f * n + i): j matches flips[f] * points[i]
+    # when the full distance is within j's bound (both finite); sorted by (i, f, j), the order of a scan
+    F, I = numpy.divmod(row, n)
+    matches = finite[I] & finite[J] & (numpy.abs(images_of[F, I] - clean[J]).max(axis=1, initial=0.0) <= bound[J])
+    I, F, J = I[matches], F[matches], J[matches]
+    order = numpy.lexsort((J, F, I))  # by point, then flip, then candidate
+    I, F, J = I[order], F[order], J[order]
+    starts = numpy.searchsorted(I, numpy.arange(n + 1))
     representatives: list[int] = []
     assigned: list[tuple[int, int] | None] = [None] * n
     for position in range(n):
@@ -172,11 +198,7 @@ def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[
         representatives.append(position)
         r = len(representatives) - 1
         assigned[position] = (r, 0)
-        if not finite[position]:
-            continue
-        for f in range(len(flips)):
-            for j in candidates[f * n + position]:
-                if assigned[j] is None and finite[j] and \
-                        numpy.abs(images_of[f, position] - clean[j]).max() <= bound[j]:
-                    assigned[j] = (r, f)
+        for f, j in zip(F[starts[position]:starts[position + 1]].tolist(), J[starts[position]:starts[position + 1]].tolist()):
+            if assigned[j] is None:
+                assigned[j] = (r, f)
     return representatives, list(assigned)  # every point is assigned: its own orbit at worst

@@ -63,3 +63,39 @@ def test_point_set_keeps_exactly_the_points_a_full_scan_keeps():
     assert added == expected
     assert len(points) == len(kept) > PointSet.BLOCK * 2
     assert not points.add(numpy.full(6, numpy.nan))
+
+
+def _orbits_by_scan(points, flips, tolerance=1e-8):
+    """orbit_representatives' rule, point by point over every pair (the reference)."""
+    points = numpy.asarray(points, dtype=complex)
+    finite = numpy.all(numpy.isfinite(points), axis=1)
+    representatives, assigned = [], [None] * len(points)
+    for i in range(len(points)):
+        if assigned[i] is not None:
+            continue
+        representatives.append(i)
+        assigned[i] = (len(representatives) - 1, 0)
+        if not finite[i]:
+            continue
+        for f, signs in enumerate(flips):
+            for j in range(len(points)):
+                if assigned[j] is None and finite[j] and numpy.abs(signs * points[i] - points[j]).max() <= \
+                        tolerance * max(1.0, numpy.abs(points[j]).max()):
+                    assigned[j] = (len(representatives) - 1, f)
+    return representatives, assigned
+
+
+def test_orbit_representatives_agree_with_a_scan_of_every_pair_with_duplicates_zeros_and_nan():
+    from algeo.model.architecture import Architecture
+    from algeo.model.symmetry import orbit_representatives, sign_flip_matrices
+
+    flips = numpy.asarray(sign_flip_matrices(Architecture((2, 2, 2))))
+    rng = numpy.random.default_rng(3)
+    base = rng.normal(size=(40, flips.shape[1])) + 1j * rng.normal(size=(40, flips.shape[1]))
+    orbits = numpy.concatenate([flips[rng.integers(len(flips))] * base for _ in range(3)])
+    zeros = base[:5].copy()
+    zeros[:, :2] = 0  # fixed by some flips
+    copies = numpy.concatenate([base[:4]] * 5)  # more near neighbours than the tree is first asked for
+    points = numpy.concatenate([orbits, zeros, copies, base[4:8] * (1 + 1e-12), numpy.full((1, base.shape[1]), numpy.nan)])
+    points = points[rng.permutation(len(points))]
+    assert orbit_representatives(points, flips) == _orbits_by_scan(points, flips)
