@@ -86,6 +86,11 @@ RETRY_GAMMAS = 2
 #: where the Cauchy endgame loops around tau = 0 for a failed path (3,2,2 m = 3, seed 1: at s = 1e-2 the
 #: loops enclosed other branch points and gave wrong means; at 1e-3 they gave the ends)
 ENDGAME_S = 1e-3
+#: the Cauchy endgame's radii, tried in turn: a failed path that reaches s = 1e-4 loops there first (2,2,2,3,
+#: m = 2, seed 1: 62 paths of cycle numbers 1 and 2, 1.9 s at 1e-4 against 12.4 s at 1e-3, where one path's
+#: steps held up every arc; loop spreads 0.007 against 0.16, the estimates within 3e-4 of each other and of
+#: those at 1e-5); one stuck between 1e-3 and 1e-4 (3,2,2, m = 3) still loops at 1e-3
+ENDGAME_RADII = (1e-4, ENDGAME_S)
 #: largest loop spread (|x - mean| / max(1, |mean|)) of an accepted Cauchy estimate: converging paths measured
 #: 0.06-0.62 at s = 1e-3, a diverging one (whose mean, the series' constant term, is no end) 95
 CAUCHY_SPREAD = 2.0
@@ -170,9 +175,10 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
         logger.info("refinement at tau = 0 of the converged ends: %.1f s", time.monotonic() - stage)
         stage = time.monotonic()
         # a failed path (stuck, or an end Gauss-Newton cannot bring to the critical set): first the Cauchy
-        # endgame from s = ENDGAME_S, then other gammas (other paths of tau from 1 to 0); said in its detail
-        _cauchy_retry(outcome, evaluator, parameters, starts, representatives, gamma, options, follow,
-                      endgame_s=ENDGAME_S * relative)
+        # endgame from s = ENDGAME_RADII in turn, then other gammas (other paths of tau from 1 to 0); said in its detail
+        for endgame_s in ENDGAME_RADII:
+            _cauchy_retry(outcome, evaluator, parameters, starts, representatives, gamma, options, follow,
+                          endgame_s=endgame_s * relative)
         for retry in range(1, RETRY_GAMMAS + 1):
             failed = [r for r, o in enumerate(outcome) if o[0] is ContinuationStatus.FAILED]
             if not failed:
