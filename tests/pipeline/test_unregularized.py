@@ -179,6 +179,24 @@ def test_growth_over_one_and_two_decades():
     assert _growth([(1e-1, 0.5), (1e-2, 0.9)], decades=1) == 1.0
 
 
+def test_a_refinement_stalled_just_short_of_its_tolerance_is_accepted_only_below_the_zero_threshold():
+    import mpmath
+
+    from algeo.pipeline.unregularized import stalled_on_critical_set
+    from algeo.tracking.continuation import CriticalSetRefinement
+
+    def refinement(residual, step_converged=True, size=2):
+        return CriticalSetRefinement((mpmath.mpc(size), mpmath.mpc(1)), mpmath.mpf(residual), mpmath.mpf("1e-40"), 4,
+                                     False, 4, None, step_converged)
+
+    with mpmath.workdps(40):
+        assert stalled_on_critical_set(refinement("2.19e-29"), 40)  # 2,2,2,3 seed 3, cycle number 2
+        assert stalled_on_critical_set(refinement("1.5e-20", size=2), 40)  # relative to max(1, ||x||) = 2
+        assert not stalled_on_critical_set(refinement("3e-20", size=2), 40)
+        assert not stalled_on_critical_set(refinement("1.15e-12"), 40)  # an end short of the Cauchy endgame's
+        assert not stalled_on_critical_set(refinement("2.19e-29", step_converged=False), 40)  # still moving
+
+
 def test_refinement_lands_on_the_critical_set_from_a_nearby_point():
     # widths 2,1,2: theta = (a w1, w2 / a) with w2 w1 = U_1 S^-1 is critical for every a != 0 (a 1-dim fibre)
     architecture = Architecture((2, 1, 2))
