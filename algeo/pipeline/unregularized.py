@@ -201,11 +201,12 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
             note = "" if f == 0 else f"sign-flip image of path {representatives[r]}"
             detail = "; ".join(x for x in (detail, note) if x)
             if fields and f:
-                signs = flips[f]
-                refined = tuple(z * int(sign) for z, sign in zip(refined, signs))
-                fields = dict(fields, coordinates_text=tuple((decimal_text(mpmath.re(z), digits),
-                                                              decimal_text(mpmath.im(z), digits)) for z in refined),
-                              refined=refined)
+                signs = [int(sign) for sign in flips[f]]
+                refined = tuple(z if sign > 0 else -z for z, sign in zip(refined, signs))
+                # the representative's text, negated where the sign is: nstr(-x) is "-" + nstr(x)
+                fields = dict(fields, coordinates_text=tuple(
+                    pair if sign > 0 else (_negated(pair[0]), _negated(pair[1]))
+                    for pair, sign in zip(fields["coordinates_text"], signs)), refined=refined)
             extra = {} if product is None else dict(rank=rank, stratum_check=check,
                                                      stratum_residual=None if residual is None else float(residual))
             records.append(ContinuationPath(status=status, detail=detail, **common, **tracking, **fields, **extra))
@@ -234,6 +235,11 @@ def _follow_all(follow, tracked: list) -> list[tuple]:
 
     parent = os.getpid()
     return [rebuilt(o) for o in map_split(share, list(tracked), min_share=FOLLOW_SPLIT_AT_LEAST)]
+
+
+def _negated(text: str) -> str:
+    """The :func:`decimal_text` of ``-x`` from that of ``x``."""
+    return text if text == "0" else text[1:] if text.startswith("-") else "-" + text
 
 
 def _follow(tracked, polynomials, compiled, architecture: Architecture, whitened, thresholds: _Thresholds, digits: int,

@@ -17,6 +17,7 @@ import pytest
 import scipy.linalg
 
 from algeo import SolveOptions, solve
+from algeo.results.solve_result import decimal_text
 from algeo.model.architecture import Architecture
 from algeo.cli import main
 from algeo.tracking.continuation import CompiledSystem, ContinuationStatus, refine_on_critical_set, _truncation
@@ -113,6 +114,8 @@ def test_every_path_has_a_fate_and_every_point_passes_the_stratum_check(widths, 
         assert isinstance(path.status, ContinuationStatus)
         if path.status is ContinuationStatus.CONVERGED:
             assert path.product is not None and path.residual < 1e-30
+            assert path.coordinates_text == tuple((decimal_text(mpmath.re(z), 40), decimal_text(mpmath.im(z), 40))
+                                                  for z in path.refined)  # a sign-flip image's too
             assert path.stratum_check.value == "yes" and path.stratum_residual < 1e-20
             product = result.products[path.product]
             assert path.rank == product.rank
