@@ -237,6 +237,25 @@ def _jacobians(system: CriticalPointSystem, function, points) -> list[numpy.ndar
     return list(function(numpy.array(points, dtype=complex)))
 
 
+def _conditions(jacobians: list[numpy.ndarray]) -> list[float]:
+    """:func:`_condition` of every matrix, by one batched SVD when they have one shape (77,537 Jacobians of
+    18 x 18 at widths 2,3,2,2: one call instead of one each)."""
+    if not jacobians or len({j.shape for j in jacobians}) != 1:
+        return [_condition(j) for j in jacobians]
+    stack = numpy.asarray(jacobians)
+    out = numpy.full(len(stack), numpy.inf)
+    ok = numpy.all(numpy.isfinite(stack), axis=(1, 2))
+    if stack.shape[1] == 0 or not ok.any():
+        return [_condition(j) for j in jacobians]
+    try:
+        values = numpy.linalg.svd(stack[ok], compute_uv=False)
+    except numpy.linalg.LinAlgError:  # one matrix's SVD did not converge: each on its own
+        return [_condition(j) for j in jacobians]
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        out[ok] = values[:, 0] / values[:, -1]
+    return [float(c) if numpy.isfinite(c) else numpy.inf for c in out]
+
+
 def _condition(jacobian: numpy.ndarray) -> float:
     try:
         return float(numpy.linalg.cond(jacobian)) if numpy.all(numpy.isfinite(jacobian)) else numpy.inf
@@ -340,8 +359,8 @@ def refine_and_classify(system: CriticalPointSystem, finite: Sequence[tuple[int,
             exact_losses.append(loss)
         # Jacobians (Hessians of the loss) for all points in one batch: condition numbers, and the inertia of
         # the real points (in double precision when no eigenvalue is near zero, else at the refinement's digits)
-        for entry, jacobian in zip(points, _jacobians(system, jacobian_of, [entry["coordinates"] for entry in points])):
-            condition = _condition(jacobian)
+        jacobians = _jacobians(system, jacobian_of, [entry["coordinates"] for entry in points])
+        for entry, jacobian, condition in zip(points, jacobians, _conditions(jacobians)):
             entry.update(condition=condition, singular=not numpy.isfinite(condition) or condition > 1e12)
             if not entry["is_real"] or not classify:
                 continue

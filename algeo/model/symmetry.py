@@ -65,15 +65,35 @@ def missing_images(architecture: Architecture, points: Sequence[Sequence[complex
     from scipy.spatial import cKDTree
 
     stack = numpy.array([numpy.asarray(point, dtype=complex) for point in points])
-    tree = cKDTree(_as_real(stack))
+    # candidates from a k-d tree of a fixed random 4-dimensional projection (a tree in the full 2n real
+    # dimensions took 5 s for 64 queries of 77,537 points), within a radius that bounds the projected distance
+    # of every true match; the full distance then decides, as in orbit_representatives
+    projection = numpy.random.default_rng(0).standard_normal((2 * stack.shape[1], 4))
+    real = _as_real(stack)
+    tree = cKDTree(real @ projection)
+    # |images| = |points| under flips and conjugation: one bound and one radius for all
+    bound = tolerance * numpy.maximum(1.0, numpy.abs(stack).max(axis=1))
+    radius = numpy.linalg.norm(projection, 2) * numpy.sqrt(2 * stack.shape[1]) * float(bound.max())
     group = sign_flip_matrices(architecture)
     found = PointSet(tolerance)
     for signs in group:
-        for images in (signs * stack, numpy.conj(signs * stack)):
-            bound = tolerance * numpy.maximum(1.0, numpy.abs(images).max(axis=1))
-            # a real-coordinate distance above the largest bound can only say "no match" (inf): the tree prunes
-            distance, _ = tree.query(_as_real(images), k=1, p=numpy.inf, distance_upper_bound=2 * float(bound.max()))
-            for k in numpy.flatnonzero(distance > bound):
+        for conjugate in (False, True):
+            images = numpy.conj(signs * stack) if conjugate else signs * stack
+            both = numpy.concatenate([signs, -signs if conjugate else signs])  # the image's real coordinates
+            projected = real @ (both[:, None] * projection)
+            _, nearest = tree.query(projected, k=NEAREST, distance_upper_bound=radius)
+            nearest = nearest.reshape(len(images), NEAREST)
+            matched = numpy.zeros(len(images), dtype=bool)
+            for slot in range(NEAREST):
+                has = nearest[:, slot] < len(stack)
+                rows = numpy.flatnonzero(has & ~matched)
+                if len(rows):
+                    gap = numpy.abs(images[rows] - stack[nearest[rows, slot]]).max(axis=1)
+                    matched[rows[gap <= bound[rows]]] = True
+            for k in numpy.flatnonzero(~matched & (nearest[:, -1] < len(stack))):  # more candidates than asked
+                near = tree.query_ball_point(projected[k], r=radius)
+                matched[k] = any(numpy.abs(images[k] - stack[j]).max() <= bound[k] for j in near)
+            for k in numpy.flatnonzero(~matched):
                 found.add(images[k])
     return found.points
 
