@@ -144,9 +144,12 @@ def test_unregularized_theorems_run_on_the_unregularized_solver():
     statuses = evidence["statuses"]   # product indices depend on the order the solver found them
     assert len(statuses["global_minimum"]) == 1 and len(statuses["saddle"]) == 2
     assert sorted(statuses["global_minimum"] + statuses["saddle"]) == [0, 1, 2]
+    images = 0
     for product in evidence["per_product"]:
         if product["status"] == "saddle":
             assert product["descent"] and all(d["found"] and float(d["decrease"]) < 0 for d in product["descent"])
+            images += sum("sign-flip image" in d["reason"] for d in product["descent"])
+    assert images  # hidden width 1: each real critical point's flip is examined once, for both
 
 
 @pytest.mark.phc
