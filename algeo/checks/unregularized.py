@@ -157,8 +157,7 @@ def product_evidence(instance: Instance, result, *, digits: int) -> list[Product
                 continue
             best = min(ends, key=lambda record: record.residual)
             loss = mpmath.re(network_loss(layers_of(instance.architecture, list(best.refined)), X, Y))
-            real_points = [(record.index, point) for record in ends
-                           if (point := real_critical_point(system, record.refined, digits=digits)) is not None]
+            real_points = _real_points_by_orbit(instance, system, ends, digits)
             evidence.append(_decide_product(instance, system, product, loss, minimum, why, real_points, zero, digits,
                                             common))
     return evidence
@@ -187,6 +186,38 @@ def real_critical_point(system, point, *, digits: int, near_real: float = 1e-6):
         if residual > mpmath.mpf(10) ** (10 - digits) * max(1, max(abs(x) for x in real)):
             return None
         return real
+
+
+def _real_points_by_orbit(instance, system, ends, digits: int) -> list:
+    """``(path, real critical point)`` for the converged ends that have one (:func:`real_critical_point`).
+
+    An end that is exactly a hidden-unit sign flip ``s`` of an earlier one (the continuation's
+    sign-flip images are) gets ``s`` times that end's real point: the gradient is equivariant under
+    the flips, so the refinement of ``s x`` is ``s`` times that of ``x``, computed once.
+    """
+    def real_of(record):
+        return real_critical_point(system, record.refined, digits=digits)
+
+    if not ends or not isinstance(instance.architecture, Architecture):
+        return [(record.index, point) for record in ends if (point := real_of(record)) is not None]
+    flips = numpy.asarray(sign_flip_matrices(instance.architecture))
+    array = numpy.array([[complex(z) for z in record.refined] for record in ends], dtype=complex)
+    representatives, images = orbit_representatives(array, flips)
+    done: dict[int, object] = {}
+    out = []
+    for record, (r, f) in zip(ends, images):
+        origin = ends[representatives[r]]
+        signs = [int(v) for v in flips[f]]
+        if record is origin or (f and all(x == (y if sign > 0 else -y)
+                                          for x, y, sign in zip(record.refined, origin.refined, signs))):
+            if r not in done:
+                done[r] = real_of(origin)
+            point = None if done[r] is None else tuple(x if sign > 0 else -x for x, sign in zip(done[r], signs))
+        else:
+            point = real_of(record)
+        if point is not None:
+            out.append((record.index, point))
+    return out
 
 
 def _descent_by_orbit(instance, system, real_points, digits: int) -> tuple:
