@@ -188,75 +188,87 @@ def real_critical_point(system, point, *, digits: int, near_real: float = 1e-6):
         return real
 
 
+def _by_orbit(architecture, points: list[tuple], compute, image_of) -> list:
+    """``compute(point)`` for each point, once per distinct point and hidden-unit sign-flip orbit.
+
+    A point equal to an earlier one gets its result; a point that is exactly (digit for digit)
+    ``s`` times an earlier one gets ``image_of(result, signs, origin)``; any other is computed.
+    (Duplicates first: the 257 paths over ``W̄ = 0`` can end at one point, and thousands of equal
+    points would make every pair a candidate of the orbit search.)
+    """
+    position: dict[tuple, int] = {}
+    distinct: list[tuple] = []
+    for point in points:
+        if point not in position:
+            position[point] = len(distinct)
+            distinct.append(point)
+    results: list = [None] * len(distinct)
+    if not isinstance(architecture, Architecture) or len(distinct) < 2:
+        results = [compute(point) for point in distinct]
+    else:
+        flips = numpy.asarray(sign_flip_matrices(architecture))
+        array = numpy.array([[complex(z) for z in point] for point in distinct], dtype=complex)
+        representatives, images = orbit_representatives(array, flips)
+        for k, (point, (r, f)) in enumerate(zip(distinct, images)):
+            origin = representatives[r]
+            signs = [int(v) for v in flips[f]]
+            if f and origin != k and results[origin] is not None and all(
+                    x == (y if sign > 0 else -y) for x, y, sign in zip(point, distinct[origin], signs)):
+                results[k] = image_of(results[origin], signs, origin)
+            else:
+                results[k] = compute(point)
+    return [results[position[point]] for point in points]
+
+
+_NONE = object()  # no real critical point at an end (a result _by_orbit keeps)
+
+
 def _real_points_by_orbit(instance, system, ends, digits: int) -> list:
     """``(path, real critical point)`` for the converged ends that have one (:func:`real_critical_point`).
 
-    An end that is exactly a hidden-unit sign flip ``s`` of an earlier one (the continuation's
-    sign-flip images are) gets ``s`` times that end's real point: the gradient is equivariant under
-    the flips, so the refinement of ``s x`` is ``s`` times that of ``x``, computed once.
+    An end that is exactly a hidden-unit sign flip ``s`` of another (the continuation's sign-flip
+    images are) gets ``s`` times that end's real point: the gradient is equivariant under the flips,
+    so the refinement of ``s x`` is ``s`` times that of ``x``.
     """
-    def real_of(record):
-        return real_critical_point(system, record.refined, digits=digits)
+    def compute(refined):
+        point = real_critical_point(system, refined, digits=digits)
+        return _NONE if point is None else point
 
-    if not ends or not isinstance(instance.architecture, Architecture):
-        return [(record.index, point) for record in ends if (point := real_of(record)) is not None]
-    flips = numpy.asarray(sign_flip_matrices(instance.architecture))
-    array = numpy.array([[complex(z) for z in record.refined] for record in ends], dtype=complex)
-    representatives, images = orbit_representatives(array, flips)
-    done: dict[int, object] = {}
-    out = []
-    for record, (r, f) in zip(ends, images):
-        origin = ends[representatives[r]]
-        signs = [int(v) for v in flips[f]]
-        if record is origin or (f and all(x == (y if sign > 0 else -y)
-                                          for x, y, sign in zip(record.refined, origin.refined, signs))):
-            if r not in done:
-                done[r] = real_of(origin)
-            point = None if done[r] is None else tuple(x if sign > 0 else -x for x, sign in zip(done[r], signs))
-        else:
-            point = real_of(record)
-        if point is not None:
-            out.append((record.index, point))
-    return out
+    def image_of(point, signs, _):
+        return point if point is _NONE else tuple(x if sign > 0 else -x for x, sign in zip(point, signs))
+
+    reals = _by_orbit(instance.architecture, [tuple(record.refined) for record in ends], compute, image_of)
+    return [(record.index, point) for record, point in zip(ends, reals) if point is not _NONE]
 
 
 def _descent_by_orbit(instance, system, real_points, digits: int) -> tuple:
-    """``descent_evidence`` at every real critical point, computed once per hidden-unit sign-flip orbit.
+    """``descent_evidence`` at every real critical point, once per distinct point and sign-flip orbit.
 
     ``L(s theta) = L(theta)`` for a flip ``s``, so ``v`` is a descent direction at ``theta`` exactly when
     ``s v`` is one at ``s theta``, with the same Hessian eigenvalues, coefficients, step and decrease: a
-    point that is exactly (digit for digit) ``s`` times an examined one gets its evidence, said in the
-    reason. The continuation's sign-flip images are such points (2,3,2,2, m = 2: 28,305 converged paths,
-    16 or 32 per orbit; each examination costs an exact Hessian and its eigenvectors at ``digits`` digits).
+    point that is exactly ``s`` times an examined one gets its evidence, said in the reason. The
+    continuation's sign-flip images are such points (2,3,2,2, m = 2: 28,305 converged paths, 16 or 32
+    per orbit; each examination costs an exact Hessian and its eigenvectors at ``digits`` digits).
     """
     from dataclasses import replace
 
-    def examine(point):
+    paths = [path for path, _ in real_points]
+
+    def compute(point):
         return descent_evidence(instance.architecture, instance.dataset, system, point, digits=digits)
 
-    if not real_points or not isinstance(instance.architecture, Architecture):
-        return tuple((path, examine(point)) for path, point in real_points)
-    flips = numpy.asarray(sign_flip_matrices(instance.architecture))
-    array = numpy.array([[complex(x) for x in point] for _, point in real_points], dtype=complex)
-    representatives, images = orbit_representatives(array, flips)
-    examined: dict[int, object] = {}
-    out = []
-    for (path, point), (r, f) in zip(real_points, images):
-        origin_path, origin = real_points[representatives[r]]
-        signs = [int(v) for v in flips[f]]
-        if f and all(x == (y if sign > 0 else -y) for x, y, sign in zip(point, origin, signs)):
-            if r not in examined:
-                examined[r] = examine(origin)
-            evidence = examined[r]
-            out.append((path, replace(evidence, reason=f"{evidence.reason} (a sign-flip image of the real critical "
-                                                       f"point of path {origin_path}: the same by symmetry)")))
-        elif f == 0 and path == origin_path:
-            if r not in examined:
-                examined[r] = examine(point)
-            out.append((path, examined[r]))
-        else:
-            out.append((path, examine(point)))
-    return tuple(out)
+    def image_of(evidence, _, origin):
+        return replace(evidence, reason=f"{evidence.reason} (a sign-flip image of the real critical point of "
+                                        f"path {paths[first[origin]]}: the same by symmetry)")
+
+    points = [tuple(point) for _, point in real_points]
+    first: dict[int, int] = {}  # distinct point -> its first position in real_points
+    seen: dict[tuple, int] = {}
+    for k, point in enumerate(points):
+        if point not in seen:
+            seen[point] = len(seen)
+            first[seen[point]] = k
+    return tuple(zip(paths, _by_orbit(instance.architecture, points, compute, image_of)))
 
 
 def _decide_product(instance, system, product, loss, minimum, why, real_points, zero, digits, common):
