@@ -264,6 +264,8 @@ def _condition(jacobian: numpy.ndarray) -> float:
 
 
 def _as_doubles(refined: Sequence) -> numpy.ndarray:
+    if not len(refined):
+        return numpy.zeros((0, 0), dtype=complex)
     return numpy.array([[complex(z) for z in r.point] for r in refined], dtype=complex).reshape(len(refined), -1)
 
 
