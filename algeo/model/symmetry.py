@@ -186,28 +186,39 @@ def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[
     projection = numpy.random.default_rng(0).standard_normal((2 * d, 4))
     real = _as_real(clean)
     tree = cKDTree(real @ projection)
-    size = max(1.0, float(numpy.abs(clean).max()))
-    radius = numpy.linalg.norm(projection, 2) * numpy.sqrt(2 * d) * tolerance * size
-    bound = tolerance * numpy.maximum(1.0, numpy.abs(clean).max(axis=1))
+    scales = numpy.maximum(1.0, numpy.abs(clean).max(axis=1))
+    bound = tolerance * scales
+    # the radius per power of two of the scale: a match's scale is within the tolerance of its image's, so
+    # 2^(b + 2) bounds it in bucket b (one radius from the largest norm made every pair of small points a
+    # candidate when norms spread over decades, as on the unbounded fibres of the unregularized critical set)
+    buckets = numpy.floor(numpy.log2(scales)).astype(int)
+    factor = numpy.linalg.norm(projection, 2) * numpy.sqrt(2 * d) * tolerance
+    groups = [(numpy.flatnonzero(buckets == b), factor * 2.0 ** (b + 2)) for b in numpy.unique(buckets)]
     # one flip at a time (all images at once took 1.4 GB at 77,537 points and 32 flips): the projection of
     # flips[f] * x is x's real and imaginary parts times the projection's rows, signed
     found_i, found_f, found_j = [], [], []
     for f, signs in enumerate(flips):
         signed = numpy.concatenate([signs, signs])[:, None] * projection
         projected = real @ signed
-        # the nearest NEAREST projected points within the radius, as arrays; a query whose every slot is filled
-        # may have more, and is asked again for all of them
-        _, nearest = tree.query(projected, k=NEAREST, distance_upper_bound=radius)
-        nearest = nearest.reshape(n, NEAREST)
-        full = numpy.flatnonzero(nearest[:, -1] < n)
-        I, slot = numpy.nonzero(nearest < n)
-        J = nearest[I, slot]
-        if len(full):
-            more = tree.query_ball_point(projected[full], r=radius)
-            keep = ~numpy.isin(I, full)
-            lengths = numpy.array([len(c) for c in more], dtype=int)
-            I = numpy.concatenate([I[keep], numpy.repeat(full, lengths)])
-            J = numpy.concatenate([J[keep], numpy.array([j for c in more for j in sorted(c)], dtype=int)])
+        parts_i, parts_j = [], []
+        for rows, radius in groups:
+            # the nearest NEAREST projected points within the radius, as arrays; a query whose every slot is
+            # filled may have more, and is asked again for all of them
+            _, nearest = tree.query(projected[rows], k=NEAREST, distance_upper_bound=radius)
+            nearest = nearest.reshape(len(rows), NEAREST)
+            full = numpy.flatnonzero(nearest[:, -1] < n)
+            local, slot = numpy.nonzero(nearest < n)
+            J = nearest[local, slot]
+            I = rows[local]
+            if len(full):
+                more = tree.query_ball_point(projected[rows[full]], r=radius)
+                keep = ~numpy.isin(local, full)
+                lengths = numpy.array([len(c) for c in more], dtype=int)
+                I = numpy.concatenate([I[keep], numpy.repeat(rows[full], lengths)])
+                J = numpy.concatenate([J[keep], numpy.array([j for c in more for j in sorted(c)], dtype=int)])
+            parts_i.append(I)
+            parts_j.append(J)
+        I, J = numpy.concatenate(parts_i), numpy.concatenate(parts_j)
         # j matches flips[f] * points[i] when the full distance is within j's bound (both finite)
         matches = finite[I] & finite[J] & (numpy.abs(signs * clean[I] - clean[J]).max(axis=1, initial=0.0)
                                            <= bound[J])
