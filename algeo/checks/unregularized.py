@@ -192,16 +192,19 @@ def _by_orbit(architecture, points: list[tuple], compute, image_of) -> list:
     """``compute(point)`` for each point, once per distinct point and hidden-unit sign-flip orbit.
 
     A point equal to an earlier one gets its result; a point that is exactly (digit for digit)
-    ``s`` times an earlier one gets ``image_of(result, signs, origin)``; any other is computed.
+    ``s`` times an earlier one gets ``image_of(result, signs, origin)`` (``origin``: where that
+    earlier point first occurs in ``points``); any other is computed.
     (Duplicates first: the 257 paths over ``W̄ = 0`` can end at one point, and thousands of equal
     points would make every pair a candidate of the orbit search.)
     """
     position: dict[tuple, int] = {}
     distinct: list[tuple] = []
-    for point in points:
+    first: list[int] = []  # of each distinct point, its first position in points
+    for k, point in enumerate(points):
         if point not in position:
             position[point] = len(distinct)
             distinct.append(point)
+            first.append(k)
     results: list = [None] * len(distinct)
     if not isinstance(architecture, Architecture) or len(distinct) < 2:
         results = [compute(point) for point in distinct]
@@ -214,7 +217,7 @@ def _by_orbit(architecture, points: list[tuple], compute, image_of) -> list:
             signs = [int(v) for v in flips[f]]
             if f and origin != k and results[origin] is not None and all(
                     x == (y if sign > 0 else -y) for x, y, sign in zip(point, distinct[origin], signs)):
-                results[k] = image_of(results[origin], signs, origin)
+                results[k] = image_of(results[origin], signs, first[origin])
             else:
                 results[k] = compute(point)
     return [results[position[point]] for point in points]
@@ -259,15 +262,9 @@ def _descent_by_orbit(instance, system, real_points, digits: int) -> tuple:
 
     def image_of(evidence, _, origin):
         return replace(evidence, reason=f"{evidence.reason} (a sign-flip image of the real critical point of "
-                                        f"path {paths[first[origin]]}: the same by symmetry)")
+                                        f"path {paths[origin]}: the same by symmetry)")
 
     points = [tuple(point) for _, point in real_points]
-    first: dict[int, int] = {}  # distinct point -> its first position in real_points
-    seen: dict[tuple, int] = {}
-    for k, point in enumerate(points):
-        if point not in seen:
-            seen[point] = len(seen)
-            first[seen[point]] = k
     return tuple(zip(paths, _by_orbit(instance.architecture, points, compute, image_of)))
 
 
