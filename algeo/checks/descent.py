@@ -210,12 +210,55 @@ def _try_direction(layers, direction, X, Y, zero, method: DescentMethod, least, 
                            mpmath.nstr(decrease, 10), least, how)
 
 
+#: a least Hessian eigenvalue in double precision at most this (relative to the largest) is clearly negative: its
+#: eigenvector is tried first, without the Hessian's eigenvectors at ``digits`` digits (double precision's
+#: error is near 1e-16 of the largest; the line coefficients and the decrease are computed at ``digits`` digits
+#: either way, so a poor guess only costs the full search)
+FLOAT_NEGATIVE = 1e-8
+
+
+def _float_guess(layers, X, Y, zero, theta, compiled, architecture, base_loss):
+    """``(evidence, least)``: the negative-curvature evidence from the Hessian in double precision (None when
+    its least eigenvalue is not clearly negative or the direction fails) and that least eigenvalue."""
+    import numpy
+
+    hessian = compiled.jacobian(numpy.array([complex(x) for x in theta])).real
+    values, vectors = numpy.linalg.eigh((hessian + hessian.T) / 2)
+    if not numpy.all(numpy.isfinite(values)):
+        return None, None
+    spread = max(1.0, float(numpy.abs(values).max()))
+    least = float(values[0])
+    if least > -FLOAT_NEGATIVE * spread:
+        return None, least
+    direction = layers_of(architecture, [mpmath.mpf(float(v)) for v in vectors[:, 0]])
+    found = _try_direction(layers, direction, X, Y, zero, DescentMethod.NEGATIVE_CURVATURE, least, base_loss)
+    return (found if found.found else None), least
+
+
+def _chain_evidence(layers, X, Y, zero, least, base_loss) -> tuple[DescentEvidence | None, str]:
+    """The rank-one chain's evidence, or None and why not."""
+    product = layers[0]
+    for W in layers[1:]:
+        product = W * product
+    G = (Y - product * X) * X.T
+    direction, why = _chain_direction(layers, G, zero)
+    if direction is None:
+        return None, why
+    found = _try_direction(layers, direction, X, Y, zero, DescentMethod.RANK_ONE_CHAIN, least, base_loss)
+    return (found, "") if found.found else (None, found.reason)
+
+
 def descent_evidence(architecture: Architecture, dataset: Dataset, gradient_system: PolynomialSystem, theta,
-                     *, digits: int) -> DescentEvidence:
+                     *, digits: int, compiled=None) -> DescentEvidence:
     """Look for a descent direction of the unregularized ``L`` at the real critical point ``theta``.
 
     ``gradient_system`` is the exact gradient of the unregularized loss (its Jacobian is the
-    Hessian); ``theta`` holds real ``mpf`` coordinates refined at ``digits`` digits.
+    Hessian); ``theta`` holds real ``mpf`` coordinates refined at ``digits`` digits. With
+    ``compiled`` (its :class:`~algeo.tracking.continuation.CompiledSystem`), the least eigenvector of
+    the Hessian in double precision is tried first when its eigenvalue is clearly negative
+    (``FLOAT_NEGATIVE``), then the rank-one chain, before the eigenvectors at ``digits`` digits; the
+    evidence is the same kind (the line's coefficients and the decrease at ``digits`` digits), with
+    that double eigenvalue as ``least_hessian_eigenvalue``.
     """
     with mpmath.workdps(digits):
         zero = mpmath.mpf(10) ** (-(digits // 2))
@@ -223,6 +266,15 @@ def descent_evidence(architecture: Architecture, dataset: Dataset, gradient_syst
         theta = [mpmath.mpf(x) for x in theta]
         layers = layers_of(architecture, theta)
         base_loss = network_loss(layers, X, Y)
+        chain_tried = None  # why the chain gave nothing, once it was tried
+        if compiled is not None:  # the double-precision guesses first: no eigenvectors at `digits` digits
+            guess, float_least = _float_guess(layers, X, Y, zero, theta, compiled, architecture, base_loss)
+            if guess is not None:
+                return guess
+            if float_least is not None:
+                found, chain_tried = _chain_evidence(layers, X, Y, zero, float_least, base_loss)
+                if found is not None:
+                    return found
         hessian = mpmath.matrix(gradient_system.evaluate_jacobian(theta, coerce=mp_rational, zero=mpmath.mpf(0),
                                                                   one=mpmath.mpf(1)))
         values, vectors = mpmath.eigsy((hessian + hessian.T) / 2)
@@ -239,18 +291,11 @@ def descent_evidence(architecture: Architecture, dataset: Dataset, gradient_syst
             reasons.append(found.reason)
         else:
             reasons.append(f"least Hessian eigenvalue {mpmath.nstr(least, 3)} is not clearly negative")
-        product = layers[0]
-        for W in layers[1:]:
-            product = W * product
-        G = (Y - product * X) * X.T
-        direction, why = _chain_direction(layers, G, zero)
-        if direction is not None:
-            found = _try_direction(layers, direction, X, Y, zero, DescentMethod.RANK_ONE_CHAIN, float(least),
-                                   base_loss)
-            if found.found:
+        if chain_tried is None:
+            found, chain_tried = _chain_evidence(layers, X, Y, zero, float(least), base_loss)
+            if found is not None:
                 return found
-            why = found.reason
-        reasons.append(f"rank-one chain: {why}")
+        reasons.append(f"rank-one chain: {chain_tried}")
         # directions in the Hessian's kernel (c_1 = c_2 = 0 there): the first nonzero coefficient is of order 3 or
         # more, and an odd one gives descent in one of the two senses. Tangents of the critical set keep L
         # constant, so seeded random combinations of the whole kernel are tried.

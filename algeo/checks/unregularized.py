@@ -137,7 +137,7 @@ def eckart_young_minimum(instance: Instance, digits: int):
 def product_evidence(instance: Instance, result, *, digits: int) -> list[ProductEvidence]:
     """The evidence of the module docstring for every product of an unregularized solve."""
     minimum, why = eckart_young_minimum(instance, digits)
-    system = build_system(instance.architecture, instance.dataset, instance.regularization).polynomial_system
+    system = _Gradient.of(instance)
     records = {record.index: record for record in result.continuation}
     zero = mpmath.mpf(10) ** (-(digits // 2))
     evidence = []
@@ -163,6 +163,37 @@ def product_evidence(instance: Instance, result, *, digits: int) -> list[Product
     return evidence
 
 
+@dataclass(frozen=True)
+class _Gradient:
+    """The exact gradient system of ``L`` with its fast evaluations, built once per instance.
+
+    ``compiled``: its Jacobian (the Hessian of ``L``) in double precision, for Gauss-Newton's
+    correction and the descent search's first guess; ``residual``: the gradient at the working
+    precision from matrix products (:class:`~algeo.model.mp_gradient.MatrixGradient`, the same
+    polynomials as ``polynomial_system``, several times faster than their expanded terms).
+    """
+
+    polynomial_system: object
+    compiled: object
+    residual: object
+
+    @classmethod
+    def of(cls, instance: Instance) -> "_Gradient":
+        from ..model.mp_gradient import MatrixGradient
+        from ..tracking.continuation import CompiledSystem
+
+        system = build_system(instance.architecture, instance.dataset, instance.regularization).polynomial_system
+        return cls(system, CompiledSystem(system),
+                   MatrixGradient(instance.architecture, instance.dataset.X, instance.dataset.Y))
+
+    # the PolynomialSystem interface the descent search reads
+    def evaluate_jacobian(self, *args, **kwargs):
+        return self.polynomial_system.evaluate_jacobian(*args, **kwargs)
+
+    def evaluate(self, *args, **kwargs):
+        return self.polynomial_system.evaluate(*args, **kwargs)
+
+
 def real_critical_point(system, point, *, digits: int, near_real: float = 1e-6):
     """A real critical point of ``L`` at (or next to) a refined end point, or None when it is not near real.
 
@@ -179,13 +210,22 @@ def real_critical_point(system, point, *, digits: int, near_real: float = 1e-6):
             return tuple(mpmath.re(z) for z in point)
         if imaginary > near_real:
             return None
-        refined = refine_on_critical_set(system, [complex(0) + mpmath.re(z) for z in point], digits=digits)
+        fast = isinstance(system, _Gradient)
+        polynomials = system.polynomial_system if fast else system
+        refined = refine_on_critical_set(polynomials, [complex(0) + mpmath.re(z) for z in point], digits=digits,
+                                         compiled=system.compiled if fast else None,
+                                         residual=system.residual if fast else None)
         real = tuple(mpmath.re(z) for z in refined.point)
-        residual = max(abs(v) for v in system.evaluate(real, coerce=mp_rational, zero=mpmath.mpf(0),
-                                                        one=mpmath.mpf(1)))
+        values = system.residual(real) if fast else polynomials.evaluate(real, coerce=mp_rational,
+                                                                         zero=mpmath.mpf(0), one=mpmath.mpf(1))
+        residual = max(abs(v) for v in values)
         if residual > mpmath.mpf(10) ** (10 - digits) * max(1, max(abs(x) for x in real)):
             return None
         return real
+
+
+#: points per worker below which the examinations of :func:`_by_orbit` stay in this process
+SPLIT_AT_LEAST = 8
 
 
 def _by_orbit(architecture, points: list[tuple], compute, image_of) -> list:
@@ -193,10 +233,14 @@ def _by_orbit(architecture, points: list[tuple], compute, image_of) -> list:
 
     A point equal to an earlier one gets its result; a point that is exactly (digit for digit)
     ``s`` times an earlier one gets ``image_of(result, signs, origin)`` (``origin``: where that
-    earlier point first occurs in ``points``); any other is computed.
+    earlier point first occurs in ``points``); any other is computed. The computations are
+    shared over the worker processes (:func:`algeo._fork.map_split`, interleaved so that each
+    gets a like mix); ``compute`` returns a picklable result.
     (Duplicates first: the 257 paths over ``W̄ = 0`` can end at one point, and thousands of equal
     points would make every pair a candidate of the orbit search.)
     """
+    from .._fork import map_split, worker_count
+
     position: dict[tuple, int] = {}
     distinct: list[tuple] = []
     first: list[int] = []  # of each distinct point, its first position in points
@@ -205,25 +249,29 @@ def _by_orbit(architecture, points: list[tuple], compute, image_of) -> list:
             position[point] = len(distinct)
             distinct.append(point)
             first.append(k)
-    results: list = [None] * len(distinct)
-    if not isinstance(architecture, Architecture) or len(distinct) < 2:
-        results = [compute(point) for point in distinct]
-    else:
+    image: dict[int, tuple[int, list[int]]] = {}  # k -> (origin, signs): distinct[k] is exactly signs * distinct[origin]
+    if isinstance(architecture, Architecture) and len(distinct) >= 2:
         flips = numpy.asarray(sign_flip_matrices(architecture))
         array = numpy.array([[complex(z) for z in point] for point in distinct], dtype=complex)
         representatives, images = orbit_representatives(array, flips)
         for k, (point, (r, f)) in enumerate(zip(distinct, images)):
             origin = representatives[r]
             signs = [int(v) for v in flips[f]]
-            if f and origin != k and results[origin] is not None and all(
-                    x == (y if sign > 0 else -y) for x, y, sign in zip(point, distinct[origin], signs)):
-                results[k] = image_of(results[origin], signs, first[origin])
-            else:
-                results[k] = compute(point)
+            if f and origin != k and all(x == (y if sign > 0 else -y)
+                                         for x, y, sign in zip(point, distinct[origin], signs)):
+                image[k] = (origin, signs)
+    examined = [k for k in range(len(distinct)) if k not in image]  # every origin is among them (its own f is 0)
+    workers = worker_count()
+    interleaved = [examined[w::workers] for w in range(workers)]
+    order = [k for share in interleaved for k in share]
+    computed = map_split(lambda share: [compute(distinct[k]) for k in share], order, min_share=SPLIT_AT_LEAST) \
+        if workers > 1 and len(order) >= 2 * SPLIT_AT_LEAST else [compute(distinct[k]) for k in order]
+    results: list = [None] * len(distinct)
+    for k, value in zip(order, computed):
+        results[k] = value
+    for k, (origin, signs) in image.items():
+        results[k] = image_of(results[origin], signs, first[origin])
     return [results[position[point]] for point in points]
-
-
-_NONE = object()  # no real critical point at an end (a result _by_orbit keeps)
 
 
 def _real_points_by_orbit(instance, system, ends, digits: int) -> list:
@@ -234,14 +282,13 @@ def _real_points_by_orbit(instance, system, ends, digits: int) -> list:
     so the refinement of ``s x`` is ``s`` times that of ``x``.
     """
     def compute(refined):
-        point = real_critical_point(system, refined, digits=digits)
-        return _NONE if point is None else point
+        return real_critical_point(system, refined, digits=digits)
 
     def image_of(point, signs, _):
-        return point if point is _NONE else tuple(x if sign > 0 else -x for x, sign in zip(point, signs))
+        return None if point is None else tuple(x if sign > 0 else -x for x, sign in zip(point, signs))
 
     reals = _by_orbit(instance.architecture, [tuple(record.refined) for record in ends], compute, image_of)
-    return [(record.index, point) for record, point in zip(ends, reals) if point is not _NONE]
+    return [(record.index, point) for record, point in zip(ends, reals) if point is not None]
 
 
 def _descent_by_orbit(instance, system, real_points, digits: int) -> tuple:
@@ -258,7 +305,8 @@ def _descent_by_orbit(instance, system, real_points, digits: int) -> tuple:
     paths = [path for path, _ in real_points]
 
     def compute(point):
-        return descent_evidence(instance.architecture, instance.dataset, system, point, digits=digits)
+        return descent_evidence(instance.architecture, instance.dataset, system, point, digits=digits,
+                                compiled=system.compiled if isinstance(system, _Gradient) else None)
 
     def image_of(evidence, _, origin):
         return replace(evidence, reason=f"{evidence.reason} (a sign-flip image of the real critical point of "

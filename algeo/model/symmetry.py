@@ -159,11 +159,114 @@ class PointSet:
 NEAREST = 3
 
 
+class _Search:
+    """The candidate search of :func:`orbit_representatives`: a k-d tree of the points in a fixed random
+    4-dimensional projection, with a radius per point that bounds the projected distance of every true match.
+
+    A k-d tree there is fast in any dimension; the full distance decides afterwards, so duplicates are all
+    found and nothing far is ever matched.
+    """
+
+    def __init__(self, points: numpy.ndarray, tolerance: float):
+        from scipy.spatial import cKDTree
+
+        self.n, d = points.shape
+        self.finite = numpy.all(numpy.isfinite(points), axis=1)
+        self.clean = numpy.where(self.finite[:, None], points, 0)
+        self.projection = numpy.random.default_rng(0).standard_normal((2 * d, 4))
+        self.real = _as_real(self.clean)
+        self.tree = cKDTree(self.real @ self.projection)
+        scales = numpy.maximum(1.0, numpy.abs(self.clean).max(axis=1))
+        self.bound = tolerance * scales
+        # the radius per power of two of the scale: a match's scale is within the tolerance of its image's, so
+        # 2^(b + 2) bounds it in bucket b (one radius from the largest norm made every pair of small points a
+        # candidate when norms spread over decades, as on the unbounded fibres of the unregularized critical set)
+        buckets = numpy.floor(numpy.log2(scales)).astype(int)
+        factor = numpy.linalg.norm(self.projection, 2) * numpy.sqrt(2 * d) * tolerance
+        self.radius = factor * 2.0 ** (buckets + 2)
+        self.groups = [numpy.flatnonzero(buckets == b) for b in numpy.unique(buckets)]
+
+    def projected(self, signs: numpy.ndarray) -> numpy.ndarray:
+        """The projection of ``signs * x`` for every point: its real and imaginary parts times the rows, signed."""
+        return self.real @ (numpy.concatenate([signs, signs])[:, None] * self.projection)
+
+    def nearest(self, projected: numpy.ndarray):
+        """``(I, J, full)``: the ``NEAREST`` projected points within the radius of each query, as pairs; ``full``
+        marks the queries whose every slot is filled (they may have more)."""
+        parts_i, parts_j, parts_full = [], [], []
+        for rows in self.groups:
+            _, nearest = self.tree.query(projected[rows], k=NEAREST, distance_upper_bound=self.radius[rows[0]])
+            nearest = nearest.reshape(len(rows), NEAREST)
+            local, slot = numpy.nonzero(nearest < self.n)
+            parts_i.append(rows[local])
+            parts_j.append(nearest[local, slot])
+            parts_full.append(rows[nearest[:, -1] < self.n])
+        return numpy.concatenate(parts_i), numpy.concatenate(parts_j), numpy.concatenate(parts_full)
+
+    def ball(self, projected: numpy.ndarray, rows: numpy.ndarray):
+        """``(I, J)``: every projected point within the radius of each query in ``rows``."""
+        parts_i, parts_j = [], []
+        for b in numpy.unique(self.radius[rows]):
+            chosen = rows[self.radius[rows] == b]
+            found = self.tree.query_ball_point(projected[chosen], r=b)
+            lengths = numpy.array([len(c) for c in found], dtype=int)
+            parts_i.append(numpy.repeat(chosen, lengths))
+            parts_j.append(numpy.array([j for c in found for j in sorted(c)], dtype=int))
+        return numpy.concatenate(parts_i), numpy.concatenate(parts_j)
+
+    def matches(self, signs: numpy.ndarray, I: numpy.ndarray, J: numpy.ndarray) -> numpy.ndarray:
+        """Where ``J`` is ``signs * I`` to ``J``'s bound (both finite)."""
+        return self.finite[I] & self.finite[J] & (
+            numpy.abs(signs * self.clean[I] - self.clean[J]).max(axis=1, initial=0.0) <= self.bound[J])
+
+
+def _near_duplicates(points: numpy.ndarray, tolerance: float) -> numpy.ndarray:
+    """``leader[i]``: the first point that ``points[i]`` equals to its tolerance (``i`` itself when none).
+
+    A scan in order: an unassigned point leads, and takes every unassigned point within tolerance. Points
+    with few neighbours are matched in one vectorized query; a point with many (thousands of refined path
+    ends at one point of the critical set) asks for all of them only when it leads, so a cluster of ``K``
+    copies costs ``K`` rather than ``K^2`` candidate pairs.
+    """
+    n = len(points)
+    search = _Search(points, tolerance)
+    identity = numpy.ones(points.shape[1])
+    projected = search.projected(identity)
+    I, J, full = search.nearest(projected)
+    keep = (I != J) & search.matches(identity, I, J) & ~numpy.isin(I, full)
+    I, J = I[keep], J[keep]
+    leader = numpy.arange(n)
+    if not len(I) and not len(full):
+        return leader
+    order = numpy.lexsort((J, I))
+    I, J = I[order], J[order]
+    starts = numpy.searchsorted(I, numpy.arange(n + 1))
+    dense = numpy.zeros(n, dtype=bool)
+    dense[full] = True
+    assigned = numpy.zeros(n, dtype=bool)
+    for i in range(n):
+        if assigned[i]:
+            continue
+        assigned[i] = True
+        if dense[i]:
+            _, candidates = search.ball(projected, numpy.array([i]))
+            candidates = candidates[search.matches(identity, numpy.full(len(candidates), i), candidates)]
+        else:
+            candidates = J[starts[i]:starts[i + 1]]
+        candidates = candidates[~assigned[candidates]]
+        assigned[candidates] = True
+        leader[candidates] = i
+    return leader
+
+
 def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[int], list[tuple[int, int]]]:
     """One point per orbit under ``flips`` (rows of signs, the identity first).
 
     Returns the positions of the representatives and, for every point, ``(r, f)``: it
     is ``flips[f]`` times representative ``r`` (to ``tolerance * max(1, |x|)``).
+
+    Near-duplicates (points within tolerance of an earlier one) are set aside first and share their
+    leader's orbit; the orbits of the leaders are found one flip at a time.
 
     >>> import numpy
     >>> flips = numpy.array([[1, 1], [-1, 1]])
@@ -173,55 +276,31 @@ def orbit_representatives(points, flips, tolerance: float = 1e-8) -> tuple[list[
     points = numpy.asarray(points, dtype=complex)
     if flips is None or len(points) == 0:
         return list(range(len(points))), [(k, 0) for k in range(len(points))]
-    from scipy.spatial import cKDTree
+    leader = _near_duplicates(points, tolerance)
+    leaders = numpy.flatnonzero(leader == numpy.arange(len(points)))
+    if len(leaders) == len(points):
+        return _orbits(points, numpy.asarray(flips), tolerance)
+    representatives, assigned = _orbits(points[leaders], numpy.asarray(flips), tolerance)
+    among = numpy.empty(len(points), dtype=int)
+    among[leaders] = numpy.arange(len(leaders))
+    return [int(leaders[r]) for r in representatives], [assigned[among[leader[i]]] for i in range(len(points))]
 
-    flips = numpy.asarray(flips)
+
+def _orbits(points: numpy.ndarray, flips: numpy.ndarray, tolerance: float):
+    """:func:`orbit_representatives` on points of which no two are near-duplicates."""
     n = len(points)
-    finite = numpy.all(numpy.isfinite(points), axis=1)
-    clean = numpy.where(finite[:, None], points, 0)
-    # candidates[f * n + i]: points near flips[f] * points[i] in a fixed random 4-dimensional projection (a
-    # k-d tree there is fast in any dimension; the radius bounds the projected distance of every true match),
-    # then the full distance decides: duplicates are all found, and nothing far is ever matched
-    d = points.shape[1]
-    projection = numpy.random.default_rng(0).standard_normal((2 * d, 4))
-    real = _as_real(clean)
-    tree = cKDTree(real @ projection)
-    scales = numpy.maximum(1.0, numpy.abs(clean).max(axis=1))
-    bound = tolerance * scales
-    # the radius per power of two of the scale: a match's scale is within the tolerance of its image's, so
-    # 2^(b + 2) bounds it in bucket b (one radius from the largest norm made every pair of small points a
-    # candidate when norms spread over decades, as on the unbounded fibres of the unregularized critical set)
-    buckets = numpy.floor(numpy.log2(scales)).astype(int)
-    factor = numpy.linalg.norm(projection, 2) * numpy.sqrt(2 * d) * tolerance
-    groups = [(numpy.flatnonzero(buckets == b), factor * 2.0 ** (b + 2)) for b in numpy.unique(buckets)]
-    # one flip at a time (all images at once took 1.4 GB at 77,537 points and 32 flips): the projection of
-    # flips[f] * x is x's real and imaginary parts times the projection's rows, signed
+    search = _Search(points, tolerance)
+    # candidates[f * n + i]: points near flips[f] * points[i]; one flip at a time (all images at once took
+    # 1.4 GB at 77,537 points and 32 flips)
     found_i, found_f, found_j = [], [], []
     for f, signs in enumerate(flips):
-        signed = numpy.concatenate([signs, signs])[:, None] * projection
-        projected = real @ signed
-        parts_i, parts_j = [], []
-        for rows, radius in groups:
-            # the nearest NEAREST projected points within the radius, as arrays; a query whose every slot is
-            # filled may have more, and is asked again for all of them
-            _, nearest = tree.query(projected[rows], k=NEAREST, distance_upper_bound=radius)
-            nearest = nearest.reshape(len(rows), NEAREST)
-            full = numpy.flatnonzero(nearest[:, -1] < n)
-            local, slot = numpy.nonzero(nearest < n)
-            J = nearest[local, slot]
-            I = rows[local]
-            if len(full):
-                more = tree.query_ball_point(projected[rows[full]], r=radius)
-                keep = ~numpy.isin(local, full)
-                lengths = numpy.array([len(c) for c in more], dtype=int)
-                I = numpy.concatenate([I[keep], numpy.repeat(rows[full], lengths)])
-                J = numpy.concatenate([J[keep], numpy.array([j for c in more for j in sorted(c)], dtype=int)])
-            parts_i.append(I)
-            parts_j.append(J)
-        I, J = numpy.concatenate(parts_i), numpy.concatenate(parts_j)
-        # j matches flips[f] * points[i] when the full distance is within j's bound (both finite)
-        matches = finite[I] & finite[J] & (numpy.abs(signs * clean[I] - clean[J]).max(axis=1, initial=0.0)
-                                           <= bound[J])
+        projected = search.projected(signs)
+        I, J, full = search.nearest(projected)
+        if len(full):  # a query whose every slot is filled is asked again for all of them
+            keep = ~numpy.isin(I, full)
+            more_i, more_j = search.ball(projected, full)
+            I, J = numpy.concatenate([I[keep], more_i]), numpy.concatenate([J[keep], more_j])
+        matches = search.matches(signs, I, J)
         found_i.append(I[matches])
         found_j.append(J[matches])
         found_f.append(numpy.full(int(matches.sum()), f, dtype=int))

@@ -91,3 +91,22 @@ def test_a_kernel_coefficient_below_its_bound_counts_as_zero_and_the_next_odd_on
         assert decided == (3, -1)  # c_3 > 0 and odd: descent along -v
         decided, _ = _decide_line(c, mpmath.mpf(1), zero, {2: mpmath.mpf("1e-21")})
         assert decided is None  # the bound is below |c_2|: no decision
+
+
+def test_the_double_precision_guess_gives_the_same_evidence_and_falls_back_when_unclear():
+    """With the compiled Hessian: the origin of two layers (clearly negative curvature) is decided by the double
+    eigenvector at 50 digits; the origin of three layers (zero Hessian) still needs the rank-one chain."""
+    from algeo.tracking.continuation import CompiledSystem
+
+    instance, system = _setup("2,1,2")
+    plain = descent_evidence(instance.architecture, instance.dataset, system, [0] * 4, digits=DIGITS)
+    guessed = descent_evidence(instance.architecture, instance.dataset, system, [0] * 4, digits=DIGITS,
+                               compiled=CompiledSystem(system))
+    assert guessed.found and guessed.method is plain.method is DescentMethod.NEGATIVE_CURVATURE
+    assert guessed.order == 2 and abs(guessed.least_hessian_eigenvalue - plain.least_hessian_eigenvalue) < 1e-12
+    assert abs(guessed.leading_coefficient - plain.leading_coefficient) < 1e-12
+    assert mpmath.mpf(guessed.decrease) < 0
+    instance, system = _setup("2,1,1,2")
+    evidence = descent_evidence(instance.architecture, instance.dataset, system, [0] * 6, digits=DIGITS,
+                                compiled=CompiledSystem(system))
+    assert evidence.found and evidence.method is DescentMethod.RANK_ONE_CHAIN and evidence.order == 3

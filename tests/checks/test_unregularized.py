@@ -130,6 +130,31 @@ def test_near_real_end_points_are_made_real_on_the_critical_set(instance):
         assert max(abs(v) for v in residual) < mpmath.mpf(10) ** -40
         far = [z * mpmath.mpc(1, 1) for z in point[:2]] + [z / mpmath.mpc(1, 1) for z in point[2:]]
         assert unregularized.real_critical_point(system, far, digits=DIGITS) is None
+        # the same with the matrix-product gradient and the compiled Jacobian the checks use
+        fast = unregularized._Gradient.of(instance)
+        again = unregularized.real_critical_point(fast, fiber, digits=DIGITS)
+        assert again is not None and max(abs(a - b) for a, b in zip(again, real)) < mpmath.mpf(10) ** -30
+        assert unregularized.real_critical_point(fast, far, digits=DIGITS) is None
+
+
+@pytest.mark.parametrize("widths", ["2,1,2", "2,3,2,2", "3,1,2,3"])
+def test_the_matrix_product_gradient_is_the_polynomial_system(widths):
+    """The checks evaluate the gradient from matrix products: the same values as the expanded polynomials."""
+    from fractions import Fraction
+
+    from algeo.verify.refine import mp_rational
+
+    case = make_instances(widths, samples=3, instances=1, seed=2, data=None, regularization="none")[0]
+    gradient = unregularized._Gradient.of(case)
+    with mpmath.workdps(DIGITS):
+        point = [mpmath.mpf(Fraction(k % 7 - 3, k % 5 + 1).numerator) / (k % 5 + 1)
+                 for k in range(case.architecture.n_parameters)]
+        expected = gradient.polynomial_system.evaluate(point, coerce=mp_rational, zero=mpmath.mpf(0),
+                                                       one=mpmath.mpf(1))
+        values = gradient.residual(point)
+        assert len(values) == len(expected)
+        assert max(abs(a - b) for a, b in zip(values, expected)) < mpmath.mpf(10) ** -40 * max(
+            1, max(abs(v) for v in expected))
 
 
 @pytest.mark.phc

@@ -99,3 +99,23 @@ def test_orbit_representatives_agree_with_a_scan_of_every_pair_with_duplicates_z
     points = numpy.concatenate([orbits, zeros, copies, base[4:8] * (1 + 1e-12), numpy.full((1, base.shape[1]), numpy.nan)])
     points = points[rng.permutation(len(points))]
     assert orbit_representatives(points, flips) == _orbits_by_scan(points, flips)
+
+
+def test_orbit_representatives_agree_with_a_scan_on_clusters_of_near_duplicates_and_their_images():
+    """Refined path ends: many points within 1e-12 of one another, some of them sign-flipped."""
+    from algeo.model.architecture import Architecture
+    from algeo.model.symmetry import orbit_representatives, sign_flip_matrices
+
+    flips = numpy.asarray(sign_flip_matrices(Architecture((2, 2, 2))))
+    rng = numpy.random.default_rng(5)
+    centres = rng.normal(size=(3, flips.shape[1])) * numpy.array([[1e-3], [1.0], [300.0]])
+    clusters = []
+    for centre in centres:
+        for _ in range(40):
+            noise = 1e-12 * rng.normal(size=centre.shape) * max(1.0, numpy.abs(centre).max())
+            clusters.append(flips[rng.integers(len(flips))] * (centre + noise))
+    points = numpy.concatenate([numpy.array(clusters), rng.normal(size=(10, flips.shape[1]))])
+    points = points[rng.permutation(len(points))]
+    representatives, assigned = orbit_representatives(points, flips)
+    assert (representatives, assigned) == _orbits_by_scan(points, flips)
+    assert len(representatives) == 3 + 10
