@@ -156,6 +156,13 @@ def _truncation(values, *, min_ratio: float) -> tuple[int, float | None]:
     return best_rank, best_ratio
 
 
+#: iterations over which :func:`refine_on_critical_set` asks the residual to halve (linear convergence at a singular
+#: point of the critical set divides it by about 4 per iteration). Measured on 2,3,2,2, m = 2, seed 1: 202 of 1,477
+#: refinements ran 120-160 iterations, 128 of them on a plateau (1e-27, 3e-9, 8e-18) from the 20th on, the others
+#: at the 50-digit noise (1e-51) from the 2nd, with steps that never fell below the step tolerance.
+STALL_WINDOW = 10
+
+
 def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *, digits: int,
                            max_iterations: int | None = None, min_gap: float = 1e3, noise_floor: float = 1e-12,
                            compiled: CompiledSystem | None = None, residual=None) -> CriticalSetRefinement:
@@ -173,7 +180,10 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
     ``60 + 2 digits``); converged when the residual is below ``10^(10 - digits)`` times the
     same scale. At a singular point of the critical set (e.g. the origin of a depth-3
     network, where the gradient has no linear term) Newton converges only linearly: the
-    residual criterion is then met while ``step_converged`` stays False.
+    residual criterion is then met while ``step_converged`` stays False. A residual that does
+    not halve over ``STALL_WINDOW`` iterations has stalled: the noise-floor steps are tried (as
+    above), and if the residual stalls again the iteration stops there (the outcome is judged
+    as at the iteration limit, which such runs used to reach after 160 iterations of no progress).
     """
     compiled = compiled or CompiledSystem(system)
     if max_iterations is None:
@@ -188,12 +198,20 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
     residual_tolerance = mpmath.mpf(10) ** (10 - digits)
     last_step, rank, gap = mpmath.inf, n, None
     iterations, late = 0, False
+    marks = []  # the residual at each iteration, for the stall rule
     for iterations in range(1, max_iterations + 1):
         values = evaluate(point)
         magnitude = max(abs(v) for v in values)
         if magnitude == 0:
             last_step = mpmath.mpf(0)
             break
+        marks.append(magnitude)
+        if len(marks) > STALL_WINDOW and not marks[-1] < marks[-1 - STALL_WINDOW] / 2:
+            # no progress over the window: a plateau (an end too far from the set) or the working precision's
+            # noise (a converged residual whose steps wander); the noise-floor steps get a window of their own
+            if late:
+                break
+            late, marks = True, [magnitude]
         # scale F so that it is representable in double precision whatever its size
         scaled = numpy.array([complex(v / magnitude) for v in values])
         jacobian = compiled.jacobian(numpy.array([complex(z) for z in point]))

@@ -223,6 +223,28 @@ def test_refinement_lands_on_the_critical_set_from_a_nearby_point():
     assert numpy.abs(numpy.outer(point[2:], point[:2]) - numpy.outer(w2, w1)).max() < 1e-12
 
 
+# two tracked ends of 2,3,2,2, m = 2, seed 1 (random law) whose refinement ran its 160 iterations: near the origin,
+# where the gradient is cubic (the residual stalled at 1e-27 and the path was failed), and on a fibre over a
+# rank-1 product (the residual at the 50-digit noise from the 2nd iteration, the steps never below tolerance)
+_STALLED_NEAR_THE_ORIGIN = [0j, 0j, 0j, 0j, (9.955468030465413e-10-5.024569107020879e-09j), (-1.9203026446234875e-08-2.332351167674293e-08j), 0j, 0j, (-4.0888179866604334e-08+5.210184217144957e-08j), 0j, 0j, (4.406473781783034e-08+4.355790066707645e-08j), (-2.749010699354862e-08+3.502932193428253e-08j), (4.708880213604294e-08+4.654718188617983e-08j), (-3.563002391703286e-08-2.7961522392568433e-08j), (-2.9386695292778853e-08+2.9728637137637392e-08j)]
+_AT_THE_NOISE = [0j, 0j, 0j, 0j, (0.4824544096704328+0.8356355499760935j), (0.2097606729482081+0.3633161452477469j), 0j, 0j, 0j, 0j, 0j, (-0.6570458111113139-1.138036728259684j), 0j, (-0.34938462790162894-0.6051519281144896j), 0j, (-0.5083495627877583-0.8804872711554189j)]
+
+
+@pytest.mark.parametrize("start, most", [(_STALLED_NEAR_THE_ORIGIN, 70), (_AT_THE_NOISE, 30)])
+def test_a_stalled_refinement_tries_the_noise_floor_steps_and_stops_when_stalled_again(start, most):
+    from algeo.model.data import Regularization, RegularizationKind
+
+    architecture = Architecture((2, 3, 2, 2))
+    data = random_dataset(architecture, 2, 1)
+    zero = tuple(tuple(tuple(Fraction(0) for _ in range(cols)) for _ in range(rows)) for rows, cols in
+                 architecture.shapes)
+    system = build_system(architecture, data, Regularization(RegularizationKind.NONE, zero)).polynomial_system
+    with mpmath.workdps(50):
+        refined = refine_on_critical_set(system, start, digits=50, compiled=CompiledSystem(system))
+    assert refined.converged and refined.residual < 1e-40
+    assert refined.iterations <= most  # 160 before the stall rule
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_widths_1_2_1_no_longer_crash_in_the_refinement_and_find_both_products(seed):
     # seed 1 raised "SVD did not converge" in refine_on_critical_set (a Jacobian with an exactly zero
