@@ -106,7 +106,7 @@ def main() -> int:
                 if args.checks:
                     for name in ("pure-spurious", "no-spurious-minima"):
                         check = [ALGEO, "check", name, "--widths", widths, "--samples", str(samples),
-                                 "--seed", str(seed)]
+                                 "--seed", str(seed), *data_file(widths, samples, args.law, seed, directory)]
                         check_code, check_wall, check_output = _timed(check)
                         said = [v for v in ("FAIL", "UNDECIDED", "PASS") if v in check_output]
                         verdict = said[0] if said else f"no verdict (exit {check_code})"
