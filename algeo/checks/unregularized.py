@@ -45,7 +45,7 @@ import numpy
 
 from ..exceptions import InputError
 from ..model.architecture import Architecture
-from ..model.symmetry import orbit_representatives, sign_flip_matrices
+from ..model.symmetry import apply_signs, orbit_representatives, sign_flip_matrices
 from ..model.system import build_system
 from ..results.statuses import ContinuationStatus
 from ..tracking.continuation import refine_on_critical_set
@@ -277,8 +277,7 @@ def _by_orbit(architecture, points: list[tuple], compute, image_of) -> list:
         for k, (point, (r, f)) in enumerate(zip(distinct, images)):
             origin = representatives[r]
             signs = [int(v) for v in flips[f]]
-            if f and origin != k and all(x == (y if sign > 0 else -y)
-                                         for x, y, sign in zip(point, distinct[origin], signs)):
+            if f and origin != k and point == apply_signs(distinct[origin], signs):
                 image[k] = (origin, signs)
     examined = [k for k in range(len(distinct)) if k not in image]  # every origin is among them (its own f is 0)
     workers = worker_count()
@@ -305,7 +304,7 @@ def _real_points_by_orbit(instance, system, ends, digits: int) -> list:
         return real_critical_point(system, refined, digits=digits)
 
     def image_of(point, signs, _):
-        return None if point is None else tuple(x if sign > 0 else -x for x, sign in zip(point, signs))
+        return None if point is None else apply_signs(point, signs)
 
     reals = _by_orbit(instance.architecture, [tuple(record.refined) for record in ends], compute, image_of)
     return [(record.index, point) for record, point in zip(ends, reals) if point is not None]

@@ -16,7 +16,7 @@ import numpy
 from ..model.architecture import Architecture
 from ..model.family import GramFamily
 from ..model.gram_eval import GramEvaluator
-from ..model.symmetry import orbit_representatives, sign_flip_matrices
+from ..model.symmetry import apply_signs, orbit_representatives, sign_flip_matrices
 from ..model.system import CriticalPointSystem
 from ..phc import RawPath
 from ..results.solve_result import CriticalPoint, decimal_text
@@ -301,7 +301,7 @@ def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: i
             refined.append(done[r])
         else:
             signs = [int(v) for v in flips[f]]
-            refined.append(replace(done[r], point=tuple(z if sign > 0 else -z for z, sign in zip(done[r].point, signs))))
+            refined.append(replace(done[r], point=apply_signs(done[r].point, signs)))
     rows = numpy.array([r for r, _ in images], dtype=int)
     signs = numpy.asarray(flips)[numpy.array([f for _, f in images], dtype=int)]
     return refined, done_doubles[rows] * signs

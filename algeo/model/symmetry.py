@@ -17,7 +17,7 @@ import numpy
 
 from .architecture import Architecture
 
-__all__ = ["sign_flip_matrices", "missing_images", "PointSet", "orbit_representatives"]
+__all__ = ["sign_flip_matrices", "apply_signs", "missing_images", "PointSet", "orbit_representatives"]
 
 
 def sign_flip_matrices(architecture: Architecture) -> numpy.ndarray:
@@ -46,9 +46,84 @@ def sign_flip_matrices(architecture: Architecture) -> numpy.ndarray:
     return numpy.array(elements)
 
 
+def apply_signs(values: Sequence, signs: Sequence) -> tuple:
+    """``signs * values`` coordinate by coordinate, by negation: exact in any arithmetic (digit for digit).
+
+    >>> apply_signs((1, -2, 3), (1.0, -1.0, -1.0))
+    (1, 2, -3)
+    """
+    return tuple(v if sign > 0 else -v for v, sign in zip(values, signs))
+
+
 def _as_real(z: numpy.ndarray) -> numpy.ndarray:
     """Complex vectors (last axis) as real ones, real parts then imaginary parts (k-d trees are real)."""
     return numpy.concatenate([z.real, z.imag], axis=-1)
+
+
+#: neighbours asked of the k-d tree per image in :func:`orbit_representatives` (more are looked up when all are near)
+NEAREST = 3
+
+
+class _Search:
+    """The candidate search of :func:`orbit_representatives`: a k-d tree of the points in a fixed random
+    4-dimensional projection, with a radius per point that bounds the projected distance of every true match.
+
+    A k-d tree there is fast in any dimension; the full distance decides afterwards, so duplicates are all
+    found and nothing far is ever matched.
+    """
+
+    def __init__(self, points: numpy.ndarray, tolerance: float):
+        from scipy.spatial import cKDTree
+
+        self.n, d = points.shape
+        self.finite = numpy.all(numpy.isfinite(points), axis=1)
+        self.clean = numpy.where(self.finite[:, None], points, 0)
+        self.projection = numpy.random.default_rng(0).standard_normal((2 * d, 4))
+        self.real = _as_real(self.clean)
+        self.tree = cKDTree(self.real @ self.projection)
+        scales = numpy.maximum(1.0, numpy.abs(self.clean).max(axis=1))
+        self.bound = tolerance * scales
+        # the radius per power of two of the scale: a match's scale is within the tolerance of its image's, so
+        # 2^(b + 2) bounds it in bucket b (one radius from the largest norm made every pair of small points a
+        # candidate when norms spread over decades, as on the unbounded fibres of the unregularized critical set)
+        buckets = numpy.floor(numpy.log2(scales)).astype(int)
+        factor = numpy.linalg.norm(self.projection, 2) * numpy.sqrt(2 * d) * tolerance
+        self.radius = factor * 2.0 ** (buckets + 2)
+        self.groups = [numpy.flatnonzero(buckets == b) for b in numpy.unique(buckets)]
+
+    def projected(self, real_signs: numpy.ndarray) -> numpy.ndarray:
+        """The projection of every point's image whose real coordinates (real parts, then imaginary parts) are
+        ``real_signs`` times the point's: the rows of the projection, signed."""
+        return self.real @ (real_signs[:, None] * self.projection)
+
+    def nearest(self, projected: numpy.ndarray):
+        """``(I, J, full)``: the ``NEAREST`` projected points within the radius of each query, as pairs; ``full``
+        marks the queries whose every slot is filled (they may have more)."""
+        parts_i, parts_j, parts_full = [], [], []
+        for rows in self.groups:
+            _, nearest = self.tree.query(projected[rows], k=NEAREST, distance_upper_bound=self.radius[rows[0]])
+            nearest = nearest.reshape(len(rows), NEAREST)
+            local, slot = numpy.nonzero(nearest < self.n)
+            parts_i.append(rows[local])
+            parts_j.append(nearest[local, slot])
+            parts_full.append(rows[nearest[:, -1] < self.n])
+        return numpy.concatenate(parts_i), numpy.concatenate(parts_j), numpy.concatenate(parts_full)
+
+    def ball(self, projected: numpy.ndarray, rows: numpy.ndarray):
+        """``(I, J)``: every projected point within the radius of each query in ``rows``."""
+        parts_i, parts_j = [], []
+        for b in numpy.unique(self.radius[rows]):
+            chosen = rows[self.radius[rows] == b]
+            found = self.tree.query_ball_point(projected[chosen], r=b)
+            lengths = numpy.array([len(c) for c in found], dtype=int)
+            parts_i.append(numpy.repeat(chosen, lengths))
+            parts_j.append(numpy.array([j for c in found for j in sorted(c)], dtype=int))
+        return numpy.concatenate(parts_i), numpy.concatenate(parts_j)
+
+    def matches(self, signs: numpy.ndarray, I: numpy.ndarray, J: numpy.ndarray) -> numpy.ndarray:
+        """Where ``J`` is ``signs * I`` to ``J``'s bound (both finite)."""
+        return self.finite[I] & self.finite[J] & (
+            numpy.abs(signs * self.clean[I] - self.clean[J]).max(axis=1, initial=0.0) <= self.bound[J])
 
 
 def missing_images(architecture: Architecture, points: Sequence[Sequence[complex]], tolerance: float
@@ -62,37 +137,24 @@ def missing_images(architecture: Architecture, points: Sequence[Sequence[complex
     """
     if not len(points):
         return []
-    from scipy.spatial import cKDTree
-
     stack = numpy.array([numpy.asarray(point, dtype=complex) for point in points])
-    # candidates from a k-d tree of a fixed random 4-dimensional projection (a tree in the full 2n real
-    # dimensions took 5 s for 64 queries of 77,537 points), within a radius that bounds the projected distance
-    # of every true match; the full distance then decides, as in orbit_representatives
-    projection = numpy.random.default_rng(0).standard_normal((2 * stack.shape[1], 4))
-    real = _as_real(stack)
-    tree = cKDTree(real @ projection)
-    # |images| = |points| under flips and conjugation: one bound and one radius for all
-    bound = tolerance * numpy.maximum(1.0, numpy.abs(stack).max(axis=1))
-    radius = numpy.linalg.norm(projection, 2) * numpy.sqrt(2 * stack.shape[1]) * float(bound.max())
-    group = sign_flip_matrices(architecture)
+    # candidates from the projected k-d tree of orbit_representatives (a tree in the full 2n real dimensions took
+    # 5 s for 64 queries of 77,537 points), with its radius per power of two of the scale; the full distance to
+    # the image's bound decides
+    search = _Search(stack, tolerance)
     found = PointSet(tolerance)
-    for signs in group:
+    for signs in sign_flip_matrices(architecture):
         for conjugate in (False, True):
             images = numpy.conj(signs * stack) if conjugate else signs * stack
-            both = numpy.concatenate([signs, -signs if conjugate else signs])  # the image's real coordinates
-            projected = real @ (both[:, None] * projection)
-            _, nearest = tree.query(projected, k=NEAREST, distance_upper_bound=radius)
-            nearest = nearest.reshape(len(images), NEAREST)
-            matched = numpy.zeros(len(images), dtype=bool)
-            for slot in range(NEAREST):
-                has = nearest[:, slot] < len(stack)
-                rows = numpy.flatnonzero(has & ~matched)
-                if len(rows):
-                    gap = numpy.abs(images[rows] - stack[nearest[rows, slot]]).max(axis=1)
-                    matched[rows[gap <= bound[rows]]] = True
-            for k in numpy.flatnonzero(~matched & (nearest[:, -1] < len(stack))):  # more candidates than asked
-                near = tree.query_ball_point(projected[k], r=radius)
-                matched[k] = any(numpy.abs(images[k] - stack[j]).max() <= bound[k] for j in near)
+            projected = search.projected(numpy.concatenate([signs, -signs if conjugate else signs]))
+            I, J, full = search.nearest(projected)
+            if len(full):  # more candidates than asked: all of them
+                keep = ~numpy.isin(I, full)
+                more_i, more_j = search.ball(projected, full)
+                I, J = numpy.concatenate([I[keep], more_i]), numpy.concatenate([J[keep], more_j])
+            matched = numpy.zeros(len(stack), dtype=bool)
+            close = numpy.abs(images[I] - stack[J]).max(axis=1, initial=0.0) <= search.bound[I]
+            matched[I[close]] = True
             for k in numpy.flatnonzero(~matched):
                 found.add(images[k])
     return found.points
@@ -155,71 +217,6 @@ class PointSet:
         self._blocks.append((cKDTree(_as_real(block)), block))
 
 
-#: neighbours asked of the k-d tree per image in :func:`orbit_representatives` (more are looked up when all are near)
-NEAREST = 3
-
-
-class _Search:
-    """The candidate search of :func:`orbit_representatives`: a k-d tree of the points in a fixed random
-    4-dimensional projection, with a radius per point that bounds the projected distance of every true match.
-
-    A k-d tree there is fast in any dimension; the full distance decides afterwards, so duplicates are all
-    found and nothing far is ever matched.
-    """
-
-    def __init__(self, points: numpy.ndarray, tolerance: float):
-        from scipy.spatial import cKDTree
-
-        self.n, d = points.shape
-        self.finite = numpy.all(numpy.isfinite(points), axis=1)
-        self.clean = numpy.where(self.finite[:, None], points, 0)
-        self.projection = numpy.random.default_rng(0).standard_normal((2 * d, 4))
-        self.real = _as_real(self.clean)
-        self.tree = cKDTree(self.real @ self.projection)
-        scales = numpy.maximum(1.0, numpy.abs(self.clean).max(axis=1))
-        self.bound = tolerance * scales
-        # the radius per power of two of the scale: a match's scale is within the tolerance of its image's, so
-        # 2^(b + 2) bounds it in bucket b (one radius from the largest norm made every pair of small points a
-        # candidate when norms spread over decades, as on the unbounded fibres of the unregularized critical set)
-        buckets = numpy.floor(numpy.log2(scales)).astype(int)
-        factor = numpy.linalg.norm(self.projection, 2) * numpy.sqrt(2 * d) * tolerance
-        self.radius = factor * 2.0 ** (buckets + 2)
-        self.groups = [numpy.flatnonzero(buckets == b) for b in numpy.unique(buckets)]
-
-    def projected(self, signs: numpy.ndarray) -> numpy.ndarray:
-        """The projection of ``signs * x`` for every point: its real and imaginary parts times the rows, signed."""
-        return self.real @ (numpy.concatenate([signs, signs])[:, None] * self.projection)
-
-    def nearest(self, projected: numpy.ndarray):
-        """``(I, J, full)``: the ``NEAREST`` projected points within the radius of each query, as pairs; ``full``
-        marks the queries whose every slot is filled (they may have more)."""
-        parts_i, parts_j, parts_full = [], [], []
-        for rows in self.groups:
-            _, nearest = self.tree.query(projected[rows], k=NEAREST, distance_upper_bound=self.radius[rows[0]])
-            nearest = nearest.reshape(len(rows), NEAREST)
-            local, slot = numpy.nonzero(nearest < self.n)
-            parts_i.append(rows[local])
-            parts_j.append(nearest[local, slot])
-            parts_full.append(rows[nearest[:, -1] < self.n])
-        return numpy.concatenate(parts_i), numpy.concatenate(parts_j), numpy.concatenate(parts_full)
-
-    def ball(self, projected: numpy.ndarray, rows: numpy.ndarray):
-        """``(I, J)``: every projected point within the radius of each query in ``rows``."""
-        parts_i, parts_j = [], []
-        for b in numpy.unique(self.radius[rows]):
-            chosen = rows[self.radius[rows] == b]
-            found = self.tree.query_ball_point(projected[chosen], r=b)
-            lengths = numpy.array([len(c) for c in found], dtype=int)
-            parts_i.append(numpy.repeat(chosen, lengths))
-            parts_j.append(numpy.array([j for c in found for j in sorted(c)], dtype=int))
-        return numpy.concatenate(parts_i), numpy.concatenate(parts_j)
-
-    def matches(self, signs: numpy.ndarray, I: numpy.ndarray, J: numpy.ndarray) -> numpy.ndarray:
-        """Where ``J`` is ``signs * I`` to ``J``'s bound (both finite)."""
-        return self.finite[I] & self.finite[J] & (
-            numpy.abs(signs * self.clean[I] - self.clean[J]).max(axis=1, initial=0.0) <= self.bound[J])
-
-
 def _near_duplicates(points: numpy.ndarray, tolerance: float) -> numpy.ndarray:
     """``leader[i]``: the first point that ``points[i]`` equals to its tolerance (``i`` itself when none).
 
@@ -231,7 +228,7 @@ def _near_duplicates(points: numpy.ndarray, tolerance: float) -> numpy.ndarray:
     n = len(points)
     search = _Search(points, tolerance)
     identity = numpy.ones(points.shape[1])
-    projected = search.projected(identity)
+    projected = search.projected(numpy.ones(2 * points.shape[1]))
     I, J, full = search.nearest(projected)
     keep = (I != J) & search.matches(identity, I, J) & ~numpy.isin(I, full)
     I, J = I[keep], J[keep]
@@ -294,7 +291,7 @@ def _orbits(points: numpy.ndarray, flips: numpy.ndarray, tolerance: float):
     # 1.4 GB at 77,537 points and 32 flips)
     found_i, found_f, found_j = [], [], []
     for f, signs in enumerate(flips):
-        projected = search.projected(signs)
+        projected = search.projected(numpy.concatenate([signs, signs]))
         I, J, full = search.nearest(projected)
         if len(full):  # a query whose every slot is filled is asked again for all of them
             keep = ~numpy.isin(I, full)

@@ -38,7 +38,7 @@ from ..model.equilibration import InputEquilibration
 from ..model.family import GramFamily
 from ..model.gram_eval import GramEvaluator
 from ..model.mp_gradient import MatrixGradient
-from ..model.symmetry import orbit_representatives, sign_flip_matrices
+from ..model.symmetry import apply_signs, orbit_representatives, sign_flip_matrices
 from ..model.data import (Dataset, Regularization, RegularizationKind, generic_regularization,
                           scaled_generic_regularization)
 from ..model.system import build_system
@@ -202,7 +202,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
             detail = "; ".join(x for x in (detail, note) if x)
             if fields and f:
                 signs = [int(sign) for sign in flips[f]]
-                refined = tuple(z if sign > 0 else -z for z, sign in zip(refined, signs))
+                refined = apply_signs(refined, signs)
                 # the representative's text, negated where the sign is: nstr(-x) is "-" + nstr(x)
                 fields = dict(fields, coordinates_text=tuple(
                     pair if sign > 0 else (_negated(pair[0]), _negated(pair[1]))

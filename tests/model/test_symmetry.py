@@ -119,3 +119,29 @@ def test_orbit_representatives_agree_with_a_scan_on_clusters_of_near_duplicates_
     representatives, assigned = orbit_representatives(points, flips)
     assert (representatives, assigned) == _orbits_by_scan(points, flips)
     assert len(representatives) == 3 + 10
+
+
+def test_missing_images_agree_with_a_scan_of_every_pair_over_norms_spread_over_decades():
+    from algeo.model.architecture import Architecture
+
+    architecture = Architecture((2, 2, 2))
+    group = sign_flip_matrices(architecture)
+    rng = numpy.random.default_rng(7)
+    base = (rng.normal(size=(30, 8)) + 1j * rng.normal(size=(30, 8))) * 10.0 ** rng.integers(-3, 4, size=(30, 1))
+    # some orbits closed, some with images missing, some conjugates present, near-duplicates
+    points = [base[k] for k in range(30)]
+    points += [group[k % len(group)] * base[k] for k in range(0, 30, 2)]
+    points += [numpy.conj(base[k]) for k in range(0, 30, 3)]
+    points += [base[k] * (1 + 1e-12) for k in range(5)] + [base[0]] * 4
+    stack = numpy.array(points)
+    expected = PointSet(1e-8)
+    for signs in group:
+        for conjugate in (False, True):
+            for k in range(len(stack)):
+                image = numpy.conj(signs * stack[k]) if conjugate else signs * stack[k]
+                bound = 1e-8 * max(1.0, numpy.abs(stack[k]).max())
+                if not any(numpy.abs(image - other).max() <= bound for other in stack):
+                    expected.add(image)
+    found = missing_images(architecture, points, 1e-8)
+    assert len(found) == len(expected.points) > 0
+    assert all(numpy.array_equal(a, b) for a, b in zip(found, expected.points))
