@@ -37,6 +37,7 @@ from fractions import Fraction
 from typing import Sequence
 
 import mpmath
+import numpy
 
 from ..model.architecture import Architecture
 from ..model.data import Dataset
@@ -220,8 +221,6 @@ FLOAT_NEGATIVE = 1e-8
 def _float_guess(layers, X, Y, zero, theta, compiled, architecture, base_loss):
     """``(evidence, least)``: the negative-curvature evidence from the Hessian in double precision (None when
     its least eigenvalue is not clearly negative or the direction fails) and that least eigenvalue."""
-    import numpy
-
     hessian = compiled.jacobian(numpy.array([complex(x) for x in theta])).real
     values, vectors = numpy.linalg.eigh((hessian + hessian.T) / 2)
     if not numpy.all(numpy.isfinite(values)):

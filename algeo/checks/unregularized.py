@@ -186,12 +186,20 @@ class _Gradient:
         return cls(system, CompiledSystem(system),
                    MatrixGradient(instance.architecture, instance.dataset.X, instance.dataset.Y))
 
+    @classmethod
+    def around(cls, system) -> "_Gradient":
+        """A gradient ``PolynomialSystem`` as it is, its residual from the expanded terms (or ``system`` itself
+        when it is already a ``_Gradient``)."""
+        from ..tracking.continuation import CompiledSystem
+
+        if isinstance(system, cls):
+            return system
+        return cls(system, CompiledSystem(system),
+                   lambda x: system.evaluate(x, coerce=mp_rational, zero=mpmath.mpf(0), one=mpmath.mpf(1)))
+
     # the PolynomialSystem interface the descent search reads
     def evaluate_jacobian(self, *args, **kwargs):
         return self.polynomial_system.evaluate_jacobian(*args, **kwargs)
-
-    def evaluate(self, *args, **kwargs):
-        return self.polynomial_system.evaluate(*args, **kwargs)
 
 
 def real_critical_point(system, point, *, digits: int, near_real: float = 1e-6):
@@ -218,6 +226,7 @@ def real_critical_point(system, point, *, digits: int, near_real: float = 1e-6):
             return tuple(mpmath.re(z) for z in point)
         if imaginary > near_real:
             return None
+    system = _Gradient.around(system)
     real = _real_refinement(system, [mpmath.re(z) for z in point], digits)
     if real is None:
         return None
@@ -231,19 +240,14 @@ def real_critical_point(system, point, *, digits: int, near_real: float = 1e-6):
         return real
 
 
-def _real_refinement(system, start, digits: int):
+def _real_refinement(system: _Gradient, start, digits: int):
     """``start`` refined on the critical set in real arithmetic at ``digits`` digits, or None when the exact
     gradient there is above ``10^(10 - digits)`` (relative)."""
-    fast = isinstance(system, _Gradient)
-    polynomials = system.polynomial_system if fast else system
     with mpmath.workdps(digits):
-        refined = refine_on_critical_set(polynomials, [complex(0) + mpmath.mpf(x) for x in start], digits=digits,
-                                         compiled=system.compiled if fast else None,
-                                         residual=system.residual if fast else None)
+        refined = refine_on_critical_set(system.polynomial_system, [complex(0) + mpmath.mpf(x) for x in start],
+                                         digits=digits, compiled=system.compiled, residual=system.residual)
         real = tuple(mpmath.re(z) for z in refined.point)
-        values = system.residual(real) if fast else polynomials.evaluate(real, coerce=mp_rational,
-                                                                         zero=mpmath.mpf(0), one=mpmath.mpf(1))
-        residual = max(abs(v) for v in values)
+        residual = max(abs(v) for v in system.residual(real))
         if residual > mpmath.mpf(10) ** (10 - digits) * max(1, max(abs(x) for x in real)):
             return None
         return real
@@ -328,11 +332,9 @@ def _descent_by_orbit(instance, system, real_points, digits: int) -> tuple:
 
     paths = [path for path, _ in real_points]
 
-    compiled = system.compiled if isinstance(system, _Gradient) else None
-
     def compute(point):
         return descent_evidence(instance.architecture, instance.dataset, system, point, digits=digits,
-                                compiled=compiled)
+                                compiled=system.compiled)
 
     def image_of(evidence, _, origin):
         return replace(evidence, reason=f"{evidence.reason} (a sign-flip image of the real critical point of "

@@ -109,6 +109,15 @@ class _Search:
             parts_full.append(rows[nearest[:, -1] < self.n])
         return numpy.concatenate(parts_i), numpy.concatenate(parts_j), numpy.concatenate(parts_full)
 
+    def candidates(self, projected: numpy.ndarray):
+        """``(I, J)``: the candidate pairs of every query, all of them for a query whose ``NEAREST`` slots filled."""
+        I, J, full = self.nearest(projected)
+        if not len(full):
+            return I, J
+        keep = ~numpy.isin(I, full)
+        more_i, more_j = self.ball(projected, full)
+        return numpy.concatenate([I[keep], more_i]), numpy.concatenate([J[keep], more_j])
+
     def ball(self, projected: numpy.ndarray, rows: numpy.ndarray):
         """``(I, J)``: every projected point within the radius of each query in ``rows``."""
         parts_i, parts_j = [], []
@@ -147,11 +156,7 @@ def missing_images(architecture: Architecture, points: Sequence[Sequence[complex
         for conjugate in (False, True):
             images = numpy.conj(signs * stack) if conjugate else signs * stack
             projected = search.projected(numpy.concatenate([signs, -signs if conjugate else signs]))
-            I, J, full = search.nearest(projected)
-            if len(full):  # more candidates than asked: all of them
-                keep = ~numpy.isin(I, full)
-                more_i, more_j = search.ball(projected, full)
-                I, J = numpy.concatenate([I[keep], more_i]), numpy.concatenate([J[keep], more_j])
+            I, J = search.candidates(projected)
             matched = numpy.zeros(len(stack), dtype=bool)
             close = numpy.abs(images[I] - stack[J]).max(axis=1, initial=0.0) <= search.bound[I]
             matched[I[close]] = True
@@ -292,11 +297,7 @@ def _orbits(points: numpy.ndarray, flips: numpy.ndarray, tolerance: float):
     found_i, found_f, found_j = [], [], []
     for f, signs in enumerate(flips):
         projected = search.projected(numpy.concatenate([signs, signs]))
-        I, J, full = search.nearest(projected)
-        if len(full):  # a query whose every slot is filled is asked again for all of them
-            keep = ~numpy.isin(I, full)
-            more_i, more_j = search.ball(projected, full)
-            I, J = numpy.concatenate([I[keep], more_i]), numpy.concatenate([J[keep], more_j])
+        I, J = search.candidates(projected)
         matches = search.matches(signs, I, J)
         found_i.append(I[matches])
         found_j.append(J[matches])
