@@ -52,6 +52,7 @@ class TrackOptions:
     max_corrector_iterations: int = 4
     divergence_bound: float = 1e6  # relative to max(1, ||start||)
     one_decade_below: float = 1e-2  # from this s on, growth by DIVERGENCE_GROWTH over one decade is divergence too
+    valuation_below: float = 1e-1  # from this s on, a stuck path growing like s^(-DIVERGENCE_VALUATION) is diverged
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -119,6 +120,29 @@ def _norm(x: numpy.ndarray) -> float:
 
 #: norm ratio over the window of :func:`_growth` above which a path is diverged
 DIVERGENCE_GROWTH = 2.0
+
+
+#: the same growth as a power of s: ``||theta|| ~ s^(-v)`` grows by DIVERGENCE_GROWTH per decade for this ``v``
+DIVERGENCE_VALUATION = math.log10(DIVERGENCE_GROWTH)
+
+
+def _secant_valuation(history: list[tuple[float, float]], s: float, norm: float) -> tuple[float, float] | None:
+    """``log(||x|| / ||x_mark||) / log(s / s_mark)`` from the latest mark at least half a decade above ``s``
+    (norms as :func:`_growth` takes them, at least 1), and that mark's ``s``; None without one."""
+    for s_mark, norm_mark in reversed(history):
+        if s_mark >= s * math.sqrt(10):
+            return math.log(max(1.0, norm) / max(1.0, norm_mark)) / math.log(s / s_mark), s_mark
+    return None
+
+
+def _tangent_valuations(evaluator, path, points: numpy.ndarray, s: numpy.ndarray) -> numpy.ndarray:
+    """``d log ||x|| / d log s`` along the path at each point (2-norm; ``dx/ds`` from the tangent of the
+    homotopy), nan where the Jacobian is singular."""
+    from .batch import _velocity
+
+    velocity, ok = _velocity(evaluator, path, points, s, numpy.arange(len(points)))
+    rate = numpy.real(numpy.sum(numpy.conj(points) * velocity, axis=1)) * s / numpy.sum(numpy.abs(points) ** 2, axis=1)
+    return numpy.where(ok, rate, numpy.nan)
 
 
 def _growth(history: list[tuple[float, float]], decades: int = 2) -> float | None:
@@ -301,6 +325,10 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
         if not alive:
             break
         run = track_batch(evaluator, points, path, t_start=s0, t_end=s1, options=batch_options)
+        # a path stuck at s in (handover_below, valuation_below]: its growth rate, to tell a diverging path
+        stuck = [position for position, state in enumerate(run.status) if state is BatchStatus.FAILED
+                 and options.handover_below < run.t[position] <= options.valuation_below * (1 + 1e-9)]
+        tangent = dict(zip(stuck, _tangent_valuations(evaluator, path, run.points[stuck], run.t[stuck]))) if stuck else {}
         keep = []
         for position, k in enumerate(alive):
             x, s = run.points[position], float(run.t[position])
@@ -325,7 +353,14 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
                 end(ContinuationStatus.DIVERGED, f"||theta|| grew by a factor {last:.3g} over the decade of s "
                                                  f"down to s = {s:.3g}")
             elif state is BatchStatus.FAILED and s > options.handover_below:
-                end(ContinuationStatus.FAILED, run.detail[position].replace(" t = ", " s = "))
+                why = run.detail[position].replace(" t = ", " s = ")
+                secant = _secant_valuation([(1.0, float(start_norm[k]))] + history[k], s, norm)
+                rate = tangent.get(position, numpy.nan)
+                if secant is not None and secant[0] <= -DIVERGENCE_VALUATION and rate <= -DIVERGENCE_VALUATION:
+                    end(ContinuationStatus.DIVERGED, f"{why}, growing like s^{secant[0]:.2f} since s = {secant[1]:.3g} "
+                                                     f"and like s^{rate:.2f} there (||theta|| = {norm:.3g})")
+                else:
+                    end(ContinuationStatus.FAILED, why)
             elif state is BatchStatus.FAILED:  # the refinement at tau = 0 decides (a failure there is reported)
                 end(ContinuationStatus.CONVERGED, run.detail[position].replace(" t = ", " s = ")
                     + ": refined at tau = 0 from there")

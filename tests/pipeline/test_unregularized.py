@@ -182,6 +182,86 @@ def test_growth_over_one_and_two_decades():
     assert _growth([(1e-1, 0.5), (1e-2, 0.9)], decades=1) == 1.0
 
 
+def test_secant_valuation_uses_the_latest_mark_half_a_decade_up():
+    from algeo.tracking.continuation import _secant_valuation
+
+    marks = [(1.0, 4.0), (1e-1, 10.0)]
+    # s = 0.05 is not half a decade below 0.1: the rate is measured from s = 1
+    assert _secant_valuation(marks, 0.05, 40.0) == pytest.approx((-1.0 * __import__("math").log(10) / __import__("math").log(20), 1.0))
+    slope, since = _secant_valuation(marks, 0.01, 31.6)
+    assert since == 1e-1 and slope == pytest.approx(-0.5, abs=1e-3)  # ||theta|| ~ s^(-1/2)
+    assert _secant_valuation([(1e-1, 10.0)], 0.05, 40.0) is None  # no mark far enough up
+    assert _secant_valuation(marks, 0.01, 0.5)[0] == pytest.approx(1.0)  # norms below 1 count as 1
+
+
+# integers law, widths 2,2,2,3, m = 2, seed 1 (X, Y below, equilibrated; Lambda_0 of seed 0): the Lambda_0
+# point of orbit 4433. Tracked towards tau = 0 it grows like s^(-1/2) (norm 23 at s = 0.1, 64 at 0.012) with
+# cond(J) 2.4e10 at s = 0.012, where RK4 steps over 1e-5 leave the corrector's basin: its 1500 steps ran out at
+# s = 0.0118, short of the decade mark where the growth rule would have seen it, under three gammas.
+_INTEGERS_2223 = {"X": [["-7", "-10"], ["-1", "6"]], "Y": [["4", "9"], ["2", "8"], ["-7", "9"]]}
+_ORBIT_4433 = [
+    -1.7645485798697105 + 4.650422972571346j, -2.5980736895318004 - 0.5832069805972973j,
+    -5.4901226387641096 - 4.849452876190072j, 2.6041445461607418 - 2.8271843517956086j,
+    0.1272913183908627 - 0.20184169819518485j, 0.9533109381026407 + 0.15115449274879797j,
+    -0.6233895964233842 + 0.4659664350236807j, -0.07688526453182493 - 1.0549216705287503j,
+    3.0323141782926935 + 0.1976093309842642j, -0.5368643227225302 - 3.0179230003101853j,
+    -0.15568077540299774 + 2.087476688318308j, 2.386317238441412 - 0.5713796443315317j,
+    -1.5797238509932416 - 0.23224705557524636j, 0.5546142629498 + 1.515662421497316j]
+
+
+def test_a_measured_path_stuck_while_growing_like_s_to_the_minus_half_is_diverged():
+    from algeo.model.data import Dataset, parse_entry
+    from algeo.model.equilibration import equilibrate
+    from algeo.model.family import GramFamily
+    from algeo.model.gram_eval import GramEvaluator
+    from algeo.pipeline.unregularized import start_regularization, working_data
+    from algeo.tracking.continuation import TrackOptions, seeded_gamma, track_all_to_zero
+
+    architecture = Architecture((2, 2, 2, 3))
+    rows = lambda m: tuple(tuple(parse_entry(v, "X") for v in row) for row in m)
+    dataset = Dataset(rows(_INTEGERS_2223["X"]), rows(_INTEGERS_2223["Y"]))
+    equilibration = equilibrate(architecture, dataset)
+    assert equilibration is not None
+    start = start_regularization(architecture, dataset, 0, equilibration)
+    parameters = GramFamily(architecture, 2).parameters_of(working_data(dataset, equilibration), start)
+    [path] = track_all_to_zero(GramEvaluator(architecture), parameters, numpy.array([_ORBIT_4433]),
+                               gamma=seeded_gamma(0), options=TrackOptions(s_end=1e-3))
+    assert path.status is ContinuationStatus.DIVERGED, path.detail
+    assert "step budget 1500 exhausted" in path.detail and "growing like s^-0.4" in path.detail
+    assert 0.01 < path.s_reached < 0.1 and path.end_norm > 30
+
+
+def test_only_stuck_paths_that_diverge_are_called_diverged_by_their_growth():
+    """Widths 2,2,2, m = 2, seed 1 with 10 steps per decade, so that many paths get stuck: every path the
+    growth rate calls diverged diverges when tracked with the default budget, and the converging paths that
+    got stuck stay failed (measured: 16 called diverged, 6 converging paths failed, 34 diverging ones not
+    called)."""
+    from dataclasses import replace
+
+    from algeo.model.family import GramFamily
+    from algeo.model.gram_eval import GramEvaluator
+    from algeo.pipeline.unregularized import start_regularization
+    from algeo.tracking.continuation import TrackOptions, seeded_gamma, track_all_to_zero
+
+    architecture = Architecture((2, 2, 2))
+    dataset = random_dataset(architecture, 2, 1)
+    start = start_regularization(architecture, dataset, 1)
+    base = solve(architecture, samples=2, seed=1, regularization=start, options=SolveOptions(exact_budget=0))
+    points = numpy.array([p.coordinates for p in base.points])
+    parameters = GramFamily(architecture, 2).parameters_of(dataset, start)
+    evaluator, gamma = GramEvaluator(architecture), seeded_gamma(1)
+    full = track_all_to_zero(evaluator, parameters, points, gamma=gamma)
+    short = track_all_to_zero(evaluator, parameters, points, gamma=gamma,
+                              options=replace(TrackOptions(), max_steps_per_decade=10))
+    called = [k for k, path in enumerate(short) if "growing like" in path.detail]
+    assert len(called) >= 10
+    assert all(short[k].status is ContinuationStatus.DIVERGED for k in called)
+    assert all(full[k].status is ContinuationStatus.DIVERGED for k in called)
+    stuck_converging = [k for k, path in enumerate(short) if path.status is ContinuationStatus.FAILED
+                        and full[k].status is ContinuationStatus.CONVERGED]
+    assert stuck_converging  # the rule had converging paths to judge, and called none of them diverged
+
+
 def test_a_refinement_stalled_just_short_of_its_tolerance_is_accepted_only_below_the_zero_threshold():
     import mpmath
 
