@@ -1,6 +1,6 @@
 """Unregularized solves (``algeo solve --regularization none``) of the issue's architectures, timed.
 
-    .venv/bin/python benchmarks/unregularized.py [--seeds 1,2] [--law random] [--only 3,2,3:3] [--checks]
+    .venv/bin/python benchmarks/unregularized.py [--seeds 1,2] [--law random] [--only 3,2,3:3] [--checks] [--keep DIR]
 
 Each row runs the command line in a child process (wall time as ``/usr/bin/time`` would give
 it, start-set loading, msolve's exact-count budget and classification included) and reads the
@@ -69,6 +69,7 @@ def main() -> int:
     parser.add_argument("--only", help="widths:m of one row")
     parser.add_argument("--checks", action="store_true", help="also time algeo check pure-spurious / no-spurious-minima")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "unregularized.jsonl"))
+    parser.add_argument("--keep", help="a directory to keep each solve's JSON result in (WIDTHS-m-LAW-SEED.json)")
     args = parser.parse_args()
     rows = ROWS
     if args.only:
@@ -100,7 +101,11 @@ def main() -> int:
                                problems=len(result["problems"]))
                     row["ok"] = (code == 0 and row["products"] == products and row["pure"] == pure
                                  and row["undecided"] == 0 and row["local_minima"] == 1 and wall <= BUDGET)
-                    Path(result_path).unlink()
+                    if args.keep:
+                        Path(args.keep).mkdir(parents=True, exist_ok=True)
+                        Path(result_path).replace(Path(args.keep, f"{widths}-{samples}-{args.law}-{seed}.json"))
+                    else:
+                        Path(result_path).unlink()
                 else:
                     row.update(ok=False, output_tail=output.strip()[-400:])
                 if args.checks:
