@@ -159,8 +159,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     relative = 1 / float(_start_scale(architecture, working))
     if relative != 1:
         options = replace(options, s_end=options.s_end * relative, handover_below=options.handover_below * relative,
-                          one_decade_below=options.one_decade_below * relative,
-                          valuation_below=options.valuation_below * relative)
+                          one_decade_below=options.one_decade_below * relative)
     stage = time.monotonic()
     tracked_reps = track_all_to_zero(evaluator, parameters, starts[representatives], gamma=gamma, options=options)
     logger.info("continuation of %d paths (one per sign-flip orbit) towards tau = 0: %.1f s", len(representatives),

@@ -52,7 +52,6 @@ class TrackOptions:
     max_corrector_iterations: int = 4
     divergence_bound: float = 1e6  # relative to max(1, ||start||)
     one_decade_below: float = 1e-2  # from this s on, growth by DIVERGENCE_GROWTH over one decade is divergence too
-    valuation_below: float = 1e-1  # from this s on, a stuck path growing like s^(-DIVERGENCE_VALUATION) is diverged
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -141,7 +140,9 @@ def _tangent_valuations(evaluator, path, points: numpy.ndarray, s: numpy.ndarray
     from .batch import _velocity
 
     velocity, ok = _velocity(evaluator, path, points, s, numpy.arange(len(points)))
-    rate = numpy.real(numpy.sum(numpy.conj(points) * velocity, axis=1)) * s / numpy.sum(numpy.abs(points) ** 2, axis=1)
+    square = numpy.sum(numpy.abs(points) ** 2, axis=1)
+    ok &= square > 0
+    rate = numpy.real(numpy.sum(numpy.conj(points) * velocity, axis=1)) * s / numpy.where(ok, square, 1.0)
     return numpy.where(ok, rate, numpy.nan)
 
 
@@ -325,9 +326,9 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
         if not alive:
             break
         run = track_batch(evaluator, points, path, t_start=s0, t_end=s1, options=batch_options)
-        # a path stuck at s in (handover_below, valuation_below]: its growth rate, to tell a diverging path
+        # a path stuck above handover_below: its growth rate, to tell a diverging path
         stuck = [position for position, state in enumerate(run.status) if state is BatchStatus.FAILED
-                 and options.handover_below < run.t[position] <= options.valuation_below * (1 + 1e-9)]
+                 and run.t[position] > options.handover_below]
         tangent = dict(zip(stuck, _tangent_valuations(evaluator, path, run.points[stuck], run.t[stuck]))) if stuck else {}
         keep = []
         for position, k in enumerate(alive):

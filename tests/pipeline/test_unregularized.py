@@ -194,12 +194,13 @@ def test_secant_valuation_uses_the_latest_mark_half_a_decade_up():
     assert _secant_valuation(marks, 0.01, 0.5)[0] == pytest.approx(1.0)  # norms below 1 count as 1
 
 
-# integers law, widths 2,2,2,3, m = 2, seed 1 (X, Y below, equilibrated; Lambda_0 of seed 0): the Lambda_0
-# point of orbit 4433. Tracked towards tau = 0 it grows like s^(-1/2) (norm 23 at s = 0.1, 64 at 0.012) with
-# cond(J) 2.4e10 at s = 0.012, where RK4 steps over 1e-5 leave the corrector's basin: its 1500 steps ran out at
-# s = 0.0118, short of the decade mark where the growth rule would have seen it, under three gammas.
+# integers law, widths 2,2,2,3, m = 2, seed 1 (X, Y below, equilibrated). Lambda_0 of seed 0: the point of orbit
+# 4433 grows like s^(-1/2) towards tau = 0 (norm 23 at s = 0.1, 64 at 0.012) with cond(J) 2.4e10 at s = 0.012,
+# where RK4 steps over 1e-5 leave the corrector's basin: its 1500 steps ran out at s = 0.0118, short of the decade
+# mark where the growth rule would have seen it, under three gammas. Lambda_0 of seed 1: the point of orbit 14393
+# starts at norm 425 (cond 9e11) and its steps underflowed at s = 0.116, norm 1290, under three gammas.
 _INTEGERS_2223 = {"X": [["-7", "-10"], ["-1", "6"]], "Y": [["4", "9"], ["2", "8"], ["-7", "9"]]}
-_ORBIT_4433 = [
+_ORBIT_4433_OF_SEED_0 = [
     -1.7645485798697105 + 4.650422972571346j, -2.5980736895318004 - 0.5832069805972973j,
     -5.4901226387641096 - 4.849452876190072j, 2.6041445461607418 - 2.8271843517956086j,
     0.1272913183908627 - 0.20184169819518485j, 0.9533109381026407 + 0.15115449274879797j,
@@ -207,9 +208,22 @@ _ORBIT_4433 = [
     3.0323141782926935 + 0.1976093309842642j, -0.5368643227225302 - 3.0179230003101853j,
     -0.15568077540299774 + 2.087476688318308j, 2.386317238441412 - 0.5713796443315317j,
     -1.5797238509932416 - 0.23224705557524636j, 0.5546142629498 + 1.515662421497316j]
+_ORBIT_14393_OF_SEED_1 = [
+    -170.07191067322344 - 15.626410478654783j, 15.706743125098301 - 119.86766843546945j,
+    -391.47416246761406 - 6.601497286036896j, 15.38136755054567 - 276.7206321715267j,
+    -173.6020217234886 - 10.49308274032903j, 75.1798320268137 + 10.244913195984253j,
+    -3.8391735897750907 + 357.382528208523j, 13.36312509335441 - 155.35141697497826j,
+    164.7245493957162 + 85.44933859810384j, -296.4079266856254 - 258.59143831436256j,
+    -424.77198578352113 + 15.78489577794882j, -107.13457413388281 + 66.56117544647725j,
+    7.354619994888358 - 12.931822622090113j, -223.8998176461758 + 346.5852930940486j]
 
 
-def test_a_measured_path_stuck_while_growing_like_s_to_the_minus_half_is_diverged():
+@pytest.mark.parametrize("lambda_seed, start, stuck, s_range, least_norm", [
+    (0, _ORBIT_4433_OF_SEED_0, "step budget 1500 exhausted", (0.01, 0.1), 30),
+    (1, _ORBIT_14393_OF_SEED_1, "step size underflow", (0.1, 0.3), 1000),
+])
+def test_measured_paths_stuck_while_growing_like_s_to_the_minus_half_are_diverged(lambda_seed, start, stuck, s_range,
+                                                                                 least_norm):
     from algeo.model.data import Dataset, parse_entry
     from algeo.model.equilibration import equilibrate
     from algeo.model.family import GramFamily
@@ -222,13 +236,13 @@ def test_a_measured_path_stuck_while_growing_like_s_to_the_minus_half_is_diverge
     dataset = Dataset(rows(_INTEGERS_2223["X"]), rows(_INTEGERS_2223["Y"]))
     equilibration = equilibrate(architecture, dataset)
     assert equilibration is not None
-    start = start_regularization(architecture, dataset, 0, equilibration)
-    parameters = GramFamily(architecture, 2).parameters_of(working_data(dataset, equilibration), start)
-    [path] = track_all_to_zero(GramEvaluator(architecture), parameters, numpy.array([_ORBIT_4433]),
-                               gamma=seeded_gamma(0), options=TrackOptions(s_end=1e-3))
+    lambda_0 = start_regularization(architecture, dataset, lambda_seed, equilibration)
+    parameters = GramFamily(architecture, 2).parameters_of(working_data(dataset, equilibration), lambda_0)
+    [path] = track_all_to_zero(GramEvaluator(architecture), parameters, numpy.array([start]),
+                               gamma=seeded_gamma(lambda_seed), options=TrackOptions(s_end=1e-3))
     assert path.status is ContinuationStatus.DIVERGED, path.detail
-    assert "step budget 1500 exhausted" in path.detail and "growing like s^-0.4" in path.detail
-    assert 0.01 < path.s_reached < 0.1 and path.end_norm > 30
+    assert stuck in path.detail and "growing like s^-0." in path.detail
+    assert s_range[0] < path.s_reached < s_range[1] and path.end_norm > least_norm
 
 
 def test_only_stuck_paths_that_diverge_are_called_diverged_by_their_growth():
