@@ -98,8 +98,13 @@ CAUCHY_SPREAD = 2.0
 
 def _cauchy_retry(outcome: list, evaluator, parameters, starts, representatives, gamma, options, follow,
                   endgame_s: float = ENDGAME_S) -> None:
-    """Replace failed outcomes by the Cauchy endgame's, where it gives an end the refinement accepts."""
-    failed = [r for r, o in enumerate(outcome) if o[0] is ContinuationStatus.FAILED]
+    """Replace failed outcomes by the Cauchy endgame's, where it gives an end the refinement accepts.
+
+    Only paths that got down to ``endgame_s`` are tracked again: one that stopped above it would stop at
+    the same place (each path is tracked on its own, with the same gamma and budget).
+    """
+    failed = [r for r, o in enumerate(outcome) if o[0] is ContinuationStatus.FAILED
+              and o[2].get("s_reached", 0.0) <= endgame_s * (1 + 1e-9)]
     if not failed:
         return
     stage = time.monotonic()

@@ -204,10 +204,12 @@ def _velocity(system: LinearSystem, path: ParameterPath, x: numpy.ndarray, t: nu
 SPLIT_AT_LEAST = 400
 
 
-def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath, *, t_start: float = 0.0,
+def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath, *, t_start: float | numpy.ndarray = 0.0,
                 t_end: float = 1.0, options: BatchOptions = BatchOptions(),
                 progress: Callable[[int], None] | None = None, workers: int | None = None) -> BatchTrack:
     """Track every row of ``start`` (solutions of ``F(.; p(t_start))``) to ``t_end``.
+
+    ``t_start`` is one value for every path or one per path (all on the same side of ``t_end``).
 
     ``progress(k)`` is called with the number of paths that finished in each iteration (for
     the shares tracked in other processes: when they come back). ``workers`` processes share
@@ -216,6 +218,7 @@ def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath,
     status), so the split does not change any path's result.
     """
     start = numpy.asarray(start, dtype=complex)
+    t_start = numpy.broadcast_to(numpy.asarray(t_start, dtype=float), (len(start),))
     workers = worker_count() if workers is None else workers
     parts = min(workers, len(start) // SPLIT_AT_LEAST)
     if parts < 2:
@@ -225,8 +228,8 @@ def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath,
 
     def share(lo: int, hi: int, report):
         shifted = path if lo == 0 else (lambda t, rows: path(t, rows + lo))
-        return lambda: _track_batch(system, start[lo:hi], shifted, t_start=t_start, t_end=t_end, options=options,
-                                    progress=report)
+        return lambda: _track_batch(system, start[lo:hi], shifted, t_start=t_start[lo:hi], t_end=t_end,
+                                    options=options, progress=report)
 
     runs = run_split([share(lo, hi, progress if lo == 0 else None) for lo, hi in zip(bounds[:-1], bounds[1:])])
     if progress is not None:
@@ -238,13 +241,15 @@ def track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath,
                       tuple(d for r in runs for d in r.detail))
 
 
-def _track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath, *, t_start: float,
+def _track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath, *, t_start: numpy.ndarray,
                  t_end: float, options: BatchOptions, progress: Callable[[int], None] | None) -> BatchTrack:
     started = time.monotonic()
     x = numpy.array(start, dtype=complex, copy=True).reshape(len(start), system.n)
     B = len(x)
-    direction = 1.0 if t_end >= t_start else -1.0
-    t = numpy.full(B, float(t_start))
+    t = numpy.array(t_start, dtype=float, copy=True).reshape(B)
+    direction = 1.0 if numpy.all(t_end >= t) else -1.0
+    if not (numpy.all(t_end >= t) or numpy.all(t_end <= t)):
+        raise ValueError("every path of a batch must go the same way from its t_start to t_end")
     h = numpy.full(B, options.initial_step)
     streak = numpy.zeros(B, dtype=int)
     steps = numpy.zeros(B, dtype=int)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import cmath
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 import mpmath
@@ -48,6 +48,7 @@ class TrackOptions:
     contraction: float = 0.5  # grouped by product, so a jump between two paths loses nothing
     handover_below: float = 1e-2  # a path stuck below this s goes to the refinement at tau = 0
     max_steps_per_decade: int = 1500  # the batched tracker's budget for each decade of s (steps and rejections)
+    growth_check_after: int = 200  # steps in a decade after which a path growing like a diverging one is stopped
     corrector_accept: float = 1e-7  # relative Newton step required to accept a step
     max_corrector_iterations: int = 4
     divergence_bound: float = 1e6  # relative to max(1, ||start||)
@@ -322,21 +323,56 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
     steps = numpy.zeros(len(starts), dtype=int)
     rejected = numpy.zeros(len(starts), dtype=int)
     points, alive, s0 = starts, list(range(len(starts))), 1.0
+
+    def growing(k: int, s: float, norm: float, rate: float) -> str | None:
+        """How a stuck path grows, when it grows like a diverging one (both valuations at most -v); else None."""
+        secant = _secant_valuation([(1.0, float(start_norm[k]))] + history[k], s, norm)
+        if secant is not None and secant[0] <= -DIVERGENCE_VALUATION and rate <= -DIVERGENCE_VALUATION:
+            return f"growing like s^{secant[0]:.2f} since s = {secant[1]:.3g} and like s^{rate:.2f} there " \
+                   f"(||theta|| = {norm:.3g})"
+        return None
+
     for s1 in marks:
         if not alive:
             break
-        run = track_batch(evaluator, points, path, t_start=s0, t_end=s1, options=batch_options)
+        early = min(options.growth_check_after, options.max_steps_per_decade)
+        run = track_batch(evaluator, points, path, t_start=s0, t_end=s1, options=replace(batch_options, max_steps=early))
+        states, details = list(run.status), list(run.detail)
+        x_end, t_end = run.points.copy(), run.t.copy()
+        used, refused = run.steps.copy(), run.rejected.copy()
+        verdict: dict[int, str] = {}  # position -> how it grows, for paths stopped as diverging
+        if early < options.max_steps_per_decade:
+            # a path that used the early budget: stopped if it grows like a diverging one, else given the rest
+            spent = [position for position, state in enumerate(states)
+                     if state is BatchStatus.FAILED and "step budget" in details[position]]
+            above = [position for position in spent if t_end[position] > options.handover_below]
+            rates = _tangent_valuations(evaluator, path, x_end[above], t_end[above]) if above else []
+            for position, rate in zip(above, rates):
+                how = growing(alive[position], float(t_end[position]), _norm(x_end[position]), rate)
+                if how is not None:
+                    verdict[position] = f"{early} steps took it to s = {t_end[position]:.6g} (of {s1:g}), {how}"
+            rest = [position for position in spent if position not in verdict]
+            if rest:
+                more = track_batch(evaluator, x_end[rest], path, t_start=t_end[rest], t_end=s1,
+                                   options=replace(batch_options, max_steps=options.max_steps_per_decade - early))
+                budget = options.max_steps_per_decade
+                for j, position in enumerate(rest):  # the whole decade's budget, in the words of its detail
+                    states[position] = more.status[j]
+                    details[position] = more.detail[j].replace(f"step budget {budget - early} ", f"step budget {budget} ")
+                    x_end[position], t_end[position] = more.points[j], more.t[j]
+                    used[position] += more.steps[j]
+                    refused[position] += more.rejected[j]
         # a path stuck above handover_below: its growth rate, to tell a diverging path
-        stuck = [position for position, state in enumerate(run.status) if state is BatchStatus.FAILED
-                 and run.t[position] > options.handover_below]
-        tangent = dict(zip(stuck, _tangent_valuations(evaluator, path, run.points[stuck], run.t[stuck]))) if stuck else {}
+        stuck = [position for position, state in enumerate(states) if state is BatchStatus.FAILED
+                 and t_end[position] > options.handover_below and position not in verdict]
+        tangent = dict(zip(stuck, _tangent_valuations(evaluator, path, x_end[stuck], t_end[stuck]))) if stuck else {}
         keep = []
         for position, k in enumerate(alive):
-            x, s = run.points[position], float(run.t[position])
-            steps[k] += run.steps[position]
-            rejected[k] += run.rejected[position]
+            x, s = x_end[position], float(t_end[position])
+            steps[k] += used[position]
+            rejected[k] += refused[position]
             norm = _norm(x)
-            state = run.status[position]
+            state = states[position]
             own_bound = options.divergence_bound * max(1.0, float(start_norm[k]))
 
             def end(status, detail=""):
@@ -345,7 +381,9 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
             marks_so_far = history[k] + [(s, norm)]
             growth = _growth(marks_so_far)
             last = _growth(marks_so_far, decades=1) if s <= options.one_decade_below * (1 + 1e-9) else None
-            if state is BatchStatus.DIVERGED or norm > own_bound:
+            if position in verdict:
+                end(ContinuationStatus.DIVERGED, verdict[position])
+            elif state is BatchStatus.DIVERGED or norm > own_bound:
                 end(ContinuationStatus.DIVERGED, f"||theta|| = {norm:.3g} exceeded {own_bound:.3g} at s = {s:.3g}")
             elif growth is not None and growth > DIVERGENCE_GROWTH:
                 end(ContinuationStatus.DIVERGED, f"||theta|| grew by a factor {growth:.3g} over the two decades of s "
@@ -354,16 +392,14 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
                 end(ContinuationStatus.DIVERGED, f"||theta|| grew by a factor {last:.3g} over the decade of s "
                                                  f"down to s = {s:.3g}")
             elif state is BatchStatus.FAILED and s > options.handover_below:
-                why = run.detail[position].replace(" t = ", " s = ")
-                secant = _secant_valuation([(1.0, float(start_norm[k]))] + history[k], s, norm)
-                rate = tangent.get(position, numpy.nan)
-                if secant is not None and secant[0] <= -DIVERGENCE_VALUATION and rate <= -DIVERGENCE_VALUATION:
-                    end(ContinuationStatus.DIVERGED, f"{why}, growing like s^{secant[0]:.2f} since s = {secant[1]:.3g} "
-                                                     f"and like s^{rate:.2f} there (||theta|| = {norm:.3g})")
-                else:
+                why = details[position].replace(" t = ", " s = ")
+                how = growing(k, s, norm, tangent.get(position, numpy.nan))
+                if how is None:
                     end(ContinuationStatus.FAILED, why)
+                else:
+                    end(ContinuationStatus.DIVERGED, f"{why}, {how}")
             elif state is BatchStatus.FAILED:  # the refinement at tau = 0 decides (a failure there is reported)
-                end(ContinuationStatus.CONVERGED, run.detail[position].replace(" t = ", " s = ")
+                end(ContinuationStatus.CONVERGED, details[position].replace(" t = ", " s = ")
                     + ": refined at tau = 0 from there")
             elif s1 == options.s_end:
                 end(ContinuationStatus.CONVERGED)
@@ -371,7 +407,7 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
                 history[k].append((s, norm))
                 keep.append(position)
         alive = [alive[position] for position in keep]
-        points = run.points[keep]
+        points = x_end[keep]
         s0 = s1
         if progress is not None:
             progress(len(starts) - len(alive))
