@@ -16,6 +16,7 @@ import numpy
 from ..model.architecture import Architecture
 from ..model.family import GramFamily
 from ..model.gram_eval import GramEvaluator
+from ..model.mp_gradient import MatrixGradient
 from ..model.symmetry import apply_signs, orbit_representatives, sign_flip_matrices
 from ..model.system import CriticalPointSystem
 from ..phc import RawPath
@@ -293,7 +294,9 @@ def _refine_by_orbit(system: CriticalPointSystem, polynomials, starts, digits: i
         refined = [refine_point(polynomials, start, digits=digits) for start in starts]
         return refined, _as_doubles(refined)
     representatives, images = orbit_representatives(starts, flips)
-    done = refine_points_quasi(polynomials, [starts[k] for k in representatives], jacobian_of, digits=digits)
+    gradient = MatrixGradient(system.architecture, system.dataset.X, system.dataset.Y, system.regularization.Lambda)
+    done = refine_points_quasi(polynomials, [starts[k] for k in representatives], jacobian_of, digits=digits,
+                               gradient=gradient)
     done_doubles = _as_doubles(done)
     refined = []
     for r, f in images:
