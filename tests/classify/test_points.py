@@ -76,6 +76,27 @@ def test_clusters_and_their_evidence_are_those_of_comparing_every_pair(seed):
     assert evidence["smallest_relative_distance_between_points"] == between
 
 
+def test_clusters_of_points_alike_in_most_coordinates_are_those_of_comparing_every_pair():
+    """The k-d tree searches on a few coordinates (_box_tree): points equal in all but one coordinate, and
+    magnitudes 1e3 against a varying one near 1e-2, give it many candidates; the clusters must not change."""
+    from algeo.classify.points import cluster_points
+
+    rng = numpy.random.default_rng(3)
+    common = 1e3 * (rng.standard_normal(6) + 1j * rng.standard_normal(6))
+    points = []
+    for k in range(600):
+        x = common.copy()
+        x[k % 6] += 1e-2 * (rng.standard_normal() + 1j * rng.standard_normal())
+        points.append(x)
+        if k % 3 == 0:
+            points.append(x + rng.choice([1e-12, 0.9e-8, 1.1e-8]) * 1e3 * numpy.exp(2j * numpy.pi * rng.random(6)))
+    labels, evidence = cluster_points(points, 1e-8)
+    expected_labels, inside, between = _cluster_by_every_pair(points, 1e-8)
+    assert labels == expected_labels
+    assert evidence["largest_relative_distance_within_a_point"] == inside
+    assert evidence["smallest_relative_distance_between_points"] == between
+
+
 @pytest.mark.parametrize("planted, expected", [(3e-6, 3e-6), (None, None)])
 def test_above_the_pairwise_limit_only_close_pairs_are_looked_for(monkeypatch, planted, expected):
     """Large sets: the exact minimum when it is below SEARCHED_BELOW, else None, and the evidence says so."""
