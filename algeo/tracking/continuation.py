@@ -324,13 +324,19 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
     rejected = numpy.zeros(len(starts), dtype=int)
     points, alive, s0 = starts, list(range(len(starts))), 1.0
 
-    def growing(k: int, s: float, norm: float, rate: float) -> str | None:
-        """How a stuck path grows, when it grows like a diverging one (both valuations at most -v); else None."""
-        secant = _secant_valuation([(1.0, float(start_norm[k]))] + history[k], s, norm)
-        if secant is not None and secant[0] <= -DIVERGENCE_VALUATION and rate <= -DIVERGENCE_VALUATION:
-            return f"growing like s^{secant[0]:.2f} since s = {secant[1]:.3g} and like s^{rate:.2f} there " \
-                   f"(||theta|| = {norm:.3g})"
-        return None
+    def diverging(positions: list[int], x_end: numpy.ndarray, t_end: numpy.ndarray) -> dict[int, str]:
+        """Of the stuck paths at ``positions`` (of this decade's batch), those whose norm grows like a diverging
+        one's (secant and tangent valuations both at most -DIVERGENCE_VALUATION): position -> how it grows."""
+        if not positions:
+            return {}
+        found = {}
+        for position, rate in zip(positions, _tangent_valuations(evaluator, path, x_end[positions], t_end[positions])):
+            k, s, norm = alive[position], float(t_end[position]), _norm(x_end[position])
+            secant = _secant_valuation([(1.0, float(start_norm[k]))] + history[k], s, norm)
+            if secant is not None and secant[0] <= -DIVERGENCE_VALUATION and rate <= -DIVERGENCE_VALUATION:
+                found[position] = (f"growing like s^{secant[0]:.2f} since s = {secant[1]:.3g} and like s^{rate:.2f} "
+                                   f"there (||theta|| = {norm:.3g})")
+        return found
 
     for s1 in marks:
         if not alive:
@@ -340,17 +346,14 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
         states, details = list(run.status), list(run.detail)
         x_end, t_end = run.points.copy(), run.t.copy()
         used, refused = run.steps.copy(), run.rejected.copy()
-        verdict: dict[int, str] = {}  # position -> how it grows, for paths stopped as diverging
+        verdict: dict[int, str] = {}  # position -> the detail of a path stopped as diverging
         if early < options.max_steps_per_decade:
             # a path that used the early budget: stopped if it grows like a diverging one, else given the rest
             spent = [position for position, state in enumerate(states)
                      if state is BatchStatus.FAILED and "step budget" in details[position]]
             above = [position for position in spent if t_end[position] > options.handover_below]
-            rates = _tangent_valuations(evaluator, path, x_end[above], t_end[above]) if above else []
-            for position, rate in zip(above, rates):
-                how = growing(alive[position], float(t_end[position]), _norm(x_end[position]), rate)
-                if how is not None:
-                    verdict[position] = f"{early} steps took it to s = {t_end[position]:.6g} (of {s1:g}), {how}"
+            verdict = {position: f"{early} steps took it to s = {t_end[position]:.6g} (of {s1:g}), {how}"
+                       for position, how in diverging(above, x_end, t_end).items()}
             rest = [position for position in spent if position not in verdict]
             if rest:
                 more = track_batch(evaluator, x_end[rest], path, t_start=t_end[rest], t_end=s1,
@@ -362,10 +365,9 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
                     x_end[position], t_end[position] = more.points[j], more.t[j]
                     used[position] += more.steps[j]
                     refused[position] += more.rejected[j]
-        # a path stuck above handover_below: its growth rate, to tell a diverging path
-        stuck = [position for position, state in enumerate(states) if state is BatchStatus.FAILED
-                 and t_end[position] > options.handover_below and position not in verdict]
-        tangent = dict(zip(stuck, _tangent_valuations(evaluator, path, x_end[stuck], t_end[stuck]))) if stuck else {}
+        # a path stuck above handover_below at the end of the decade: diverged if it grows like one, else failed
+        stuck = diverging([position for position, state in enumerate(states) if state is BatchStatus.FAILED
+                           and t_end[position] > options.handover_below and position not in verdict], x_end, t_end)
         keep = []
         for position, k in enumerate(alive):
             x, s = x_end[position], float(t_end[position])
@@ -393,11 +395,10 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
                                                  f"down to s = {s:.3g}")
             elif state is BatchStatus.FAILED and s > options.handover_below:
                 why = details[position].replace(" t = ", " s = ")
-                how = growing(k, s, norm, tangent.get(position, numpy.nan))
-                if how is None:
-                    end(ContinuationStatus.FAILED, why)
+                if position in stuck:
+                    end(ContinuationStatus.DIVERGED, f"{why}, {stuck[position]}")
                 else:
-                    end(ContinuationStatus.DIVERGED, f"{why}, {how}")
+                    end(ContinuationStatus.FAILED, why)
             elif state is BatchStatus.FAILED:  # the refinement at tau = 0 decides (a failure there is reported)
                 end(ContinuationStatus.CONVERGED, details[position].replace(" t = ", " s = ")
                     + ": refined at tau = 0 from there")
