@@ -8,7 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "algeo"
 
 #: each stage may import the stages with a smaller rank (docs/architecture.md)
-RANKS = {"exceptions": 0, "_version": 0, "_process": 0, "_fork": 0, "model": 1, "results": 2, "phc": 3, "verify": 4, "classify": 5,
+RANKS = {"exceptions": 0, "_version": 0, "_process": 0, "_fork": 0, "_jit": 0, "linsolve": 0, "model": 1, "results": 2, "phc": 3, "verify": 4, "classify": 5,
          "tracking": 6, "startsets": 7, "pipeline": 8, "checks": 9, "relu": 9, "tables": 9, "plots": 10,
          "api": 11, "commands": 12, "cli": 13, "__init__": 14}
 

@@ -15,7 +15,9 @@ with ``U_l = W_H ... W_{l+1}``, ``V_l = W_{l-1} ... W_1``. The Jacobian block of
 vector ``p = (S upper triangle, T, Lambda)`` (no term is free of it), so the derivative
 along a parameter direction ``v`` is ``G(W; v)``: a homotopy's ``dH/dt`` costs one more
 evaluation. Parameters are in ``GramFamily.parameter_names`` order, one vector per
-point or one for all. The tests compare with the family's sparse terms.
+point or one for all. The tests compare with the family's sparse terms. :class:`GramEvaluator`
+runs the compiled kernel of :mod:`algeo.model.gram_jit` when :func:`algeo._jit.jit_enabled`
+(the numpy code here otherwise; the tests compare the two).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from functools import cached_property
 
 import numpy
 
+from .. import linsolve
+from .._jit import jit_enabled
+from . import gram_jit
 from .architecture import Architecture
 
 __all__ = ["GramEvaluator", "LiftedEvaluator"]
@@ -193,7 +198,27 @@ class GramEvaluator:
         """``G(x; p)`` (``(B, n)``) and ``dG/dx`` (``(B, n, n)``, row = equation, column = unknown)."""
         return self._evaluate(numpy.asarray(x, dtype=complex), p, jacobian=True)
 
+    def solve_jacobian(self, x: numpy.ndarray, p: numpy.ndarray,
+                       q: numpy.ndarray | None = None) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """``dG/dx(x; p)^{-1} G(x; q)`` per point (``q=None``: ``G(x; p)``, a Newton step) and which are good.
+
+        A point whose Jacobian is exactly singular or whose numbers are not finite gives nan and
+        ``False`` (:func:`algeo.linsolve.solve`). Compiled, no ``(B, n, n)`` array is formed.
+        """
+        x = numpy.asarray(x, dtype=complex)
+        if jit_enabled():
+            return gram_jit.solve(x, p, q, *self._kernel_shape)
+        value, J = self.value_and_jacobian(x, p)
+        return linsolve.solve(J, value if q is None else self.value(x, q))
+
+    @cached_property
+    def _kernel_shape(self) -> tuple[numpy.ndarray, numpy.ndarray]:
+        return (numpy.array(self.architecture.widths, dtype=numpy.int64),
+                numpy.array(self._offsets, dtype=numpy.int64))
+
     def _evaluate(self, x: numpy.ndarray, p, *, jacobian: bool):
+        if jit_enabled():  # the same formulas, compiled point by point (algeo.model.gram_jit)
+            return gram_jit.evaluate(x, p, *self._kernel_shape, jacobian)
         S, T, lambdas = self.split_parameters(p)
         chains = _Chains(self.architecture, x, self._offsets)
         R = _mm(chains.product(self.architecture.depth - 1, 0), S) - T  # Wbar S - T

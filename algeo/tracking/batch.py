@@ -36,6 +36,7 @@ from typing import Callable, Protocol
 import numpy
 
 from .._fork import run_split, worker_count
+from .. import linsolve
 
 __all__ = ["BatchOptions", "BatchStatus", "BatchTrack", "ParameterPath", "track_batch", "gamma_path",
            "linear_path", "is_affine"]
@@ -52,6 +53,10 @@ class BatchStatus(enum.Enum):
 
 
 class LinearSystem(Protocol):
+    """What the tracker needs of a system; one may also have ``solve_jacobian(x, p, q=None)``
+    (``J(x; p)^{-1} F(x; q)`` and which rows are good, :class:`algeo.model.gram_eval.GramEvaluator`),
+    which it then uses for its Newton steps and, when linear in ``p``, its velocities."""
+
     n: int
 
     def value(self, x: numpy.ndarray, p: numpy.ndarray) -> numpy.ndarray: ...
@@ -166,19 +171,7 @@ class BatchTrack:
 
 def _solve(J: numpy.ndarray, rhs: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
     """Batched ``J^{-1} rhs``; rows whose Jacobian is singular (or not finite) come back as nan, flagged."""
-    good = numpy.all(numpy.isfinite(J), axis=(1, 2)) & numpy.all(numpy.isfinite(rhs), axis=1)
-    out = numpy.full(rhs.shape, numpy.nan, dtype=complex)
-    if numpy.any(good):
-        try:
-            out[good] = numpy.linalg.solve(J[good], rhs[good][..., None])[..., 0]
-        except numpy.linalg.LinAlgError:  # one singular matrix spoils the batch: solve one by one
-            for k in numpy.flatnonzero(good):
-                try:
-                    out[k] = numpy.linalg.solve(J[k], rhs[k])
-                except numpy.linalg.LinAlgError:
-                    good[k] = False
-    ok = good & numpy.all(numpy.isfinite(out), axis=1)
-    return out, ok
+    return linsolve.solve(J, rhs)
 
 
 def _norm(x: numpy.ndarray) -> numpy.ndarray:
@@ -191,8 +184,19 @@ def is_affine(system) -> bool:
     return hasattr(system, "parameter_derivative")
 
 
+def _newton_steps(system: LinearSystem, x: numpy.ndarray, p: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """``J(x; p)^{-1} F(x; p)`` per row and which rows are good (the system's fused solve when it has one)."""
+    if hasattr(system, "solve_jacobian"):
+        return system.solve_jacobian(x, p)
+    value, J = system.value_and_jacobian(x, p)
+    return _solve(J, value)
+
+
 def _velocity(system: LinearSystem, path: ParameterPath, x: numpy.ndarray, t: numpy.ndarray, rows: numpy.ndarray):
     p, dp = path(t, rows)
+    if hasattr(system, "solve_jacobian") and not is_affine(system):  # linear in p: -J^{-1} F(x; dp)
+        step, ok = system.solve_jacobian(x, p, dp)
+        return -step, ok
     F, J = system.value_and_jacobian(x, p)
     if is_affine(system):  # F(x; p + dp) - F(x; p), one evaluation more
         return _solve(J, -(system.value(x, p + dp) - F))
@@ -285,8 +289,7 @@ def _track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath
         for iteration in range(options.corrector_iterations):
             if not len(live):
                 break
-            value, J = system.value_and_jacobian(corrected[live], p_new[live])
-            step, solved = _solve(J, value)
+            step, solved = _newton_steps(system, corrected[live], p_new[live])
             good_rows = ok[live] & solved
             step = numpy.where(good_rows[:, None], step, 0)
             corrected[live] -= step
@@ -351,8 +354,7 @@ def _track_batch(system: LinearSystem, start: numpy.ndarray, path: ParameterPath
         R = numpy.flatnonzero(reached)
         xr = x[R]
         for _ in range(options.end_newton):
-            value, J = system.value_and_jacobian(xr, p_end[R])
-            step, solved = _solve(J, value)
+            step, solved = _newton_steps(system, xr, p_end[R])
             step = numpy.where(solved[:, None], step, 0)
             xr = xr - step
             newton[R] = _norm(step) / numpy.maximum(1.0, _norm(xr))
