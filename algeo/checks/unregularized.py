@@ -216,8 +216,10 @@ def real_critical_point(system, point, *, digits: int, near_real: float = 1e-6):
     The second precision tells a real critical point from a real point where Gauss-Newton in real
     arithmetic settles at a small residual that is not zero (a least-squares point next to
     complex critical points): 2,2,2,3, m = 2, seed 3 had an orbit of 16 ends with imaginary parts
-    1.3e-9 whose real refinement at 50 digits converged its steps to a residual of 5.6e-47 (under
-    the tolerance 1e-40), and stayed at 5.6e-47 at 100 and 150 digits.
+    1.3e-9 whose real refinement at 50 digits (in mpmath) converged its steps to a residual of 5.6e-47
+    (under the tolerance 1e-40), and stayed at 5.6e-47 at 100 and 150 digits. (In python-flint balls,
+    the refinement's default, that refinement at 50 digits goes on to a real critical point 6e-38
+    away, whose gradient is 1e-200 at 200 digits; the tests keep both.)
     """
     with mpmath.workdps(digits):
         scale = max(1, max(abs(z) for z in point))

@@ -159,6 +159,10 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
     flips = sign_flip_matrices(architecture)
     representatives, images = orbit_representatives(starts, flips)
     evaluator = GramEvaluator(architecture)
+    # dF/dx at tau = 0 in closed form for the refinement (the same F as `polynomials` and `gradient`)
+    at_zero = numpy.array(parameters, dtype=complex)
+    at_zero[-evaluator.n:] = 0
+    jacobian = lambda x: evaluator.value_and_jacobian(x[None], at_zero)[1][0]
     # a Lambda_0 scaled up to the data (start_regularization) needs that many more decades of s to reach the
     # same relative size: s_end, the handover and the Cauchy endgame move down with it
     relative = 1 / float(_start_scale(architecture, working))
@@ -174,7 +178,7 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
         # per representative: status, detail, tracking and refinement fields, refined point, product, rank, check
         original = None if equilibration is None else (lambda p: equilibration.to_original(architecture, p))
         follow = lambda tracked: _follow(tracked, polynomials, compiled, architecture, whitened, thresholds, digits,
-                                         original, gradient)
+                                         original, gradient, jacobian)
         stage = time.monotonic()
         outcome = _follow_all(follow, tracked_reps)
         logger.info("refinement at tau = 0 of the converged ends: %.1f s", time.monotonic() - stage)
@@ -248,7 +252,7 @@ def _negated(text: str) -> str:
 
 
 def _follow(tracked, polynomials, compiled, architecture: Architecture, whitened, thresholds: _Thresholds, digits: int,
-            original=None, gradient=None):
+            original=None, gradient=None, jacobian=None):
     """One tracked path's fate: refinement at tau = 0, product, rank and the stratum check (inside ``mp_context``).
 
     ``original`` maps a refined point of an equilibrated system to the user's weights (exactly, at
@@ -258,7 +262,8 @@ def _follow(tracked, polynomials, compiled, architecture: Architecture, whitened
                     end_norm=tracked.end_norm)
     if tracked.status is not ContinuationStatus.CONVERGED:
         return tracked.status, tracked.detail, tracking, {}, None, None, None, None, None
-    refined = refine_on_critical_set(polynomials, tracked.end, digits=digits, compiled=compiled, residual=gradient)
+    refined = refine_on_critical_set(polynomials, tracked.end, digits=digits, compiled=compiled, residual=gradient,
+                                     jacobian=jacobian)
     point = tuple(mpmath.mpc(z) for z in refined.point)
     if original is not None:
         point = original(point)

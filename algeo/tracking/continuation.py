@@ -31,7 +31,7 @@ import numpy
 
 from ..model.polynomial import PolynomialSystem
 from ..results.statuses import ContinuationStatus
-from ..verify.refine import mp_rational
+from ..verify.refine import arb_to_mpf, mp_rational
 
 __all__ = ["CompiledSystem", "ContinuationStatus", "TrackOptions", "TrackedPath", "CriticalSetRefinement",
            "track_all_to_zero", "refine_on_critical_set", "seeded_gamma", "cauchy_endgame", "CauchyEstimate"]
@@ -191,7 +191,8 @@ STALL_WINDOW = 10
 
 def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *, digits: int,
                            max_iterations: int | None = None, min_gap: float = 1e3, noise_floor: float = 1e-12,
-                           compiled: CompiledSystem | None = None, residual=None) -> CriticalSetRefinement:
+                           compiled: CompiledSystem | None = None, residual=None,
+                           jacobian=None) -> CriticalSetRefinement:
     """Gauss-Newton with an SVD-truncated pseudo-inverse, at ``digits`` digits (inside ``mp_context``).
 
     The residual ``F(x)`` is evaluated at ``digits`` digits on the exact rationals; the
@@ -211,15 +212,92 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
     above), and if the residual stalls again the iteration stops there (the outcome is judged
     as at the iteration limit, which such runs used to reach after 160 iterations of no progress).
     """
-    compiled = compiled or CompiledSystem(system)
+    if jacobian is None:
+        jacobian = (compiled or CompiledSystem(system)).jacobian
     if max_iterations is None:
         # linear convergence at singular points of the critical set gains a constant factor per step (about
         # 0.55 measured): 60 steps reached 1e-30 where 50 digits ask 1e-40, so the budget grows with digits
         max_iterations = 60 + 2 * digits
+    flint = _flint() if hasattr(residual, "balls") and digits <= FLINT_DIGITS else None
+    if flint is None:
+        return _gauss_newton(_MpArithmetic(system, residual), start, digits, max_iterations, min_gap, noise_floor,
+                             jacobian)
+    with flint.ctx.workprec(mpmath.mp.prec):
+        return _gauss_newton(_BallArithmetic(flint, residual.balls(flint)), start, digits, max_iterations, min_gap,
+                             noise_floor, jacobian)
+
+
+#: the largest ``digits`` refined in python-flint balls: the iteration's bookkeeping (residual norms, step sizes)
+#: is in doubles there, which hold 10^(-digits) down to about 1e-300
+FLINT_DIGITS = 250
+
+
+def _flint():
+    try:
+        import flint
+    except ImportError:  # python-flint is a dependency; mpmath is the fallback
+        return None
+    return flint
+
+
+class _MpArithmetic:
+    """The points and residuals of :func:`_gauss_newton` as mpmath numbers (at mpmath's precision)."""
+
+    def __init__(self, system: PolynomialSystem, residual=None):
+        zero, one = mpmath.mpc(0), mpmath.mpc(1)
+        self.evaluate = residual or (lambda x: system.evaluate(x, coerce=mp_rational, zero=zero, one=one))
+
+    def point(self, start):
+        return [mpmath.mpc(z.real, z.imag) for z in start]
+
+    def norm(self, values):
+        return max(abs(v) for v in values)
+
+    def doubles(self, values, divisor) -> numpy.ndarray:
+        return numpy.array([complex(v / divisor) for v in values])
+
+    def stepped(self, point, magnitude, step):
+        return [x - magnitude * mpmath.mpc(complex(d)) for x, d in zip(point, step)]
+
+    def to_doubles(self, point) -> numpy.ndarray:
+        return numpy.array([complex(z) for z in point])
+
+    def to_mpmath(self, point) -> tuple:
+        return tuple(point)
+
+
+class _BallArithmetic:
+    """The points of :func:`_gauss_newton` as python-flint ``acb`` midpoints; norms and step sizes in doubles."""
+
+    def __init__(self, flint, evaluate):
+        self.flint, self.evaluate = flint, evaluate
+
+    def point(self, start):
+        return [self.flint.acb(z.real, z.imag) for z in start]
+
+    def norm(self, values) -> float:
+        return max(float(abs(v).mid()) for v in values)
+
+    def doubles(self, values, divisor) -> numpy.ndarray:
+        return numpy.array([complex(float(v.real.mid()) / divisor, float(v.imag.mid()) / divisor) for v in values])
+
+    def to_doubles(self, point) -> numpy.ndarray:
+        return numpy.array([complex(float(z.real.mid()), float(z.imag.mid())) for z in point])
+
+    def stepped(self, point, magnitude, step):
+        acb = self.flint.acb
+        return [(x - acb(magnitude * d.real, magnitude * d.imag)).mid() for x, d in zip(point, step.tolist())]
+
+    def to_mpmath(self, point) -> tuple:
+        return tuple(mpmath.mpc(arb_to_mpf(x.real), arb_to_mpf(x.imag)) for x in point)
+
+
+def _gauss_newton(arithmetic, start, digits: int, max_iterations: int, min_gap: float, noise_floor: float,
+                  jacobian) -> CriticalSetRefinement:
+    """The iteration of :func:`refine_on_critical_set` in ``arithmetic``'s numbers."""
     n = len(start)
-    point = [mpmath.mpc(z.real, z.imag) for z in start]
-    zero, one = mpmath.mpc(0), mpmath.mpc(1)
-    evaluate = residual or (lambda x: system.evaluate(x, coerce=mp_rational, zero=zero, one=one))
+    point = arithmetic.point(start)
+    evaluate = arithmetic.evaluate
     step_tolerance = mpmath.mpf(10) ** (5 - digits)
     residual_tolerance = mpmath.mpf(10) ** (10 - digits)
     last_step, rank, gap = mpmath.inf, n, None
@@ -227,7 +305,7 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
     marks = []  # the residual at each iteration, for the stall rule
     for iterations in range(1, max_iterations + 1):
         values = evaluate(point)
-        magnitude = max(abs(v) for v in values)
+        magnitude = arithmetic.norm(values)
         if magnitude == 0:
             last_step = mpmath.mpf(0)
             break
@@ -239,12 +317,12 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
                 break
             late, marks = True, [magnitude]
         # scale F so that it is representable in double precision whatever its size
-        scaled = numpy.array([complex(v / magnitude) for v in values])
-        jacobian = compiled.jacobian(numpy.array([complex(z) for z in point]))
+        scaled = arithmetic.doubles(values, magnitude)
+        matrix = jacobian(arithmetic.to_doubles(point))
         try:
-            if not numpy.all(numpy.isfinite(jacobian)) or not numpy.all(numpy.isfinite(scaled)):
+            if not numpy.all(numpy.isfinite(matrix)) or not numpy.all(numpy.isfinite(scaled)):
                 raise numpy.linalg.LinAlgError("the Jacobian or the residual is not finite")
-            left, sigma, right_h = numpy.linalg.svd(jacobian)
+            left, sigma, right_h = numpy.linalg.svd(matrix)
         except numpy.linalg.LinAlgError:  # a point far out (overflow) or a degenerate Jacobian: not converged
             last_step = mpmath.inf
             break
@@ -259,18 +337,18 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
         if not numpy.all(numpy.isfinite(step)):
             last_step = mpmath.inf
             break
-        point = [x - magnitude * mpmath.mpc(complex(d)) for x, d in zip(point, step)]
-        last_step = magnitude * mpmath.mpf(float(numpy.max(numpy.abs(step))))
-        scale = max(mpmath.mpf(1), max(abs(x) for x in point))
+        point = arithmetic.stepped(point, magnitude, step)
+        last_step = magnitude * float(numpy.max(numpy.abs(step)))
+        scale = max(1, arithmetic.norm(point))
         if last_step <= step_tolerance * scale:
-            if late or max(abs(v) for v in evaluate(point)) <= residual_tolerance * scale:
+            if late or arithmetic.norm(evaluate(point)) <= residual_tolerance * scale:
                 break
             late = True
-    final = max(abs(v) for v in evaluate(point))
-    scale = max(mpmath.mpf(1), max(abs(x) for x in point))
+    final = arithmetic.norm(evaluate(point))
+    scale = max(1, arithmetic.norm(point))
     converged = bool(final <= residual_tolerance * scale)
-    return CriticalSetRefinement(tuple(point), final, last_step, iterations, converged,
-                                 rank, gap, bool(last_step <= step_tolerance * scale))
+    return CriticalSetRefinement(arithmetic.to_mpmath(point), mpmath.mpf(final), mpmath.mpf(last_step), iterations,
+                                 converged, rank, gap, bool(last_step <= step_tolerance * scale))
 
 
 def _lambda_path(evaluator, parameters: numpy.ndarray, tau_of):

@@ -24,7 +24,7 @@ import numpy
 from .._fork import map_split
 from ..model.polynomial import PolynomialSystem, power_table
 
-__all__ = ["Refinement", "refine_point", "refine_points_quasi", "mp_rational", "mp_context"]
+__all__ = ["Refinement", "refine_point", "refine_points_quasi", "mp_rational", "mp_context", "arb_to_mpf"]
 
 
 def mp_rational(value: Fraction):
@@ -149,7 +149,7 @@ class _BallNewton:
         return total
 
     def _to_mpmath(self, value):
-        return _arb_to_mpf(value) if self.real else mpmath.mpc(_arb_to_mpf(value.real), _arb_to_mpf(value.imag))
+        return arb_to_mpf(value) if self.real else mpmath.mpc(arb_to_mpf(value.real), arb_to_mpf(value.imag))
 
     def _max_norm(self, values) -> float:
         return max((float(abs(v).mid()) for v in values), default=0.0)
@@ -173,7 +173,7 @@ class _BallNewton:
                 if not all(s.is_finite() for s in steps):
                     break
                 point = [(x - s).mid() for x, s in zip(point, steps)]
-                last_step = _arb_to_mpf(max((abs(s).mid() for s in steps), default=flint.arb(0)))
+                last_step = arb_to_mpf(max((abs(s).mid() for s in steps), default=flint.arb(0)))
                 scale = max(1.0, self._max_norm(point))
                 if float(last_step) <= tolerance * scale:
                     converged = True
@@ -231,7 +231,7 @@ class _BallNewton:
     def _result(self, point, values, last_step, iterations: int, converged: bool) -> Refinement:
         """The refinement at ``point`` (in the working precision), ``values`` being ``F`` there."""
         residual = max((abs(v).mid() for v in values), default=self.flint.arb(0))
-        return Refinement(tuple(self._to_mpmath(x) for x in point), _arb_to_mpf(residual), mpmath.mpf(last_step),
+        return Refinement(tuple(self._to_mpmath(x) for x in point), arb_to_mpf(residual), mpmath.mpf(last_step),
                           iterations, converged)
 
 
@@ -274,6 +274,7 @@ def refine_points_quasi(
                      list(starts), min_share=SPLIT_AT_LEAST)
 
 
-def _arb_to_mpf(ball):
+def arb_to_mpf(ball):
+    """The midpoint of a python-flint ``arb`` as an ``mpmath.mpf``, exactly."""
     man, exp = ball.mid().man_exp()
     return mpmath.mpf((int(man), int(exp)))

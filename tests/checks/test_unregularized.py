@@ -188,8 +188,9 @@ def test_three_layer_origin_is_a_saddle_by_a_third_order_direction():
 
 
 # a refined end of 2,2,2,3, m = 2, seed 3 (random law) over a rank-1 product, with imaginary parts 1.3e-9: its real part
-# refined in real arithmetic converged its steps to a residual of 5.6e-47 at 50 digits (under that tolerance, 1e-40)
-# and stays there at 100 digits: a least-squares point next to complex critical points, not a real critical point
+# refined in real arithmetic in mpmath converged its steps to a residual of 5.6e-47 at 50 digits (under that tolerance,
+# 1e-40) and stays there at 100 digits: a least-squares point, not a critical point. In python-flint balls the
+# refinement at 50 digits does not stop there and reaches a real critical point 6e-38 away (next test)
 _NOT_REAL_CRITICAL = [
     ('-1.220750713877972932421874691724338605491393675537350776', '0.000000001316039526694536982098837246170172834516793428146177279'),
     ('2.184261921006590748171518809129165336087028712974144116', '-0.000000002354760060362136998154579883751181080894311462972808018'),
@@ -208,7 +209,10 @@ _NOT_REAL_CRITICAL = [
 ]
 
 
-def test_a_real_point_where_the_refinement_settles_above_zero_is_not_taken_for_a_critical_point():
+def test_a_real_point_where_the_refinement_settles_above_zero_is_not_taken_for_a_critical_point(monkeypatch):
+    from algeo.tracking import continuation
+
+    monkeypatch.setattr(continuation, "FLINT_DIGITS", 0)  # mpmath arithmetic, where the refinement settles there
     case = make_instances("2,2,2,3", samples=2, instances=1, seed=3, data=None, regularization="none")[0]
     gradient = unregularized._Gradient.of(case)
     with mpmath.workdps(DIGITS):
@@ -219,3 +223,25 @@ def test_a_real_point_where_the_refinement_settles_above_zero_is_not_taken_for_a
         assert settled is not None
         values = gradient.residual(settled)
         assert mpmath.mpf("1e-48") < max(abs(v) for v in values) < mpmath.mpf("1e-40")
+
+
+def test_in_balls_the_refinement_goes_on_to_the_real_critical_point_next_to_it():
+    """The same end in python-flint balls: the real point found is critical, checked by the mpmath evaluation of
+    the exact gradient at 100 digits (at the 50-digit point's level) and by refining it again at 200 digits (it
+    moves by less than 1e-45, and the gradient there is below 1e-190)."""
+    from algeo.tracking.continuation import refine_on_critical_set
+
+    case = make_instances("2,2,2,3", samples=2, instances=1, seed=3, data=None, regularization="none")[0]
+    gradient = unregularized._Gradient.of(case)
+    with mpmath.workdps(DIGITS):
+        end = [mpmath.mpc(re, im) for re, im in _NOT_REAL_CRITICAL]
+        real = unregularized.real_critical_point(gradient, end, digits=DIGITS)
+    assert real is not None
+    with mpmath.workdps(100):  # the point has 50 digits: its gradient is at that level, not at 5.6e-47
+        assert max(abs(v) for v in gradient.residual(real)) < mpmath.mpf("1e-48")
+    with mpmath.workdps(200):
+        again = refine_on_critical_set(gradient.polynomial_system, [mpmath.mpc(x) for x in real], digits=200,
+                                       compiled=gradient.compiled, residual=gradient.residual)
+        point = [mpmath.re(z) for z in again.point]
+        assert max(abs(x - y) for x, y in zip(point, real)) < mpmath.mpf("1e-45")
+        assert max(abs(v) for v in gradient.residual(point)) < mpmath.mpf("1e-190")
