@@ -211,6 +211,13 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
     not halve over ``STALL_WINDOW`` iterations has stalled: the noise-floor steps are tried (as
     above), and if the residual stalls again the iteration stops there (the outcome is judged
     as at the iteration limit, which such runs used to reach after 160 iterations of no progress).
+
+    ``residual``: the same ``F`` from matrix products (:class:`algeo.model.mp_gradient.MatrixGradient`).
+    With python-flint and ``digits <= FLINT_DIGITS`` it is evaluated in ``acb`` balls (its ``balls``,
+    at mpmath's working precision; the iteration keeps the midpoints), else in mpmath. ``jacobian``:
+    ``x -> dF/dx`` in complex doubles (e.g. the closed-form :class:`algeo.model.gram_eval.GramEvaluator`;
+    default ``compiled``'s). The 1,358 refinements of 2,3,2,2, m = 2, seed 2's continuation, in one
+    process (``ALGEO_WORKERS=1``): 27 ms each in mpmath with the compiled Jacobian, 4.0 ms so.
     """
     if jacobian is None:
         jacobian = (compiled or CompiledSystem(system)).jacobian
