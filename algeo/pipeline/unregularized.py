@@ -311,19 +311,29 @@ def stalled_on_critical_set(refined, digits: int) -> bool:
 
 
 def _group(products, thresholds: _Thresholds) -> list[list[int]]:
-    """Cluster products (positions into ``products``) at relative max-norm distance ``same_product``."""
+    """Cluster products (positions into ``products``) at relative max-norm distance ``same_product``.
+
+    A product joins the first group, in order of creation, whose first member is that close (relative
+    to ``max(1, ||Wbar||_F)`` of the joining product); else it starts a group. Compared in complex
+    doubles (the threshold is 1e-10), one group's first member against all products at once.
+    """
+    if not products:
+        return []
+    rows, cols = products[0][1].rows, products[0][1].cols
+    entries = numpy.array([[complex(matrix[i, j]) for i in range(rows) for j in range(cols)]
+                           for _, matrix in products])
+    scales = numpy.maximum(1.0, numpy.array([float(det.frobenius(matrix)) for _, matrix in products]))
+    group_of = numpy.full(len(products), -1)
     groups: list[list[int]] = []
-    for position, (_, matrix) in enumerate(products):
-        scale = max(1.0, float(det.frobenius(matrix)))
-        for group in groups:
-            other = products[group[0]][1]
-            if float(max(abs(matrix[i, j] - other[i, j]) for i in range(matrix.rows)
-                         for j in range(matrix.cols))) <= thresholds.same_product * scale:
-                group.append(position)
-                break
-        else:
-            groups.append([position])
-    return groups
+    while True:
+        free = numpy.flatnonzero(group_of < 0)
+        if not len(free):
+            return groups
+        first = free[0]
+        close = numpy.abs(entries[free] - entries[first]).max(axis=1) <= thresholds.same_product * scales[free]
+        close[0] = True
+        group_of[free[close]] = len(groups)
+        groups.append([int(k) for k in free[close]])
 
 
 def _classify(index: int, matrix, members_paths, members_starts, architecture: Architecture,

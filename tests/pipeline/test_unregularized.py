@@ -534,3 +534,40 @@ def test_an_unconfirmed_start_set_serves_the_unregularized_mode_only(tmp_path, m
     outcome, _, fallback = _solve_by_homotopy(system, seed=1, options=options, started=0.0, clock=_Clock(0.0, None),
                                               exact_future=start_exact_count(system, 0.0))
     assert outcome is None and "not confirmed complete (injected)" in fallback[1]
+
+
+def test_grouping_of_products_agrees_with_a_scan_against_each_group_s_first_member():
+    """``_group`` compares in doubles, all products at once: the same groups as the scan it replaced."""
+    import mpmath
+    import numpy
+
+    from algeo.classify import determinantal as det
+    from algeo.pipeline.unregularized import _group, _thresholds
+
+    thresholds = _thresholds(40)
+    rng = numpy.random.default_rng(3)
+    centres = [rng.standard_normal((2, 2)) * scale for scale in (1e-3, 1.0, 300.0)] + [numpy.zeros((2, 2))]
+    products = []
+    with mpmath.workdps(40):
+        for k in range(60):
+            centre = centres[rng.integers(len(centres))]
+            noise = rng.standard_normal((2, 2)) * 10.0 ** rng.choice([-14, -12, -9])  # within and beyond 1e-10
+            products.append((k, mpmath.matrix((centre + noise).tolist())))
+
+        def scan():
+            groups = []
+            for position, (_, matrix) in enumerate(products):
+                scale = max(1.0, float(det.frobenius(matrix)))
+                for group in groups:
+                    other = products[group[0]][1]
+                    if float(max(abs(matrix[i, j] - other[i, j]) for i in range(2) for j in range(2))) <= \
+                            thresholds.same_product * scale:
+                        group.append(position)
+                        break
+                else:
+                    groups.append([position])
+            return groups
+
+        expected = scan()
+        assert _group(products, thresholds) == expected
+    assert 4 < len(expected) < 60  # some noise joins its centre's group, some does not
