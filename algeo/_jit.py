@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 
-__all__ = ["JIT_VARIABLE", "jit_enabled", "njit"]
+__all__ = ["JIT_VARIABLE", "jit_enabled", "njit", "numba_version"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,11 @@ def jit_enabled() -> bool:
     if _numba is None:
         return False
     return os.environ.get(JIT_VARIABLE, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def numba_version() -> str | None:
+    """numba's version, or None when it is not importable."""
+    return None if _numba is None else _numba.__version__
 
 
 def njit(function):

@@ -39,3 +39,14 @@ def test_compiled_matches_numpy():
     reference, ok0 = linsolve._numpy_solve(J, rhs)
     assert ok.all() and ok0.all()
     assert numpy.abs(compiled - reference).max() <= 1e-10 * numpy.abs(reference).max()
+
+
+def test_results_record_numba_and_whether_the_kernels_ran(monkeypatch):
+    from algeo._jit import numba_version
+    from algeo.results.provenance import software_versions
+
+    monkeypatch.setenv(JIT_VARIABLE, "0")
+    versions = software_versions(None)
+    assert versions["compiled_kernels"] is False and versions["numba"] == numba_version()
+    monkeypatch.setenv(JIT_VARIABLE, "1")
+    assert software_versions(None)["compiled_kernels"] is (numba_version() is not None)

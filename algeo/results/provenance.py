@@ -24,4 +24,9 @@ def software_versions(backend_version: str | None) -> dict:
         versions["python-flint"] = flint.__version__
     except ImportError:  # optional
         pass
+    from .._jit import jit_enabled, numba_version
+
+    # the batched tracker's kernels: compiled by numba, or numpy (ALGEO_JIT=0, or numba missing)
+    versions["numba"] = numba_version()
+    versions["compiled_kernels"] = jit_enabled()
     return versions
