@@ -11,6 +11,10 @@ Layout (as the systems' variables): ``W_l`` (``widths[l+1] x widths[l]``) row-ma
 Partial products ``W_t ... W_b`` are kept in ``C[t + 1, b]`` (the identity of size
 ``widths[b]`` in ``C[b, b]``), so ``U_l = C[H, l + 1]``, ``V_l = C[l, 0]`` and the ``M`` of the
 cross terms is ``C[k, l + 1]`` (``k > l``) or ``C[l, k + 1]`` (``k < l``).
+
+The small products are written out as loops rather than calls of one product helper on 2-D views:
+with the helper (three of them, for the transposes) two fused solves of 1,926 points of 2,3,2,2
+took 24.5 ms against 21.1 ms so (each view is reference-counted).
 """
 
 from __future__ import annotations
