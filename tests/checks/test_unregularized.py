@@ -245,3 +245,16 @@ def test_in_balls_the_refinement_goes_on_to_the_real_critical_point_next_to_it()
         point = [mpmath.re(z) for z in again.point]
         assert max(abs(x - y) for x, y in zip(point, real)) < mpmath.mpf("1e-45")
         assert max(abs(v) for v in gradient.residual(point)) < mpmath.mpf("1e-190")
+
+
+def test_the_checks_read_the_same_fields_as_the_result_json():
+    """``_unregularized_solve`` hands the checks only the JSON fields they read, built without the whole JSON."""
+    case = make_instances("2,1,2", samples=2, instances=1, seed=1, data=None, regularization="none")[0]
+    result, fields, reason = unregularized._unregularized_solve(case, 40, "auto")
+    assert not reason
+    full = result.to_json()
+    assert fields["ok"] == full["ok"] and fields["problems"] == full["problems"]
+    assert fields["products"] == full["products"]
+    assert fields["continuation"] == [{"product": p["product"], "stratum_check": p["stratum_check"]}
+                                      for p in full["continuation"]]
+    assert any(p["stratum_check"] == "yes" for p in fields["continuation"])
