@@ -83,6 +83,12 @@ def _real_part(matrix) -> "mpmath.matrix":
 
 #: other gammas (paths of tau from 1 to 0) a failed continuation path is tracked with before it is reported
 RETRY_GAMMAS = 2
+#: the step budget per decade of those retries, in multiples of the first tracking's: random law 2,2,2,3, m = 2,
+#: seed 2 had one orbit (start norm 539) stuck at s = 0.598 under its gamma; under the second other gamma it used
+#: up 1500 steps at s = 0.206, where the growth rule did not call it (tangent below log10 2), and with more
+#: steps it stopped at s = 0.2004 growing like s^-0.59 since s = 1 and s^-0.36 there: diverged. Only failed
+#: paths are retried, so the larger budget costs little (that orbit: 1.2 s)
+RETRY_BUDGET = 4
 #: where the Cauchy endgame loops around tau = 0 for a failed path (3,2,2 m = 3, seed 1: at s = 1e-2 the
 #: loops enclosed other branch points and gave wrong means; at 1e-3 they gave the ends)
 ENDGAME_S = 1e-3
@@ -194,7 +200,8 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
                 break
             other = seeded_gamma(seed + 1000 * retry)
             again = track_all_to_zero(evaluator, parameters, starts[[representatives[r] for r in failed]],
-                                      gamma=other, options=options)
+                                      gamma=other, options=replace(
+                                          options, max_steps_per_decade=RETRY_BUDGET * options.max_steps_per_decade))
             for r, tracked in zip(failed, again):
                 followed = follow(tracked)
                 if followed[0] is not ContinuationStatus.FAILED:

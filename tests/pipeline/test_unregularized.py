@@ -245,6 +245,42 @@ def test_measured_paths_stuck_while_growing_like_s_to_the_minus_half_are_diverge
     assert s_range[0] < path.s_reached < s_range[1] and path.end_norm > least_norm
 
 
+# random law, widths 2,2,2,3, m = 2, seed 2, Lambda_0 of seed 2: this point (norm 539) starts an orbit that gets stuck
+# at s = 0.598 under its gamma; under the second other gamma it used up 1500 steps at s = 0.206, where the growth
+# rule does not call it, and with more steps it stops at s = 0.2004 where it does (RETRY_BUDGET)
+_RANDOM_2223_SEED_2_POINT_54337 = [
+    273.7222412003005 - 148.7948059497937j, 0.8845765576644735 + 8.720168957547315j,
+    112.99618303875332 + 207.7809321028221j, -6.610623234152161 + 0.6434589761967728j,
+    187.23288003392346 + 344.0634411021138j, -453.2227297422086 + 246.58493696633144j,
+    359.4963365552789 - 195.60606904064474j, 257.61267350486 + 473.55218194667106j,
+    -9.504618966369138 - 95.54545484494142j, -204.66956389013816 + 0.17039740815527996j,
+    -147.92124872633795 - 48.13999712994435j, -9.040729545210299 + 22.501436032880516j,
+    -158.3120475526713 - 327.96753714010305j, -255.22003365191247 + 209.43540282793566j]
+
+
+def test_a_failed_path_retried_with_a_larger_step_budget_is_judged():
+    from dataclasses import replace
+
+    from algeo.model.family import GramFamily
+    from algeo.model.gram_eval import GramEvaluator
+    from algeo.pipeline.unregularized import RETRY_BUDGET, start_regularization
+    from algeo.tracking.continuation import TrackOptions, seeded_gamma, track_all_to_zero
+
+    architecture = Architecture((2, 2, 2, 3))
+    dataset = random_dataset(architecture, 2, 2)
+    parameters = GramFamily(architecture, 2).parameters_of(dataset, start_regularization(architecture, dataset, 2))
+    track = lambda gamma_seed, budget: track_all_to_zero(
+        GramEvaluator(architecture), parameters, numpy.array([_RANDOM_2223_SEED_2_POINT_54337]),
+        gamma=seeded_gamma(gamma_seed), options=replace(TrackOptions(), max_steps_per_decade=budget))[0]
+    first = track(2, 1500)
+    assert first.status is ContinuationStatus.FAILED and 0.5 < first.s_reached < 0.7, first.detail
+    second = track(2 + 2000, 1500)  # the second other gamma of the pipeline's retries
+    assert second.status is ContinuationStatus.FAILED and "step budget 1500" in second.detail
+    retried = track(2 + 2000, RETRY_BUDGET * 1500)
+    assert retried.status is ContinuationStatus.DIVERGED and "growing like s^-0." in retried.detail, retried.detail
+    assert 0.15 < retried.s_reached < 0.25 and retried.end_norm > 1000
+
+
 def test_only_stuck_paths_that_diverge_are_called_diverged_by_their_growth():
     """Widths 2,2,2, m = 2, seed 1 with 10 steps per decade, so that many paths get stuck: every path the
     growth rate calls diverged diverges when tracked with the default budget, and the converging paths that
