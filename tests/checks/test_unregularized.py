@@ -258,3 +258,16 @@ def test_the_checks_read_the_same_fields_as_the_result_json():
     assert fields["continuation"] == [{"product": p["product"], "stratum_check": p["stratum_check"]}
                                       for p in full["continuation"]]
     assert any(p["stratum_check"] == "yes" for p in fields["continuation"])
+
+
+@pytest.mark.slow
+def test_a_least_eigenvalue_not_clearly_negative_at_50_digits_is_decided_at_100(tmp_path):
+    """Integers 2,2,2,3, m = 2, seed 1 (about 80 s): an orbit of 16 real critical points over the rank-1 product
+    has least Hessian eigenvalue -2.4e-11, not clearly negative at 50 digits; at 100 digits its eigenvector
+    decreases L, and the check PASSes (it was UNDECIDED)."""
+    data = tmp_path / "integers.json"
+    data.write_text('{"X": [["-7", "-10"], ["-1", "6"]], "Y": [["4", "9"], ["2", "8"], ["-7", "9"]]}')
+    report = run_check("no-spurious-minima", "2,2,2,3", samples=2, data=str(data))
+    assert report.verdict is Verdict.PASS, report.summary()
+    reasons = [d["reason"] for p in report.instances[0].evidence["per_product"] for d in p["descent"]]
+    assert any(", at 100 digits (at 50: least Hessian eigenvalue" in r for r in reasons)
