@@ -8,7 +8,7 @@ numpy code runs instead, with the same results to rounding: tests compare the tw
 measurement or a machine where numba is broken.
 
 Compiled code is cached on disk next to the module (numba's ``cache=True``), so only the first
-run on a machine pays the compilation (a few seconds).
+run on a machine pays the compilation (about 11 s, measured with the cache deleted).
 """
 
 from __future__ import annotations
