@@ -142,7 +142,7 @@ def _point(x, p, widths, offsets, H, d0, dh, jacobian, F, J, C, UtR, N, UU, VS, 
 
 
 @njit
-def _scratch(widths, n):
+def _scratch(widths):
     H = len(widths) - 1
     mw = 0
     for w in widths:
@@ -159,7 +159,7 @@ def _scratch(widths, n):
 def _evaluate(x, p, widths, offsets, jacobian, F, J):
     B, n = x.shape
     H = len(widths) - 1
-    C, UtR, N, UU, VS, VSV, S, R = _scratch(widths, n)
+    C, UtR, N, UU, VS, VSV, S, R = _scratch(widths)
     shared = p.shape[0] == 1
     for row in range(B):
         q = p[0] if shared else p[row]
@@ -171,7 +171,7 @@ def _evaluate(x, p, widths, offsets, jacobian, F, J):
 def _solve(x, p, q, same, widths, offsets, out, ok):
     B, n = x.shape
     H = len(widths) - 1
-    C, UtR, N, UU, VS, VSV, S, R = _scratch(widths, n)
+    C, UtR, N, UU, VS, VSV, S, R = _scratch(widths)
     F = numpy.empty(n, dtype=numpy.complex128)
     J = numpy.empty((n, n), dtype=numpy.complex128)
     shared_p, shared_q = p.shape[0] == 1, q.shape[0] == 1

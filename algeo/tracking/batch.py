@@ -169,11 +169,6 @@ class BatchTrack:
         return sum(s is status for s in self.status)
 
 
-def _solve(J: numpy.ndarray, rhs: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """Batched ``J^{-1} rhs``; rows whose Jacobian is singular (or not finite) come back as nan, flagged."""
-    return linsolve.solve(J, rhs)
-
-
 def _norm(x: numpy.ndarray) -> numpy.ndarray:
     return numpy.max(numpy.abs(x), axis=1) if x.shape[1] else numpy.zeros(len(x))
 
@@ -189,7 +184,7 @@ def _newton_steps(system: LinearSystem, x: numpy.ndarray, p: numpy.ndarray) -> t
     if hasattr(system, "solve_jacobian"):
         return system.solve_jacobian(x, p)
     value, J = system.value_and_jacobian(x, p)
-    return _solve(J, value)
+    return linsolve.solve(J, value)
 
 
 def _velocity(system: LinearSystem, path: ParameterPath, x: numpy.ndarray, t: numpy.ndarray, rows: numpy.ndarray):
@@ -199,8 +194,8 @@ def _velocity(system: LinearSystem, path: ParameterPath, x: numpy.ndarray, t: nu
         return -step, ok
     F, J = system.value_and_jacobian(x, p)
     if is_affine(system):  # F(x; p + dp) - F(x; p), one evaluation more
-        return _solve(J, -(system.value(x, p + dp) - F))
-    return _solve(J, -system.value(x, dp))  # linear in p: F(x; dp)
+        return linsolve.solve(J, -(system.value(x, p + dp) - F))
+    return linsolve.solve(J, -system.value(x, dp))  # linear in p: F(x; dp)
 
 
 #: paths per process below which a batch is not split (a fork and the pickled result cost tens of ms; a

@@ -31,7 +31,7 @@ import numpy
 
 from ..model.polynomial import PolynomialSystem
 from ..results.statuses import ContinuationStatus
-from ..verify.refine import arb_to_mpf, mp_rational
+from ..verify.refine import arb_to_mpf, flint_or_none, mp_rational
 
 __all__ = ["CompiledSystem", "ContinuationStatus", "TrackOptions", "TrackedPath", "CriticalSetRefinement",
            "track_all_to_zero", "refine_on_critical_set", "seeded_gamma", "cauchy_endgame", "CauchyEstimate"]
@@ -225,7 +225,7 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
         # linear convergence at singular points of the critical set gains a constant factor per step (about
         # 0.55 measured): 60 steps reached 1e-30 where 50 digits ask 1e-40, so the budget grows with digits
         max_iterations = 60 + 2 * digits
-    flint = _flint() if hasattr(residual, "balls") and digits <= FLINT_DIGITS else None
+    flint = flint_or_none() if hasattr(residual, "balls") and digits <= FLINT_DIGITS else None
     if flint is None:
         return _gauss_newton(_MpArithmetic(system, residual), start, digits, max_iterations, min_gap, noise_floor,
                              jacobian)
@@ -237,14 +237,6 @@ def refine_on_critical_set(system: PolynomialSystem, start: Sequence[complex], *
 #: the largest ``digits`` refined in python-flint balls: the iteration's bookkeeping (residual norms, step sizes)
 #: is in doubles there, which hold 10^(-digits) down to about 1e-300
 FLINT_DIGITS = 250
-
-
-def _flint():
-    try:
-        import flint
-    except ImportError:  # python-flint is a dependency; mpmath is the fallback
-        return None
-    return flint
 
 
 class _MpArithmetic:

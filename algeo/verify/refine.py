@@ -24,7 +24,7 @@ import numpy
 from .._fork import map_split
 from ..model.polynomial import PolynomialSystem, power_table
 
-__all__ = ["Refinement", "refine_point", "refine_points_quasi", "mp_rational", "mp_context", "arb_to_mpf"]
+__all__ = ["Refinement", "refine_point", "refine_points_quasi", "mp_rational", "mp_context", "arb_to_mpf", "flint_or_none"]
 
 
 def mp_rational(value: Fraction):
@@ -97,7 +97,8 @@ def refine_point(
     return Refinement(tuple(point), residual, last_step, iterations, converged)
 
 
-def _flint():
+def flint_or_none():
+    """The python-flint module, or None when it is not importable (mpmath is then the fallback)."""
     try:
         import flint
     except ImportError:  # python-flint is a dependency; mpmath is the fallback
@@ -109,7 +110,7 @@ _NEWTON_CACHE: dict = {}
 
 
 def _ball_newton(system: PolynomialSystem, digits: int, real: bool, *, required: bool) -> "_BallNewton | None":
-    flint = _flint()
+    flint = flint_or_none()
     if flint is None:
         if required:
             raise ImportError("arithmetic='flint' needs python-flint: pip install python-flint")
