@@ -15,7 +15,9 @@ digits). When the solve is unavailable every instance is UNDECIDED with the reas
     its fiber is a global, hence local, minimum of ``L``;
   * **saddle**: every real critical point ``theta`` that ended on it has a descent direction of
     ``L`` in parameter space (:mod:`algeo.checks.descent`: negative curvature, or a rank-one
-    chain of order ``H``), and its loss is at least ``1e-8`` above the minimum;
+    chain of order ``H``), and its loss is at least ``1e-8`` above the minimum; when every end over it
+    is a complex point of its fibre, at the real critical point :func:`fibre_point` builds from
+    ``U_I S^{-1}`` (path None in the evidence);
   * **non-global local minimum** (a counterexample): loss above the minimum, the solver
     classifies it a local minimum of ``l`` on ``M_r`` (pure, Morse index 0 on its stratum,
     nondegenerate), and no real critical point on it shows a descent direction;
@@ -121,7 +123,8 @@ class ProductEvidence:
     minimum: str | None  # the Eckart-Young minimum of l on M_r
     relative_loss_gap: str | None  # (loss - minimum) / max(1, |loss|)
     solver_local_minimum_on_M_r: bool | None
-    descent: tuple[tuple[int, DescentEvidence], ...]  # (continuation path, evidence) per real end point
+    descent: tuple[tuple[int | None, DescentEvidence], ...]  # (continuation path, evidence) per real end point;
+    # path None: the point built from Wbar (fibre_point)
     reason: str
 
     def to_json(self) -> dict:
@@ -237,8 +240,14 @@ def real_critical_point(system, point, *, digits: int, near_real: float = 1e-6):
             return tuple(mpmath.re(z) for z in point)
         if imaginary > near_real:
             return None
-    system = _Gradient.around(system)
-    real = _real_refinement(system, [mpmath.re(z) for z in point], digits)
+    return _confirmed_real(_Gradient.around(system), [mpmath.re(z) for z in point], digits)
+
+
+def _confirmed_real(system: _Gradient, start, digits: int):
+    """The real point ``start`` refined on the critical set at ``digits`` digits, when that refinement and the
+    next at ``2 digits`` digits succeed and the second stays within ``10^(-digits/2)`` (relative) of the first
+    (:func:`real_critical_point`); else None."""
+    real = _real_refinement(system, start, digits)
     if real is None:
         return None
     again = _real_refinement(system, real, 2 * digits)
@@ -249,6 +258,38 @@ def real_critical_point(system, point, *, digits: int, near_real: float = 1e-6):
                 1, max(abs(x) for x in real)):
             return None
         return real
+
+
+def fibre_point(instance: Instance, system, product, digits: int):
+    """A real critical point of ``L`` over the real product ``product``, built without a path, or None.
+
+    ``W_I = U_I S^{-1}`` from the data and the product's index set ``I`` at ``2 digits`` digits, and the
+    point of :func:`~algeo.classify.determinantal.balanced_factorization` of it (critical for ``L`` since
+    ``W_I`` is critical for ``l`` on its stratum), rounded to ``digits`` digits. Kept when the exact gradient
+    there is below ``10^(10 - 2 digits)`` (relative) at ``2 digits`` digits and ``W_I`` is the product's
+    ``Wbar`` within ``10^(-digits/2)`` (relative). No refinement: the point lies on a singular stretch of the
+    critical set, where Gauss-Newton converges slowly, and is critical at any precision asked.
+
+    Used for a real product over which every path ended at a complex point of the fibre (integers
+    2,3,2,2, m = 2, seed 1: product ``I = {2}``, whose 16 ends all have imaginary parts above ``1e-6``).
+    """
+    from ..classify.determinantal import balanced_factorization, whitening
+
+    index_set = [i - 1 for i in product.index_set]
+    if product.rank is None or product.loss is None or len(index_set) != product.rank:
+        return None
+    system = _Gradient.around(system)
+    with mpmath.workdps(2 * digits):
+        W_I = whitening(instance.dataset).product_of(index_set)
+        point = balanced_factorization(instance.architecture, W_I, product.rank)
+        scale = max(1, max(abs(x) for x in point))
+        if max(abs(v) for v in system.residual(point)) > mpmath.mpf(10) ** (10 - 2 * digits) * scale:
+            return None
+        matrix = mpmath.matrix([[mpmath.mpf(x) for x in row] for row in product.matrix_text])
+        if mpmath.mnorm(W_I - matrix, 1) > mpmath.mpf(10) ** (-(digits // 2)) * max(1, mpmath.mnorm(matrix, 1)):
+            return None
+    with mpmath.workdps(digits):
+        return tuple(+x for x in point)
 
 
 def _real_refinement(system: _Gradient, start, digits: int):
@@ -408,21 +449,30 @@ def _decide_product(instance, system, product, loss, minimum, why, real_points, 
     if gap < NOT_GLOBAL:
         return ProductEvidence(status=ProductStatus.UNDECIDED, descent=(), **texts, **common,
                                reason="the loss is neither equal to nor clearly above the minimum")
+    built = ""
+    if not real_points:  # every end over it is a complex point of its fibre: a real one from W_I
+        point = fibre_point(instance, system, product, digits)
+        if point is not None:
+            real_points = [(None, point)]
+            built = (" (no path ended at a real point over it: the point is a balanced factorization of "
+                     "U_I S^-1, fibre_point)")
     descent = _descent_by_orbit(instance, system, real_points, digits)
     shown = [evidence.found for _, evidence in descent]
     if shown and all(shown):
         if local:
             return ProductEvidence(status=ProductStatus.UNDECIDED, descent=descent, **texts, **common,
                                    reason="conflicting evidence: descent directions, but the solver says it is a "
-                                   "local minimum of l on M_r")
+                                   "local minimum of l on M_r" + built)
         return ProductEvidence(status=ProductStatus.SADDLE, descent=descent, **texts, **common,
-                               reason=f"a descent direction of L at each of its {len(shown)} real critical points")
+                               reason=(f"a descent direction of L at each of its {len(shown)} real critical points"
+                                       if not built else "a descent direction of L at a real critical point over it"
+                                       + built))
     if local and not any(shown):
         return ProductEvidence(status=ProductStatus.NON_GLOBAL_MINIMUM, descent=descent, **texts, **common,
                                reason="above the minimum, a local minimum of l on M_r by the solver's "
                                "classification, and no descent direction found")
-    reason = ("no real critical point ended on it" if not shown else
-              f"no descent direction at {shown.count(False)} of its {len(shown)} real critical points")
+    reason = ("no real critical point ended on it, and none was built from Wbar" if not shown else
+              f"no descent direction at {shown.count(False)} of its {len(shown)} real critical points" + built)
     return ProductEvidence(status=ProductStatus.UNDECIDED, descent=descent, **texts, **common, reason=reason)
 
 

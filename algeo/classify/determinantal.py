@@ -47,6 +47,7 @@ __all__ = [
     "purity",
     "match_index_set",
     "frobenius",
+    "balanced_factorization",
 ]
 
 
@@ -230,6 +231,42 @@ def loss_gradient(product: "mpmath.matrix", whitened: Whitening) -> "mpmath.matr
 def _column_and_row_spaces(product: "mpmath.matrix", rank: int):
     left, _, right = _singular_values(product, vectors=True)
     return left[:, :rank] if rank else None, right[:rank, :] if rank else None
+
+
+def balanced_factorization(architecture: Architecture, product: "mpmath.matrix", rank: int) -> list:
+    """A real point ``theta`` (flat, the system's variable order) with ``W_H ... W_1 = Wbar``, built from an SVD.
+
+    ``Wbar = U_e S_e V_e^T`` with ``e = rank``: ``W_1 = [S_e^(1/H) V_e^T; 0]``, every middle layer
+    ``[S_e^(1/H) 0; 0 0]`` and ``W_H = [U_e S_e^(1/H) 0]`` (balanced: the layers have equal norms). Needs
+    ``e <= r`` (``rank_bound``). When ``Wbar`` is a critical point of ``l`` on its rank-``e`` stratum, the
+    result is a critical point of ``L``: every partial gradient ``W_{>i}^T G W_{<i}^T`` (``G = grad l``)
+    vanishes, because the columns of ``W_{>i}`` lie in ``span U_e`` and the rows of ``W_{<i}`` in
+    ``span V_e^T``, and ``U_e^T G = 0 = G V_e`` at such a point (the gradient is normal to the stratum).
+    A real ``Wbar`` gives a real point, also when every path over it ended at a complex point of its fibre.
+    Call inside ``mpmath.workdps``.
+    """
+    if not 0 <= rank <= architecture.rank_bound:
+        raise ValueError(f"rank {rank} is outside 0..{architecture.rank_bound}, the ranks of products of {architecture}")
+    depth = len(architecture.shapes)
+    if depth == 1:  # a single layer is Wbar itself
+        return [mpmath.re(product[i, j]) for i in range(product.rows) for j in range(product.cols)]
+    if rank:
+        left, values, right = _singular_values(product, vectors=True)
+        roots = [mpmath.root(mpmath.re(values[i]), depth) for i in range(rank)]
+    layers = []
+    for h, (rows, cols) in enumerate(architecture.shapes):
+        W = mpmath.matrix(rows, cols)
+        for a in range(rank):
+            if h == 0:
+                for j in range(cols):
+                    W[a, j] = roots[a] * mpmath.re(right[a, j])
+            elif h == depth - 1:
+                for i in range(rows):
+                    W[i, a] = mpmath.re(left[i, a]) * roots[a]
+            else:
+                W[a, a] = roots[a]
+        layers.append(W)
+    return [W[i, j] for W in layers for i in range(W.rows) for j in range(W.cols)]
 
 
 def stratum_gradient_residual(product: "mpmath.matrix", rank: int, whitened: Whitening):

@@ -76,9 +76,9 @@ def _record(index, point, residual=1e-50):
     return SimpleNamespace(index=index, status=ContinuationStatus.CONVERGED, refined=refined, residual=residual)
 
 
-def _product(index, paths, *, loss=0.5, local=False, index_set=()):
+def _product(index, paths, *, loss=0.5, local=False, index_set=(), matrix_text=(("0", "0"), ("0", "0"))):
     return SimpleNamespace(index=index, paths=tuple(paths), loss=loss, rank=len(index_set), index_set=index_set,
-                           is_local_minimum_on_M_r=local)
+                           is_local_minimum_on_M_r=local, matrix_text=matrix_text)
 
 
 def _global_point(instance):
@@ -90,20 +90,53 @@ def _global_point(instance):
 
 
 def test_product_evidence_needs_a_descent_direction_at_a_real_point(instance):
-    """A spurious product with only a non-real end point is undecided, never a saddle by its label."""
+    """A spurious product with only non-real end points is a saddle only by a descent direction at a real point
+    built from ``U_I S^-1`` (``fibre_point``), and undecided when none is built; never a saddle by its label."""
     with mpmath.workdps(DIGITS):
         complex_origin = [mpmath.mpc(0, 1), 0, 0, mpmath.mpc(0, 2)]  # W_2 W_1 = 0, far from real
+    # product 3 claims I = {2} but its Wbar is 0: no point is built for it
     result = SimpleNamespace(
-        continuation=(_record(0, [0, 0, 0, 0]), _record(1, complex_origin), _record(2, _global_point(instance))),
-        products=(_product(0, [0]), _product(1, [1]), _product(2, [2], local=True, index_set=(1,))))
-    first, second, third = product_evidence(instance, result, digits=DIGITS)
+        continuation=(_record(0, [0, 0, 0, 0]), _record(1, complex_origin), _record(2, _global_point(instance)),
+                      _record(3, complex_origin)),
+        products=(_product(0, [0]), _product(1, [1]), _product(2, [2], local=True, index_set=(1,)),
+                  _product(3, [3], index_set=(2,))))
+    first, second, third, fourth = product_evidence(instance, result, digits=DIGITS)
     assert first.status is ProductStatus.SADDLE
     (path, descent), = first.descent
     assert path == 0 and descent.found and descent.method is DescentMethod.NEGATIVE_CURVATURE
-    assert second.status is ProductStatus.UNDECIDED and "no real critical point" in second.reason
+    assert second.status is ProductStatus.SADDLE and "fibre_point" in second.reason
+    (path, descent), = second.descent
+    assert path is None and descent.found
     assert third.status is ProductStatus.GLOBAL_MINIMUM and abs(mpmath.mpf(third.relative_loss_gap)) < 1e-40
-    verdict, _, record = decide_minima([first, second, third], claimed_minima=1, complete=True)
-    assert verdict is Verdict.UNDECIDED and record["statuses"]["undecided"] == [1]
+    assert fourth.status is ProductStatus.UNDECIDED and "none was built" in fourth.reason and not fourth.descent
+    verdict, _, record = decide_minima([first, second, third, fourth], claimed_minima=1, complete=True)
+    assert verdict is Verdict.UNDECIDED and record["statuses"]["undecided"] == [3]
+    assert record["per_product"][1]["descent"][0]["path"] is None
+
+
+@pytest.mark.parametrize("widths,seed", [("2,3,2,2", 1), ("3,1,2,3", 2)])
+def test_fibre_points_are_real_critical_points_over_their_products(widths, seed):
+    from algeo.classify.determinantal import index_sets, whitening
+
+    case = make_instances(widths, samples=3, instances=1, seed=seed, data=None, regularization="none")[0]
+    system = unregularized._Gradient.of(case)
+    architecture = case.architecture
+    with mpmath.workdps(DIGITS):
+        whitened = whitening(case.dataset)
+        for index_set in index_sets(whitened.q, architecture.rank_bound):
+            W_I = whitened.product_of(index_set)
+            text = tuple(tuple(mpmath.nstr(W_I[i, j], DIGITS) for j in range(W_I.cols)) for i in range(W_I.rows))
+            product = _product(0, [], index_set=tuple(i + 1 for i in index_set), matrix_text=text)
+            point = unregularized.fibre_point(case, system, product, DIGITS)
+            assert point is not None and all(isinstance(x, mpmath.mpf) for x in point), index_set
+            assert max(abs(v) for v in system.residual(point)) < mpmath.mpf(10) ** (5 - DIGITS), index_set
+            # a product whose Wbar is another U_I, or that says its rank differs from |I|, gets none
+            other = whitened.product_of(index_set[1:] if index_set else (0,))
+            wrong = tuple(tuple(mpmath.nstr(other[i, j], DIGITS) for j in range(other.cols)) for i in range(other.rows))
+            assert unregularized.fibre_point(case, system, _product(0, [], index_set=product.index_set,
+                                                                    matrix_text=wrong), DIGITS) is None
+            assert unregularized.fibre_point(case, system, SimpleNamespace(**{**vars(product), "rank": None}),
+                                             DIGITS) is None
 
 
 def test_conflicting_evidence_is_undecided(instance):
@@ -271,3 +304,19 @@ def test_a_least_eigenvalue_not_clearly_negative_at_50_digits_is_decided_at_100(
     assert report.verdict is Verdict.PASS, report.summary()
     reasons = [d["reason"] for p in report.instances[0].evidence["per_product"] for d in p["descent"]]
     assert any(", at 100 digits (at 50: least Hessian eigenvalue" in r for r in reasons)
+
+
+@pytest.mark.slow
+def test_a_real_product_with_only_complex_ends_is_decided_at_a_built_point(tmp_path):
+    """Integers 2,3,2,2, m = 2, seed 1 (about 100 s): every one of the 16 ends over the product I = {2} (rank 1,
+    loss 81.9) is complex (imaginary parts above 1e-6), so no real end point decides it; the balanced factorization
+    of U_I S^-1 (``fibre_point``) is a real critical point over it with negative curvature, and the check PASSes
+    (it was UNDECIDED)."""
+    data = tmp_path / "integers.json"
+    data.write_text('{"X": [["-7", "-10"], ["-1", "6"]], "Y": [["4", "9"], ["2", "8"]]}')
+    report = run_check("no-spurious-minima", "2,3,2,2", samples=2, seed=1, data=str(data))
+    assert report.verdict is Verdict.PASS, report.summary()
+    built = [p for p in report.instances[0].evidence["per_product"] if "fibre_point" in p["reason"]]
+    assert [p["I"] for p in built] == [[2]] and built[0]["status"] == "saddle"
+    (descent,) = built[0]["descent"]
+    assert descent["path"] is None and descent["found"]

@@ -139,3 +139,55 @@ def test_generic_random_data_pass():
     for widths, samples in (((3, 2, 3), 3), ((2, 1, 2), 2), ((3, 1, 2), 3), ((2, 1, 3), 4)):
         architecture = Architecture(widths)
         det.check_generic_targets(random_dataset(architecture, samples, 1), architecture)
+
+
+def _layer_gradients(layers, whitened):
+    """``W_{>i}^T (Wbar XX^T - YX^T) W_{<i}^T`` for every layer: the gradient of ``L`` written out."""
+    G = det.loss_gradient(_product_of(layers), whitened)
+    gradients = []
+    for i in range(len(layers)):
+        before, after = mpmath.eye(layers[0].cols), mpmath.eye(layers[i].rows)
+        for W in layers[:i]:
+            before = W * before
+        for W in layers[i + 1:]:
+            after = W * after
+        gradients.append(after.T * G * before.T)
+    return gradients
+
+
+def _product_of(layers):
+    product = mpmath.eye(layers[0].cols)
+    for W in layers:
+        product = W * product
+    return product
+
+
+@pytest.mark.parametrize("widths,samples,seed", [((2, 3, 2, 2), 2, 1), ((3, 1, 2, 3), 3, 2), ((2, 2, 3), 4, 3),
+                                                 ((3, 2, 2, 2, 3), 3, 4)])
+def test_a_balanced_factorization_of_every_U_I_is_a_critical_point_of_L(widths, samples, seed):
+    architecture = Architecture(widths)
+    data = random_dataset(architecture, samples, seed)
+    with mpmath.workdps(50):
+        whitened = det.whitening(data)
+        for index_set in det.index_sets(whitened.q, architecture.rank_bound):
+            W_I = whitened.product_of(index_set)
+            layers = det.layers_of(architecture, det.balanced_factorization(architecture, W_I, len(index_set)))
+            assert det.frobenius(_product_of(layers) - W_I) < mpmath.mpf(10) ** -45, index_set
+            norms = [det.frobenius(W) for W in layers]
+            assert max(norms) - min(norms) < mpmath.mpf(10) ** -45 * max(1, max(norms))  # balanced
+            scale = max(1, det.frobenius(whitened.YXt)) * max(1, max(norms)) ** (len(layers) - 1)
+            for gradient in _layer_gradients(layers, whitened):
+                assert det.frobenius(gradient) < mpmath.mpf(10) ** -45 * scale, index_set
+        # a matrix that is not critical on its stratum gives a point that is not critical either
+        W = 2 * whitened.product_of((0,))
+        layers = det.layers_of(architecture, det.balanced_factorization(architecture, W, 1))
+        assert max(det.frobenius(g) for g in _layer_gradients(layers, whitened)) > mpmath.mpf(10) ** -3 * scale
+        with pytest.raises(ValueError, match="rank"):
+            det.balanced_factorization(architecture, W, architecture.rank_bound + 1)
+
+
+def test_a_single_layer_is_the_product_itself():
+    architecture = Architecture((3, 2))
+    with mpmath.workdps(30):
+        W = mpmath.matrix([[1, 2, 3], [4, 5, 6]])
+        assert det.balanced_factorization(architecture, W, 2) == [1, 2, 3, 4, 5, 6]
