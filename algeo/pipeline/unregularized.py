@@ -89,6 +89,14 @@ RETRY_GAMMAS = 2
 #: steps it stopped at s = 0.2004 growing like s^-0.59 since s = 1 and s^-0.36 there: diverged. Only failed
 #: paths are retried, so the larger budget costs little (that orbit: 1.2 s)
 RETRY_BUDGET = 4
+#: the noise floor of those retries (relative Newton steps this small that stop contracting are rounding noise;
+#: the first tracking's is 1e-7). Decimals 2,3,2,2, m = 2, seed 1 had one orbit (start norm 478) stuck by step
+#: size underflow at s = 0.40, 0.36 and 0.46 under the three gammas, within half a decade of the start, where the
+#: growth rule cannot judge: its Jacobian's condition number is 3e14 there (Skeel's too), and Newton's steps
+#: wander at 1.0e-7 to 2.4e-7 of ||theta|| from any step size. With 1e-6 it stops at s = 0.12 and with 1e-5 at
+#: s = 0.077 under each gamma, growing like s^-0.5 since s = 1: diverged. Only failed paths are retried, and their
+#: ends are refined at tau = 0 and grouped by product as any other
+RETRY_NOISE_FLOOR = 1e-5
 #: where the Cauchy endgame loops around tau = 0 for a failed path (3,2,2 m = 3, seed 1: at s = 1e-2 the
 #: loops enclosed other branch points and gave wrong means; at 1e-3 they gave the ends)
 ENDGAME_S = 1e-3
@@ -201,11 +209,13 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
             other = seeded_gamma(seed + 1000 * retry)
             again = track_all_to_zero(evaluator, parameters, starts[[representatives[r] for r in failed]],
                                       gamma=other, options=replace(
-                                          options, max_steps_per_decade=RETRY_BUDGET * options.max_steps_per_decade))
+                                          options, max_steps_per_decade=RETRY_BUDGET * options.max_steps_per_decade,
+                                          noise_floor=max(options.noise_floor, RETRY_NOISE_FLOOR)))
             for r, tracked in zip(failed, again):
                 followed = follow(tracked)
                 if followed[0] is not ContinuationStatus.FAILED:
-                    note = f"tracked again with gamma {other:.4f} after: {outcome[r][1]}"
+                    note = (f"tracked again with gamma {other:.4f}, {RETRY_BUDGET}x the step budget and noise floor "
+                            f"{max(options.noise_floor, RETRY_NOISE_FLOOR):g} after: {outcome[r][1]}")
                     outcome[r] = (followed[0], "; ".join(x for x in (followed[1], note) if x), *followed[2:])
                 elif retry == RETRY_GAMMAS:
                     note = f"{RETRY_GAMMAS} other gammas failed too (the last: {followed[1]})"

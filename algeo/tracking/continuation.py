@@ -50,6 +50,7 @@ class TrackOptions:
     max_steps_per_decade: int = 1500  # the batched tracker's budget for each decade of s (steps and rejections)
     growth_check_after: int = 200  # steps in a decade after which a path growing like a diverging one is stopped
     corrector_accept: float = 1e-7  # relative Newton step required to accept a step
+    noise_floor: float = 1e-7  # relative Newton steps this small that stop contracting are rounding noise
     max_corrector_iterations: int = 4
     divergence_bound: float = 1e6  # relative to max(1, ||start||)
     one_decade_below: float = 1e-2  # from this s on, growth by DIVERGENCE_GROWTH over one decade is divergence too
@@ -394,7 +395,8 @@ def track_all_to_zero(evaluator, parameters: numpy.ndarray, starts: numpy.ndarra
                                  corrector_iterations=options.max_corrector_iterations,
                                  corrector_tolerance=options.corrector_accept, max_steps=options.max_steps_per_decade,
                                  divergence_bound=bound, approach=0.0, end_newton=0,
-                                 predictor_error=options.predictor_error, contraction=options.contraction)
+                                 predictor_error=options.predictor_error, contraction=options.contraction,
+                                 noise_floor=options.noise_floor)
     results: list[TrackedPath | None] = [None] * len(starts)
     history: list[list[tuple[float, float]]] = [[] for _ in range(len(starts))]  # (s, ||x||) at decade marks
     steps = numpy.zeros(len(starts), dtype=int)

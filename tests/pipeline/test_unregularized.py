@@ -281,6 +281,49 @@ def test_a_failed_path_retried_with_a_larger_step_budget_is_judged():
     assert 0.15 < retried.s_reached < 0.25 and retried.end_norm > 1000
 
 
+# decimals law, widths 2,3,2,2, m = 2, seed 1, Lambda_0 of seed 1: this point (norm 478, its third hidden unit of the
+# first layer dead) starts an orbit stuck by step size underflow near s = 0.4 under every gamma, at a condition
+# number of 3e14, where Newton's steps are rounding noise of 1e-7 to 2.4e-7 of ||theta|| (RETRY_NOISE_FLOOR)
+_DECIMALS_2322_SEED_1 = '{"X": [["32/125", "-859/10000"], ["91/5000", "-533/1000"]], ' \
+    '"Y": [["-97/1000", "4740"], ["-5740", "-39/25000"]]}'
+_DECIMALS_2322_SEED_1_POINT_34993 = [
+    -106.35732243599539 - 322.14053649173076j, 349.0968892277668 - 115.26149906453675j,
+    66.0050395314156 + 200.03796949593428j, -216.77699077094496 + 71.53116533761762j, 0j, 0j,
+    -88.05070950264208 + 29.05728612561459j, -141.7864048471656 + 46.7908819413772j, 0j,
+    -47.2793749277971 - 143.23852022638525j, -76.1326740080047 - 230.65390907773332j, 0j,
+    -47.056710983834286 - 142.59134086956348j, 368.69469451151593 - 121.69605497048465j,
+    -282.78951795502644 + 93.32345728318333j, -149.80286207192046 - 453.8477291390279j]
+
+
+def test_a_path_stuck_in_rounding_noise_is_judged_when_retried_with_a_looser_noise_floor(tmp_path):
+    from dataclasses import replace
+
+    from algeo.model.data import load_instance
+    from algeo.model.equilibration import equilibrate
+    from algeo.model.family import GramFamily
+    from algeo.model.gram_eval import GramEvaluator
+    from algeo.pipeline.unregularized import RETRY_BUDGET, RETRY_NOISE_FLOOR, start_regularization, working_data
+    from algeo.tracking.continuation import TrackOptions, seeded_gamma, track_all_to_zero
+
+    architecture = Architecture((2, 3, 2, 2))
+    (tmp_path / "decimals.json").write_text(_DECIMALS_2322_SEED_1)
+    dataset, _ = load_instance(str(tmp_path / "decimals.json"), architecture)
+    equilibration = equilibrate(architecture, dataset)
+    parameters = GramFamily(architecture, 2).parameters_of(working_data(dataset, equilibration),
+                                                           start_regularization(architecture, dataset, 1, equilibration))
+    track = lambda gamma_seed, options: track_all_to_zero(
+        GramEvaluator(architecture), parameters, numpy.array([_DECIMALS_2322_SEED_1_POINT_34993]),
+        gamma=seeded_gamma(gamma_seed), options=options)[0]
+    retry = replace(TrackOptions(), max_steps_per_decade=RETRY_BUDGET * 1500, noise_floor=RETRY_NOISE_FLOOR)
+    for gamma_seed in (1, 1 + 1000, 1 + 2000):  # the first tracking's gamma and the retries'
+        stuck = track(gamma_seed, replace(retry, noise_floor=TrackOptions().noise_floor))
+        assert stuck.status is ContinuationStatus.FAILED and "step size underflow" in stuck.detail, stuck.detail
+        assert 0.3 < stuck.s_reached < 0.5
+        retried = track(gamma_seed, retry)
+        assert retried.status is ContinuationStatus.DIVERGED and "since s = 1 " in retried.detail, retried.detail
+        assert retried.s_reached < 0.1 and retried.end_norm > 1500
+
+
 def test_only_stuck_paths_that_diverge_are_called_diverged_by_their_growth():
     """Widths 2,2,2, m = 2, seed 1 with 10 steps per decade, so that many paths get stuck: every path the
     growth rate calls diverged diverges when tracked with the default budget, and the converging paths that
