@@ -650,3 +650,23 @@ def test_grouping_of_products_agrees_with_a_scan_against_each_group_s_first_memb
         expected = scan()
         assert _group(products, thresholds) == expected
     assert 4 < len(expected) < 60  # some noise joins its centre's group, some does not
+
+
+def test_paths_without_a_regular_end_lose_nothing_when_the_points_reach_the_generic_count(tmp_path):
+    """Integers 3,2,3, m = 3, seed 1 (about 10 s): in the Lambda_0 homotopy 2 of the 653 orbit paths end at no
+    regular point under every gamma, while the sign-flip images of the found points give all 2,537 points of the
+    confirmed start set. That count bounds every member's isolated solutions, so nothing is missing: a warning,
+    not a problem (it flagged the solve, drew a second Lambda_0 and left both checks UNDECIDED)."""
+    from algeo.model.data import load_instance
+
+    architecture = Architecture((3, 2, 3))
+    path = tmp_path / "integers.json"
+    path.write_text('{"X": [["-7", "-10", "-1"], ["6", "4", "9"], ["2", "8", "-7"]], '
+                    '"Y": [["9", "-7", "0"], ["-2", "-1", "8"], ["9", "4", "10"]]}')
+    dataset, _ = load_instance(str(path), architecture)
+    result = solve(architecture, data=dataset, regularization="none", seed=1)
+    assert result.ok and not result.problems, result.problems
+    reached = [w for w in result.warnings if "reach the confirmed start set's count" in w]
+    assert len(reached) == 1 and "2 not regular in any" in reached[0]
+    assert [d["seed"] for d in result.provenance["unregularized"]["lambda_0_draws"]] == [1]
+    assert len(result.products) == 7 and result.counts.complex == 2537
