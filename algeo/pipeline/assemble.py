@@ -95,7 +95,8 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
             "system (hidden-unit sign flips, complex conjugation); they were recovered, refined on the exact "
             "system and included (recovered_by_symmetry). Whole orbits can be missed the same way: cross-check "
             "with another --seed")
-    exact_agrees = exact is not None and exact.complete and exact.counts.distinct == counts.complex
+    exact_complete = exact is not None and exact.complete
+    exact_agrees = exact_complete and exact.counts.distinct == counts.complex
     stored = start_set if start_set is not None else _stored_start_set(architecture, dataset, reg)
     unconfirmed = stored is not None and not stored.confirmed
     if unconfirmed:  # a lower bound, not a count: nothing is checked against it
@@ -103,23 +104,23 @@ def assemble(system: CriticalPointSystem, run: phc.BackendRun, volumes: dict, *,
                         f"{stored.check['unconfirmed']}; N_C is not checked against it")
         stored = None
     consistency = _consistency_problems(run, counts, stable, points, architecture, dataset, reg, stored,
-                                        exact_complete=exact is not None and exact.complete)
+                                        exact_complete=exact_complete)
     if exact_agrees and counts.failed:  # every solution was found: a failed path lost nothing
         warnings += [p for p in consistency if "paths failed" in p]
         consistency = [p for p in consistency if "paths failed" not in p]
-    if stored is not None and not (exact is not None and exact.complete) and counts.complex == stored.size:
+    if stored is not None and not exact_complete and counts.complex == stored.size:
         # the distinct points reach the confirmed generic count, which bounds the isolated solutions of every member
         # of the family (counted with multiplicity): the paths no gamma brought to a regular end lost nothing
         # (integers 3,2,3, m = 3, seed 1: 2 of 653 orbit paths, while the symmetry images gave all 2,537 points)
         warnings += [f"{p}; the {counts.complex} distinct points reach the confirmed start set's count (the generic "
                      "count, an upper bound): no solution is missing" for p in consistency
-                     if p.startswith("every PHCpack attempt failed")]
-        consistency = [p for p in consistency if not p.startswith("every PHCpack attempt failed")]
+                     if p.startswith(ATTEMPTS_FAILED)]
+        consistency = [p for p in consistency if not p.startswith(ATTEMPTS_FAILED)]
     if unconfirmed and not classify:  # start points of the unregularized mode from a set that claims no count:
         # paths no gamma brought in are counted and reported; the products are checked exactly downstream
         warnings += [f"{p} (start set unconfirmed: these paths are reported, and the products are checked "
-                     "exactly)" for p in consistency if p.startswith("every PHCpack attempt failed")]
-        consistency = [p for p in consistency if not p.startswith("every PHCpack attempt failed")]
+                     "exactly)" for p in consistency if p.startswith(ATTEMPTS_FAILED)]
+        consistency = [p for p in consistency if not p.startswith(ATTEMPTS_FAILED)]
     problems += consistency
     exact_record = None
     if exact is not None:
@@ -226,12 +227,16 @@ def _index_histogram(points: Sequence[CriticalPoint]) -> dict[int, int]:
     return histogram
 
 
+#: the problem of a run none of whose attempts succeeded (matched by this prefix where it is demoted to a warning)
+ATTEMPTS_FAILED = "every PHCpack attempt failed"
+
+
 def _consistency_problems(run, counts: Counts, stable, points, architecture, dataset, reg, start_set=None, *,
                           exact_complete: bool = False) -> list[str]:
     problems = []
     if not run.succeeded:
         tried = "; ".join(f"{a.backend} seed {a.seed}: {a.outcome.value} {a.detail}".strip() for a in run.attempts)
-        problems.append(f"every PHCpack attempt failed ({tried})")
+        problems.append(f"{ATTEMPTS_FAILED} ({tried})")
         return problems
     accounted = counts.regular + counts.singular + counts.at_infinity + counts.failed
     if accounted != counts.paths:

@@ -202,20 +202,20 @@ def _continue_all(base: SolveResult, architecture: Architecture, dataset: Datase
         for endgame_s in ENDGAME_RADII:
             _cauchy_retry(outcome, evaluator, parameters, starts, representatives, gamma, options, follow,
                           endgame_s=endgame_s * relative)
+        retrying = replace(options, max_steps_per_decade=RETRY_BUDGET * options.max_steps_per_decade,
+                           noise_floor=max(options.noise_floor, RETRY_NOISE_FLOOR))
         for retry in range(1, RETRY_GAMMAS + 1):
             failed = [r for r, o in enumerate(outcome) if o[0] is ContinuationStatus.FAILED]
             if not failed:
                 break
             other = seeded_gamma(seed + 1000 * retry)
             again = track_all_to_zero(evaluator, parameters, starts[[representatives[r] for r in failed]],
-                                      gamma=other, options=replace(
-                                          options, max_steps_per_decade=RETRY_BUDGET * options.max_steps_per_decade,
-                                          noise_floor=max(options.noise_floor, RETRY_NOISE_FLOOR)))
+                                      gamma=other, options=retrying)
             for r, tracked in zip(failed, again):
                 followed = follow(tracked)
                 if followed[0] is not ContinuationStatus.FAILED:
                     note = (f"tracked again with gamma {other:.4f}, {RETRY_BUDGET}x the step budget and noise floor "
-                            f"{max(options.noise_floor, RETRY_NOISE_FLOOR):g} after: {outcome[r][1]}")
+                            f"{retrying.noise_floor:g} after: {outcome[r][1]}")
                     outcome[r] = (followed[0], "; ".join(x for x in (followed[1], note) if x), *followed[2:])
                 elif retry == RETRY_GAMMAS:
                     note = f"{RETRY_GAMMAS} other gammas failed too (the last: {followed[1]})"

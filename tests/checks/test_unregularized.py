@@ -308,7 +308,7 @@ def test_a_least_eigenvalue_not_clearly_negative_at_50_digits_is_decided_at_100(
 
 @pytest.mark.slow
 def test_a_real_product_with_only_complex_ends_is_decided_at_a_built_point(tmp_path):
-    """Integers 2,3,2,2, m = 2, seed 1 (about 100 s): every one of the 16 ends over the product I = {2} (rank 1,
+    """Integers 2,3,2,2, m = 2, seed 1 (87 s under pytest): every one of the 16 ends over the product I = {2} (rank 1,
     loss 81.9) is complex (imaginary parts above 1e-6), so no real end point decides it; the balanced factorization
     of U_I S^-1 (``fibre_point``) is a real critical point over it with negative curvature, and the check PASSes
     (it was UNDECIDED)."""

@@ -653,7 +653,7 @@ def test_grouping_of_products_agrees_with_a_scan_against_each_group_s_first_memb
 
 
 def test_paths_without_a_regular_end_lose_nothing_when_the_points_reach_the_generic_count(tmp_path):
-    """Integers 3,2,3, m = 3, seed 1 (about 10 s): in the Lambda_0 homotopy 2 of the 653 orbit paths end at no
+    """Integers 3,2,3, m = 3, seed 1 (5.3 s under pytest): in the Lambda_0 homotopy 2 of the 653 orbit paths end at no
     regular point under every gamma, while the sign-flip images of the found points give all 2,537 points of the
     confirmed start set. That count bounds every member's isolated solutions, so nothing is missing: a warning,
     not a problem (it flagged the solve, drew a second Lambda_0 and left both checks UNDECIDED)."""
